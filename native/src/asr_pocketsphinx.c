@@ -1,0 +1,198 @@
+/*
+ * pocketsphinx (Debian's libpocketsphinx 5prealpha) as a streaming recognizer.
+ * Deliberately thin: the TypeScript wrapper validates input, converts frames to seconds and cleans
+ * up filler tokens. Calls are synchronous: a 20 ms chunk decodes in ~2 ms, so a worker thread would
+ * cost more than it saves and would make virtual-time runs non-deterministic.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <pocketsphinx.h>
+#include <sphinxbase/err.h>
+#include "common.h"
+
+typedef struct {
+  ps_decoder_t *ps;
+  int in_utt;
+} fd_asr;
+
+static void asr_release(fd_asr *a) {
+  if (a->ps) {
+    if (a->in_utt) ps_end_utt(a->ps);
+    ps_free(a->ps);
+    a->ps = NULL;
+  }
+}
+
+static void asr_finalize(napi_env env, void *data, void *hint) {
+  fd_asr *a = data;
+  asr_release(a);
+  free(a);
+}
+
+static fd_asr *get_asr(napi_env env, napi_value v) {
+  void *data = NULL;
+  if (napi_get_value_external(env, v, &data) != napi_ok || !data) {
+    fd_throw(env, "BAD_ARGUMENT", "not an ASR handle");
+    return NULL;
+  }
+  fd_asr *a = data;
+  if (!a->ps) {
+    fd_throw(env, "BAD_ARGUMENT", "ASR handle was freed");
+    return NULL;
+  }
+  return a;
+}
+
+/* asrCreate(args: string[]) -> handle; args are pocketsphinx "-name value" pairs. */
+static napi_value asr_create(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool is_array = false;
+  if (argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array)
+    return fd_throw(env, "BAD_ARGUMENT", "asrCreate expects an array of strings");
+  uint32_t n = 0;
+  FD_CALL(env, napi_get_array_length(env, argv[0], &n));
+  char **args = calloc(n + 1, sizeof(char *));
+  napi_value result = NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    if (napi_get_element(env, argv[0], i, &el) != napi_ok || !(args[i] = fd_get_string(env, el, "asr argument")))
+      goto done;
+  }
+  cmd_ln_t *config = cmd_ln_parse_r(NULL, ps_args(), (int)n, args, FALSE);
+  if (!config) {
+    fd_throw(env, "BAD_ARGUMENT", "pocketsphinx rejected the configuration");
+    goto done;
+  }
+  ps_decoder_t *ps = ps_init(config);
+  cmd_ln_free_r(config);
+  if (!ps) {
+    fd_throw(env, "MODEL_MISSING", "pocketsphinx could not load its model (check -hmm, -lm and -dict paths)");
+    goto done;
+  }
+  fd_asr *a = calloc(1, sizeof(fd_asr));
+  a->ps = ps;
+  if (napi_create_external(env, a, asr_finalize, NULL, &result) != napi_ok) {
+    asr_release(a);
+    free(a);
+    result = NULL;
+  }
+done:
+  for (uint32_t i = 0; i < n; i++) free(args[i]);
+  free(args);
+  return result;
+}
+
+static napi_value asr_start(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
+  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  if (a->in_utt) ps_end_utt(a->ps);
+  if (ps_start_utt(a->ps) < 0) return fd_throw(env, "COMPONENT_FAILED", "ps_start_utt failed");
+  a->in_utt = 1;
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  return undef;
+}
+
+/* asrProcess(handle, Int16Array) -> partial hypothesis string ("" when none). */
+static napi_value asr_process(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return fd_throw(env, "BAD_ARGUMENT", "asrProcess(handle, samples)");
+  fd_asr *a = get_asr(env, argv[0]);
+  if (!a) return NULL;
+  if (!a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "asrProcess called outside an utterance");
+  bool is_ta = false;
+  napi_is_typedarray(env, argv[1], &is_ta);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (!is_ta || napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_int16_array)
+    return fd_throw(env, "BAD_AUDIO", "samples must be an Int16Array");
+  if (length > 0 && ps_process_raw(a->ps, (const int16 *)data, length, FALSE, FALSE) < 0)
+    return fd_throw(env, "COMPONENT_FAILED", "ps_process_raw failed");
+  int32 score = 0;
+  const char *hyp = ps_get_hyp(a->ps, &score);
+  napi_value out;
+  FD_CALL(env, napi_create_string_utf8(env, hyp ? hyp : "", NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
+/*
+ * asrEnd(handle) -> { text, words: [word, startFrame, endFrame][] } at 100 frames per second, counted
+ * from the start of this utterance. The decoder's frame counter runs on across utterances, but its
+ * segmentation always covers the utterance from its first frame, so the smallest start frame is the
+ * utterance's origin.
+ */
+static napi_value asr_end(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
+  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  if (!a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "asrEnd called outside an utterance");
+  ps_end_utt(a->ps);
+  a->in_utt = 0;
+  int32 score = 0;
+  const char *hyp = ps_get_hyp(a->ps, &score);
+  napi_value out, text, words;
+  FD_CALL(env, napi_create_object(env, &out));
+  FD_CALL(env, napi_create_string_utf8(env, hyp ? hyp : "", NAPI_AUTO_LENGTH, &text));
+  FD_CALL(env, napi_create_array(env, &words));
+  int origin = -1;
+  for (ps_seg_t *seg = ps_seg_iter(a->ps); seg; seg = ps_seg_next(seg)) {
+    int sf = 0, ef = 0;
+    ps_seg_frames(seg, &sf, &ef);
+    if (origin < 0 || sf < origin) origin = sf;
+  }
+  uint32_t i = 0;
+  for (ps_seg_t *seg = ps_seg_iter(a->ps); seg; seg = ps_seg_next(seg)) {
+    int sf = 0, ef = 0;
+    ps_seg_frames(seg, &sf, &ef);
+    sf -= origin;
+    ef -= origin;
+    const char *w = ps_seg_word(seg);
+    napi_value tuple, wv, sv, ev;
+    FD_CALL(env, napi_create_array_with_length(env, 3, &tuple));
+    FD_CALL(env, napi_create_string_utf8(env, w ? w : "", NAPI_AUTO_LENGTH, &wv));
+    FD_CALL(env, napi_create_int32(env, sf, &sv));
+    FD_CALL(env, napi_create_int32(env, ef, &ev));
+    napi_set_element(env, tuple, 0, wv);
+    napi_set_element(env, tuple, 1, sv);
+    napi_set_element(env, tuple, 2, ev);
+    napi_set_element(env, words, i++, tuple);
+  }
+  napi_set_named_property(env, out, "text", text);
+  napi_set_named_property(env, out, "words", words);
+  return out;
+}
+
+static napi_value asr_free(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *data = NULL;
+  if (argc && napi_get_value_external(env, argv[0], &data) == napi_ok && data) asr_release(data);
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  return undef;
+}
+
+napi_value fd_asr_init(napi_env env, napi_value exports) {
+  err_set_logfp(NULL); /* pocketsphinx logs every configuration value to stderr otherwise */
+  napi_property_descriptor props[] = {
+      {"asrCreate", NULL, asr_create, NULL, NULL, NULL, napi_default, NULL},
+      {"asrStart", NULL, asr_start, NULL, NULL, NULL, napi_default, NULL},
+      {"asrProcess", NULL, asr_process, NULL, NULL, NULL, napi_default, NULL},
+      {"asrEnd", NULL, asr_end, NULL, NULL, NULL, napi_default, NULL},
+      {"asrFree", NULL, asr_free, NULL, NULL, NULL, napi_default, NULL},
+  };
+  FD_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  return exports;
+}

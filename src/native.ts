@@ -1,0 +1,63 @@
+/** Loads the project's N-API addon (pocketsphinx + flite), with an error that says how to fix a missing build. */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { FullduplexError } from './errors.js';
+
+export interface NativeAddon {
+  asrCreate(args: string[]): unknown;
+  asrStart(handle: unknown): void;
+  asrProcess(handle: unknown, samples: Int16Array): string;
+  asrEnd(handle: unknown): { text: string; words: [string, number, number][] };
+  asrFree(handle: unknown): void;
+  ttsVoices(): string[];
+  ttsStart(
+    voice: string,
+    text: string,
+    onChunk: (samples: Int16Array | null, sampleRate: number, done: boolean, cancelled: boolean, error: string | null) => void,
+  ): unknown;
+  ttsCancel(job: unknown): void;
+  ttsSynthesize(voice: string, text: string): { samples: Int16Array; sampleRate: number };
+}
+
+/** The project root, found from this file whether it runs from src/ (tests via tsx) or dist/src/. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new FullduplexError('NATIVE_ADDON_MISSING', 'cannot find the fullduplex project root');
+}
+
+export const ADDON_RELATIVE_PATH = 'native/build/Release/fullduplex_native.node';
+
+let cached: NativeAddon | undefined;
+
+export function loadNative(): NativeAddon {
+  if (cached) return cached;
+  const path = join(projectRoot(), ADDON_RELATIVE_PATH);
+  if (!existsSync(path)) {
+    throw new FullduplexError(
+      'NATIVE_ADDON_MISSING',
+      `the native addon is not built (${ADDON_RELATIVE_PATH} is missing): run \`npm run setup\``,
+    );
+  }
+  try {
+    cached = createRequire(import.meta.url)(path) as NativeAddon;
+  } catch (e) {
+    throw new FullduplexError('NATIVE_ADDON_MISSING', `the native addon failed to load: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return cached;
+}
+
+/** Errors thrown by the addon carry a `code` matching ErrorCode; wrap them into FullduplexError. */
+export function nativeError(e: unknown): FullduplexError {
+  if (e instanceof FullduplexError) return e;
+  const err = e as { code?: string; message?: string };
+  const code = (err?.code ?? 'COMPONENT_FAILED') as FullduplexError['code'];
+  return new FullduplexError(code, err?.message ?? String(e), { cause: e });
+}

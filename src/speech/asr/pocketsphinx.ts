@@ -1,0 +1,166 @@
+/**
+ * pocketsphinx streaming ASR through the project's N-API addon, with Debian's US-English model.
+ * Partial hypotheses on every chunk, final hypothesis with word timestamps at end of utterance.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PcmFrame } from '../../audio/frame.js';
+import { FullduplexError } from '../../errors.js';
+import { loadNative, nativeError, type NativeAddon } from '../../native.js';
+import type { AsrEngine, AsrResult, AsrStream, WordTiming } from '../types.js';
+import { resample } from '../../audio/resampler.js';
+
+export interface PocketsphinxOptions {
+  /** Directory holding `en-us/`, `en-us.lm.bin` and `cmudict-en-us.dict`. */
+  modelDir: string;
+  /** Second, slower decoding pass; off keeps the real-time factor near 0.1 at a small accuracy cost. */
+  fwdflat: boolean;
+  /** Lattice best-path search at end of utterance; runs once per utterance, improves the final text. */
+  bestpath: boolean;
+  /** Extra raw `-name value` pocketsphinx arguments, for experiments. */
+  extraArgs: readonly string[];
+}
+
+export const defaultPocketsphinxOptions: PocketsphinxOptions = {
+  modelDir: '/usr/share/pocketsphinx/model/en-us',
+  fwdflat: false,
+  bestpath: true,
+  extraArgs: [],
+};
+
+/** pocketsphinx reports 100 feature frames per second. */
+const FRAMES_PER_SECOND = 100;
+/** Tokens the decoder emits that are not words. */
+const NON_WORDS = /^(<s>|<\/s>|<sil>|\[noise\]|\+\+.*\+\+|\[.*\])$/i;
+
+export function cleanWords(raw: readonly [string, number, number][]): WordTiming[] {
+  const out: WordTiming[] = [];
+  for (const [w, sf, ef] of raw) {
+    if (NON_WORDS.test(w)) continue;
+    out.push({ word: w.replace(/\(\d+\)$/, ''), start: sf / FRAMES_PER_SECOND, end: (ef + 1) / FRAMES_PER_SECOND });
+  }
+  return out;
+}
+
+export class PocketsphinxAsr implements AsrEngine {
+  readonly name = 'pocketsphinx-5prealpha-en-us';
+  readonly sampleRate = 16000;
+  readonly options: PocketsphinxOptions;
+  private readonly native: NativeAddon;
+  private batchStream: PocketsphinxStream | undefined;
+
+  constructor(options: Partial<PocketsphinxOptions> = {}) {
+    this.options = { ...defaultPocketsphinxOptions, ...options };
+    this.native = loadNative();
+    const m = this.options.modelDir;
+    for (const f of [join(m, 'en-us'), join(m, 'en-us.lm.bin'), join(m, 'cmudict-en-us.dict')]) {
+      if (!existsSync(f)) {
+        throw new FullduplexError('MODEL_MISSING', `pocketsphinx model file ${f} is missing (apt-get install pocketsphinx-en-us)`);
+      }
+    }
+  }
+
+  /** The decoder arguments, exposed so `doctor` can print them. */
+  args(): string[] {
+    const m = this.options.modelDir;
+    return [
+      '-hmm', join(m, 'en-us'),
+      '-lm', join(m, 'en-us.lm.bin'),
+      '-dict', join(m, 'cmudict-en-us.dict'),
+      '-fwdflat', this.options.fwdflat ? 'yes' : 'no',
+      '-bestpath', this.options.bestpath ? 'yes' : 'no',
+      // The front end's own silence removal drops frames, which would shift every word timestamp
+      // after a pause; Silero segments speech instead.
+      '-remove_silence', 'no',
+      ...this.options.extraArgs,
+    ];
+  }
+
+  createStream(): PocketsphinxStream {
+    let handle: unknown;
+    try {
+      handle = this.native.asrCreate(this.args());
+    } catch (e) {
+      throw nativeError(e);
+    }
+    return new PocketsphinxStream(this.native, handle);
+  }
+
+  async transcribe(audio: PcmFrame): Promise<AsrResult> {
+    const pcm = audio.sampleRate === this.sampleRate ? audio : await resample(audio, this.sampleRate);
+    this.batchStream ??= this.createStream();
+    const s = this.batchStream;
+    const CHUNK = 4096;
+    s.onPartial = null;
+    for (let i = 0; i < pcm.samples.length; i += CHUNK) s.push(pcm.samples.subarray(i, i + CHUNK));
+    return s.finish();
+  }
+
+  async close(): Promise<void> {
+    this.batchStream?.close();
+    this.batchStream = undefined;
+  }
+}
+
+export class PocketsphinxStream implements AsrStream {
+  onPartial: ((partial: AsrResult) => void) | null = null;
+  private inUtterance = false;
+  private lastPartial = '';
+  private closed = false;
+
+  constructor(
+    private readonly native: NativeAddon,
+    private readonly handle: unknown,
+  ) {}
+
+  push(samples: Int16Array): void {
+    if (this.closed) throw new FullduplexError('BAD_ARGUMENT', 'ASR stream is closed');
+    if (!(samples instanceof Int16Array)) {
+      throw new FullduplexError('BAD_AUDIO', 'ASR input must be an Int16Array of 16 kHz mono PCM');
+    }
+    try {
+      if (!this.inUtterance) {
+        this.native.asrStart(this.handle);
+        this.inUtterance = true;
+        this.lastPartial = '';
+      }
+      const hyp = this.native.asrProcess(this.handle, samples);
+      if (hyp !== this.lastPartial) {
+        this.lastPartial = hyp;
+        this.onPartial?.({ text: hyp, words: [], final: false });
+      }
+    } catch (e) {
+      throw nativeError(e);
+    }
+  }
+
+  async finish(): Promise<AsrResult> {
+    if (this.closed) throw new FullduplexError('BAD_ARGUMENT', 'ASR stream is closed');
+    if (!this.inUtterance) return { text: '', words: [], final: true };
+    this.inUtterance = false;
+    try {
+      const r = this.native.asrEnd(this.handle);
+      const words = cleanWords(r.words);
+      return { text: words.map((w) => w.word).join(' '), words, final: true };
+    } catch (e) {
+      throw nativeError(e);
+    }
+  }
+
+  cancel(): void {
+    if (this.inUtterance && !this.closed) {
+      this.inUtterance = false;
+      try {
+        this.native.asrEnd(this.handle);
+      } catch {
+        // The result is being discarded; a failure to end it changes nothing for the caller.
+      }
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.native.asrFree(this.handle);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The small streaming, cancellable interfaces every speech component implements. Callers (the duplex
+ * engine, the benchmark, the CLI) only ever see these, so a cloud ASR, a sherpa-onnx model or an
+ * OpenAI-compatible TTS can drop in without touching them.
+ */
+import type { PcmFrame } from '../audio/frame.js';
+
+// ---------------------------------------------------------------- VAD
+export interface VadWindowResult {
+  /** Speech probability 0..1 for this window. */
+  readonly probability: number;
+  /** Stream time of the window's first sample, seconds. */
+  readonly start: number;
+  /** Stream time just after the window's last sample, seconds. */
+  readonly end: number;
+}
+
+export interface VoiceActivityDetector {
+  readonly name: string;
+  /** The only sample rate accepted by `push`. */
+  readonly sampleRate: number;
+  /** Samples per decision window (512 at 16 kHz = 32 ms for Silero v5). */
+  readonly windowSamples: number;
+  /** Feed audio of any length; resolves with one result per completed window (may be none). */
+  push(samples: Int16Array): Promise<VadWindowResult[]>;
+  /** Forget all state (recurrent state, context, partial window, stream time). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- ASR
+export interface WordTiming {
+  readonly word: string;
+  /** Seconds from the start of the utterance's audio. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface AsrResult {
+  readonly text: string;
+  readonly words: readonly WordTiming[];
+  readonly final: boolean;
+}
+
+/** One utterance at a time: push audio, get partials, `finish()` for the final hypothesis. */
+export interface AsrStream {
+  /** PCM16 mono at the engine's sampleRate. Partials arrive through `onPartial`. */
+  push(samples: Int16Array): void;
+  /** Ends the utterance; resolves with the final hypothesis (words timed from the utterance start). The stream is then ready for the next utterance. */
+  finish(): Promise<AsrResult>;
+  /** Drops the current utterance without a result. */
+  cancel(): void;
+  onPartial: ((partial: AsrResult) => void) | null;
+  close(): void;
+}
+
+export interface AsrEngine {
+  readonly name: string;
+  readonly sampleRate: number;
+  createStream(): AsrStream;
+  /** Batch helper: transcribe a whole recording (resampled if needed), with word timestamps. */
+  transcribe(audio: PcmFrame): Promise<AsrResult>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- TTS
+export interface TtsChunk {
+  readonly samples: Int16Array;
+  readonly sampleRate: number;
+}
+
+export interface TtsSynthesisOptions {
+  readonly voice?: string;
+  /** Aborting stops output within one chunk. */
+  readonly signal?: AbortSignal;
+}
+
+export interface TtsEngine {
+  readonly name: string;
+  readonly voices: readonly string[];
+  readonly defaultVoice: string;
+  /** Native sample rate of a voice's output. */
+  sampleRateOf(voice: string): number;
+  /** Synthesize one piece of text; chunks are yielded as the engine produces them. */
+  synthesize(text: string, options?: TtsSynthesisOptions): AsyncIterable<TtsChunk>;
+  close(): Promise<void>;
+}
