@@ -1,7 +1,8 @@
 /** The `fullduplex` command line. Each command lives in its own module; this file only wires them. */
 import { Command, CommanderError } from 'commander';
 import { formatDoctor, runDoctor } from './doctor.js';
-import { isFullduplexError } from '../errors.js';
+import { FullduplexError, isFullduplexError } from '../errors.js';
+import { runSimulate, type SimulateCliOptions } from './simulate.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -18,6 +19,23 @@ export function buildProgram(): Command {
       const results = await runDoctor();
       process.stdout.write((opts.json ? JSON.stringify(results, null, 2) : formatDoctor(results)) + '\n');
       if (results.some((r) => !r.ok)) process.exitCode = 1;
+    });
+
+  program
+    .command('simulate')
+    .description('run a conversation offline on a recording of the user (virtual time, faster than real time)')
+    .requiredOption('--in <wav>', "the user's audio (any sample rate, mono or stereo)")
+    .requiredOption('--out <wav>', 'two-channel conversation: user left, agent right, 16 kHz')
+    .option('--events <jsonl>', 'write the event timeline as JSON lines')
+    .option('--voice <name>', 'flite voice: slt, rms, awb, kal16, kal', 'slt')
+    .option('--eagerness <level>', 'how soon the agent takes the turn: low, medium, high', 'medium')
+    .option('--llm-url <url>', 'OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1); default: the embedded model')
+    .option('--llm-model <name>', 'model name for the OpenAI-compatible server')
+    .option('--tail <seconds>', 'keep running after the input ends until the agent is quiet, at most this long', '30')
+    .option('--quiet', 'do not print the turn summary')
+    .action(async (opts: SimulateCliOptions) => {
+      if (!['low', 'medium', 'high'].includes(opts.eagerness ?? 'medium')) throw new FullduplexError('BAD_ARGUMENT', `--eagerness must be low, medium or high`);
+      await runSimulate(opts);
     });
 
   program

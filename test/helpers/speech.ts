@@ -69,16 +69,28 @@ export function audibleBounds(f: PcmFrame, thresholdDbfs = -50): { start: number
   return { start: Math.max(0, first) / f.sampleRate, end: Math.max(0, last) / f.sampleRate };
 }
 
-/** Concatenate clips and silences, returning the audio and the audible bounds of each clip in it. */
+/** A clip cut to its audible part plus a small margin, so that pauses between clips are what they say. */
+export function trimClip(f: PcmFrame, marginS = 0.03): PcmFrame {
+  const b = audibleBounds(f);
+  const a = Math.max(0, Math.floor((b.start - marginS) * f.sampleRate));
+  const e = Math.min(f.samples.length, Math.ceil((b.end + marginS) * f.sampleRate));
+  return { samples: f.samples.slice(a, e), sampleRate: f.sampleRate };
+}
+
+/**
+ * Concatenate clips (trimmed of the synthesizer's own leading and trailing silence) and pauses,
+ * returning the audio and the audible bounds of each clip in it.
+ */
 export function compose(parts: readonly (PcmFrame | number)[], sampleRate = 16000) {
   const pieces: Int16Array[] = [];
   const spans: { start: number; end: number }[] = [];
   let t = 0;
-  for (const p of parts) {
+  for (let p of parts) {
     if (typeof p === 'number') {
       pieces.push(silence(p, sampleRate));
       t += p;
     } else {
+      p = trimClip(p);
       const b = audibleBounds(p);
       spans.push({ start: t + b.start, end: t + b.end });
       pieces.push(p.samples);

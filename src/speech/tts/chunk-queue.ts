@@ -11,10 +11,17 @@ export class ChunkQueue implements AsyncIterable<TtsChunk> {
   private error: FullduplexError | undefined;
   private wake: (() => void) | undefined;
 
+  private readonly detach: () => void = () => {};
+
   constructor(private readonly onCancel: () => void, signal?: AbortSignal) {
     if (signal) {
       if (signal.aborted) this.cancel();
-      else signal.addEventListener('abort', () => this.cancel(), { once: true });
+      else {
+        // One signal often spans many syntheses (a whole reply): let go of it when this one ends.
+        const listener = () => this.cancel();
+        signal.addEventListener('abort', listener, { once: true });
+        this.detach = () => signal.removeEventListener('abort', listener);
+      }
     }
   }
 
@@ -28,6 +35,7 @@ export class ChunkQueue implements AsyncIterable<TtsChunk> {
     if (this.done) return;
     this.done = true;
     this.error = error;
+    this.detach();
     this.wake?.();
   }
 

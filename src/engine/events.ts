@@ -1,0 +1,26 @@
+/** The typed event timeline a session produces. `t` is session time in seconds (the session's clock). */
+import type { Action, AgentActivity } from './predictor.js';
+import type { WordTiming } from '../speech/types.js';
+
+export type EngineEvent =
+  | { type: 'session_start'; t: number; config: Record<string, unknown> }
+  | { type: 'user_speech_start'; t: number; /** estimated start of the speech (detection needs a few windows) */ onset: number }
+  | { type: 'user_speech_stop'; t: number }
+  | { type: 'transcript_partial'; t: number; text: string }
+  | { type: 'transcript_final'; t: number; text: string; words: readonly WordTiming[] }
+  | { type: 'decision'; t: number; action: Action; reason: string; agent: AgentActivity }
+  | { type: 'speculation_start'; t: number; text: string }
+  | { type: 'speculation_used'; t: number; text: string }
+  | { type: 'speculation_discarded'; t: number; reason: string }
+  | { type: 'agent_reply_start'; t: number; userText: string }
+  | { type: 'agent_text'; t: number; text: string }
+  | { type: 'agent_speech_start'; t: number; kind: 'reply' | 'backchannel'; text: string }
+  | { type: 'agent_speech_stop'; t: number; kind: 'reply' | 'backchannel'; reason: 'completed' | 'interrupted' }
+  | { type: 'agent_paused'; t: number }
+  | { type: 'agent_resumed'; t: number }
+  | { type: 'agent_speech_truncated'; t: number; heardText: string; fullText: string; playedSeconds: number }
+  | { type: 'backchannel'; t: number; text: string }
+  | { type: 'error'; t: number; component: string; code: string; message: string }
+  | { type: 'session_end'; t: number };
+
+export type EngineEventType = EngineEvent['type'];

@@ -1,0 +1,154 @@
+/**
+ * Every tunable of the duplex engine, named, typed and defaulted in one place.
+ *
+ * Thresholds differ per conversational state (agent listening vs agent speaking), because users ask
+ * for an agent that is hard to interrupt *and* patient with slow speakers (frameworks.md, complaint 6).
+ * One `eagerness` knob scales the end-of-turn waits; the individual values stay overridable.
+ */
+
+export type Eagerness = 'low' | 'medium' | 'high';
+
+/** Voice-activity hysteresis for one conversational state. */
+export interface VadStateThresholds {
+  /** Window probability at or above which user speech starts (after `minSpeechMs`). */
+  startProbability: number;
+  /** Window probability below which ongoing user speech counts as silence. */
+  endProbability: number;
+  /** Speech must last this long before it counts as the user speaking, ms. */
+  minSpeechMs: number;
+}
+
+export interface EndOfTurnOptions {
+  /** Silence after which a reply is generated speculatively when the words look finished, ms. */
+  speculateAfterMs: number;
+  /** Silence before taking the turn after a question, a closing or an answer to the agent's question, ms. */
+  commitStrongMs: number;
+  /** Silence before taking the turn after a finished-looking statement, ms. */
+  commitCompleteMs: number;
+  /** Silence before taking the turn when the words do not tell, ms. */
+  commitUnsureMs: number;
+  /** Silence before taking the turn after "and", "the", "um", half a phone number…, ms. */
+  commitIncompleteMs: number;
+  /**
+   * A user who announced a telling ("let me tell you…"), or has talked this long, is telling
+   * something; a finished-looking statement then waits `commitNarrativeMs` (people backchannel at
+   * such boundaries rather than take over), ms of speech.
+   */
+  narrativeAfterMs: number;
+  commitNarrativeMs: number;
+  /** Falling final pitch shortens the wait by this factor; rising ("list intonation") lengthens it. */
+  fallingPitchFactor: number;
+  risingPitchFactor: number;
+  /** Completeness score at or above which the ending is "strong" (questions: 0.85 by default). */
+  strongCompletenessScore: number;
+}
+
+export interface BargeInOptions {
+  /** User speech over the agent for this long pauses the agent's output at once, ms. */
+  yieldAfterMs: number;
+  /** Overlapping speech this long confirms a barge-in (the agent's turn is cancelled), ms. */
+  confirmAfterMs: number;
+  /** This many recognised non-backchannel words also confirm it… */
+  confirmWords: number;
+  /**
+   * …provided the overlapping speech lasted this long: a backchannel is short, and the recogniser
+   * often hears two words in it ("uh huh" → "i had"), ms.
+   */
+  wordsConfirmMinMs: number;
+  /** After the overlap ends, silence this long without confirmation resumes the paused output, ms. */
+  resumeAfterSilenceMs: number;
+  /** Once the overlap has ended, any non-backchannel word ("stop", "wait") spoken this long confirms, ms. */
+  singleWordConfirmMs: number;
+}
+
+export interface BackchannelOptions {
+  /** Emit backchannels at all. */
+  enabled: boolean;
+  /** The user's turn must have lasted this long (speech + pauses) before the first backchannel, ms. */
+  minTurnMs: number;
+  /** A pause at least this long is a phrase boundary worth acknowledging, ms. */
+  atPauseMs: number;
+  /** At least this long between two backchannels, ms. */
+  minGapMs: number;
+  /** What the agent says, in rotation (flite spells out "mm hmm", so it is not among the defaults). */
+  phrases: readonly string[];
+}
+
+export interface AttentionOptions {
+  /**
+   * Speech this many dB quieter than the user's usual level is taken as side talk or background
+   * speech (a farther voice, a TV) and ignored.
+   */
+  sideTalkLevelDropDb: number;
+  /** The user's usual level before any turn was heard, dBFS. */
+  initialUserLevelDb: number;
+  /** While the agent speaks, windows whose echo likelihood is at least this are the agent's own voice. */
+  echoLikelihoodThreshold: number;
+}
+
+export interface PredictorOptions {
+  eagerness: Eagerness;
+  listening: VadStateThresholds;
+  speaking: VadStateThresholds;
+  endOfTurn: EndOfTurnOptions;
+  bargeIn: BargeInOptions;
+  backchannel: BackchannelOptions;
+  attention: AttentionOptions;
+  /** Never wait longer than this after the user stops before taking the turn, ms. */
+  maxHoldMs: number;
+}
+
+export const defaultPredictorOptions: PredictorOptions = {
+  eagerness: 'medium',
+  listening: { startProbability: 0.5, endProbability: 0.35, minSpeechMs: 64 },
+  // Stricter while the agent talks: its own voice may leak into the microphone.
+  speaking: { startProbability: 0.7, endProbability: 0.4, minSpeechMs: 64 },
+  endOfTurn: {
+    speculateAfterMs: 32,
+    commitStrongMs: 64,
+    commitCompleteMs: 96,
+    commitUnsureMs: 700,
+    commitIncompleteMs: 2200,
+    narrativeAfterMs: 6000,
+    commitNarrativeMs: 1200,
+    fallingPitchFactor: 0.8,
+    risingPitchFactor: 1.5,
+    strongCompletenessScore: 0.8,
+  },
+  bargeIn: { yieldAfterMs: 64, confirmAfterMs: 640, confirmWords: 2, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 350 },
+  backchannel: { enabled: true, minTurnMs: 4000, atPauseMs: 192, minGapMs: 5000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
+  attention: { sideTalkLevelDropDb: 10, initialUserLevelDb: -28, echoLikelihoodThreshold: 0.6 },
+  maxHoldMs: 3000,
+};
+
+/** How each eagerness level scales the end-of-turn waits (low waits longer, high answers sooner). */
+export const EAGERNESS_WAIT_FACTOR: Readonly<Record<Eagerness, number>> = { low: 2, medium: 1, high: 0.6 };
+
+export type PredictorOverrides = Partial<Omit<PredictorOptions, 'listening' | 'speaking' | 'endOfTurn' | 'bargeIn' | 'backchannel' | 'attention'>> & {
+  listening?: Partial<VadStateThresholds>;
+  speaking?: Partial<VadStateThresholds>;
+  endOfTurn?: Partial<EndOfTurnOptions>;
+  bargeIn?: Partial<BargeInOptions>;
+  backchannel?: Partial<BackchannelOptions>;
+  attention?: Partial<AttentionOptions>;
+};
+
+/** Merge overrides onto the defaults and apply the eagerness factor to every end-of-turn wait. */
+export function resolvePredictorOptions(o: PredictorOverrides = {}): PredictorOptions {
+  const eagerness = o.eagerness ?? defaultPredictorOptions.eagerness;
+  const f = EAGERNESS_WAIT_FACTOR[eagerness];
+  const e = { ...defaultPredictorOptions.endOfTurn };
+  for (const k of ['commitCompleteMs', 'commitUnsureMs', 'commitIncompleteMs', 'commitNarrativeMs'] as const) e[k] *= f;
+  return {
+    ...defaultPredictorOptions,
+    ...o,
+    eagerness,
+    listening: { ...defaultPredictorOptions.listening, ...o.listening },
+    speaking: { ...defaultPredictorOptions.speaking, ...o.speaking },
+    endOfTurn: { ...e, ...o.endOfTurn },
+    bargeIn: { ...defaultPredictorOptions.bargeIn, ...o.bargeIn },
+    backchannel: { ...defaultPredictorOptions.backchannel, ...o.backchannel },
+    attention: { ...defaultPredictorOptions.attention, ...o.attention },
+    maxHoldMs: (o.maxHoldMs ?? defaultPredictorOptions.maxHoldMs) * (o.maxHoldMs === undefined ? f : 1),
+  };
+}

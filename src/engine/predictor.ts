@@ -1,0 +1,318 @@
+/**
+ * The duplex state predictor: the "supervisor" of the seed's Family 3. Every VAD window (32 ms) it
+ * weighs the evidence and says what the conversation should do next:
+ *
+ *   agent idle      listen · hold through a pause · speculate · take the turn · backchannel · ignore side talk
+ *   agent speaking  keep talking (echo, side talk, noise) · yield on possible barge-in
+ *   agent paused    cancel (barge-in confirmed by words or duration) · resume (cough, click, "uh-huh")
+ *
+ * It is pure decision logic: no audio, no I/O, no clock of its own. The session feeds it one
+ * `WindowEvidence` per window and carries out the returned decisions; every decision carries a reason
+ * a person can read in the timeline.
+ */
+import type { CompletenessResult } from './evidence/completeness.js';
+import { isBackchannelText } from './evidence/backchannel.js';
+import type { FinalShape } from './evidence/pitch.js';
+import { resolvePredictorOptions, type PredictorOptions, type PredictorOverrides } from './options.js';
+
+/** What the agent is doing, as the session reports it. */
+export type AgentActivity = 'idle' | 'speaking' | 'paused' | 'backchannel';
+
+export interface WindowEvidence {
+  /** Session time at the end of the window, seconds. */
+  readonly t: number;
+  readonly windowMs: number;
+  readonly vadProbability: number;
+  /** Window energy, dBFS. */
+  readonly levelDb: number;
+  /** How much of the window the agent's own playback explains (0 when the agent is silent). */
+  readonly echoLikelihood: number;
+  /** Words recognised so far in the user's current turn (or in the current overlap). */
+  readonly transcript: string;
+  readonly completeness: CompletenessResult;
+  /** The turn announced itself as a telling ("let me tell you…"): sentence ends are not turn ends. */
+  readonly narrative: boolean;
+  /** Shape of the pitch over the last voiced stretch, once the user has paused. */
+  readonly pitchShape: FinalShape | undefined;
+  readonly agent: AgentActivity;
+}
+
+export type Action =
+  | 'user_start' // attended user speech began
+  | 'user_stop' // it stopped (a pause; the turn may go on)
+  | 'hold' // the user paused but the turn is not over
+  | 'speculate' // start generating a reply in the background
+  | 'discard_speculation' // the user went on: drop the speculative reply
+  | 'take_turn' // the user's turn is over: answer
+  | 'backchannel' // say "mm hmm" without taking the turn
+  | 'ignore' // speech not addressed to the agent (side talk, background, echo)
+  | 'yield' // pause the agent's output at once: possible barge-in
+  | 'cancel' // barge-in confirmed: drop the rest of the agent's turn
+  | 'resume' // false alarm: continue the paused output
+  | 'keep_talking'; // speech over the agent that is not a barge-in
+
+export interface Decision {
+  readonly action: Action;
+  readonly reason: string;
+}
+
+const ms = (x: number) => `${Math.round(x)} ms`;
+
+export class DuplexPredictor {
+  readonly options: PredictorOptions;
+  // -- user voice activity (hysteresis)
+  private speaking = false;
+  private candidateMs = 0;
+  private silenceMs = 0;
+  private segmentSpeechMs = 0;
+  private segmentLevelSum = 0;
+  private segmentLevelN = 0;
+  private segmentIgnored = false;
+  // -- the user's turn
+  private turnActive = false;
+  private turnStart = 0;
+  private turnSpeechMs = 0;
+  private speculating = false;
+  private heldThisPause = false;
+  private backchannelledThisPause = false;
+  private lastBackchannelAt = -Infinity;
+  // -- overlap with the agent
+  private overlapSpeechMs = 0;
+  private keepTalkingLogged = false;
+  // -- attention: the main user's usual level
+  private userLevelDb: number;
+  private userLevelKnown = false;
+
+  constructor(options: PredictorOverrides = {}) {
+    this.options = resolvePredictorOptions(options);
+    this.userLevelDb = this.options.attention.initialUserLevelDb;
+  }
+
+  /** Is the user (attended) currently speaking? */
+  get userSpeaking(): boolean {
+    return this.speaking && !this.segmentIgnored;
+  }
+
+  /** Length of the current (or last) speech segment, ms. */
+  get segmentMs(): number {
+    return this.segmentSpeechMs;
+  }
+
+  /** How long the user has been silent, ms (0 while speaking). */
+  get pauseMs(): number {
+    return this.speaking ? 0 : this.silenceMs;
+  }
+
+  get inTurn(): boolean {
+    return this.turnActive;
+  }
+
+  get usualUserLevelDb(): number {
+    return this.userLevelDb;
+  }
+
+  /** The session tells the predictor that a reply has been committed (after take_turn). */
+  turnTaken(): void {
+    this.turnActive = false;
+    this.speculating = false;
+    this.turnSpeechMs = 0;
+  }
+
+  update(e: WindowEvidence): Decision[] {
+    const out: Decision[] = [];
+    const o = this.options;
+    const agentTalking = e.agent === 'speaking' || e.agent === 'paused';
+    const th = agentTalking ? o.speaking : o.listening;
+    let voiced = this.speaking ? e.vadProbability >= th.endProbability : e.vadProbability >= th.startProbability;
+    if (voiced && (e.agent === 'speaking' || e.agent === 'backchannel') && e.echoLikelihood >= o.attention.echoLikelihoodThreshold) {
+      voiced = false; // the agent hearing itself
+    }
+
+    // 1. Voice activity with per-state hysteresis.
+    if (!this.speaking) {
+      this.candidateMs = voiced ? this.candidateMs + e.windowMs : 0;
+      this.silenceMs += e.windowMs;
+      if (this.candidateMs >= th.minSpeechMs) this.startSegment(e, out);
+    } else if (voiced) {
+      this.silenceMs = 0;
+      this.segmentSpeechMs += e.windowMs;
+      if (!this.segmentIgnored) {
+        this.turnSpeechMs += e.windowMs;
+        if (agentTalking) this.overlapSpeechMs += e.windowMs;
+      }
+      this.segmentLevelSum += e.levelDb;
+      this.segmentLevelN++;
+      this.checkAttention(out);
+    } else {
+      this.silenceMs += e.windowMs;
+      if (this.silenceMs >= th.minSpeechMs) this.endSegment(out);
+    }
+
+    // 2. What the state of the conversation makes of it.
+    if (e.agent === 'speaking') this.whileAgentSpeaks(e, out);
+    else if (e.agent === 'paused') this.whileAgentPaused(e, out);
+    else this.whileListening(e, out);
+    return out;
+  }
+
+  private startSegment(e: WindowEvidence, out: Decision[]): void {
+    this.speaking = true;
+    this.segmentSpeechMs = this.candidateMs;
+    this.segmentLevelSum = e.levelDb;
+    this.segmentLevelN = 1;
+    this.segmentIgnored = false;
+    this.silenceMs = 0;
+    this.candidateMs = 0;
+    this.keepTalkingLogged = false;
+    this.checkAttention(out);
+    if (this.segmentIgnored) return;
+    out.push({ action: 'user_start', reason: `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})` });
+    this.heldThisPause = false;
+    this.backchannelledThisPause = false;
+    if (e.agent === 'speaking' || e.agent === 'paused') return;
+    if (this.speculating) {
+      this.speculating = false;
+      out.push({ action: 'discard_speculation', reason: 'the user went on speaking' });
+    }
+    if (!this.turnActive) {
+      this.turnActive = true;
+      this.turnStart = e.t - this.segmentSpeechMs / 1000;
+      this.turnSpeechMs = this.segmentSpeechMs;
+    }
+  }
+
+  private endSegment(out: Decision[]): void {
+    const wasAttended = !this.segmentIgnored;
+    if (wasAttended && this.segmentLevelN >= 3) this.learnLevel(this.segmentLevelSum / this.segmentLevelN);
+    this.speaking = false;
+    this.segmentIgnored = false;
+    if (wasAttended) out.push({ action: 'user_stop', reason: `silence for ${ms(this.silenceMs)}` });
+  }
+
+  /** Speech well below the user's usual level is someone else: side talk, a TV, a far voice. */
+  private checkAttention(out: Decision[]): void {
+    if (this.segmentIgnored || !this.userLevelKnown || this.segmentSpeechMs > 320) return;
+    const level = this.segmentLevelSum / this.segmentLevelN;
+    const drop = this.userLevelDb - level;
+    if (drop < this.options.attention.sideTalkLevelDropDb) return;
+    this.segmentIgnored = true;
+    out.push({ action: 'ignore', reason: `voice ${drop.toFixed(0)} dB below the user's usual level: side talk or background` });
+  }
+
+  private learnLevel(segmentLevel: number): void {
+    // The first turns set the level quickly; later ones nudge it, so one loud cough cannot move it far.
+    const alpha = this.userLevelKnown ? 0.2 : 1;
+    this.userLevelDb += alpha * (segmentLevel - this.userLevelDb);
+    this.userLevelKnown = true;
+  }
+
+  private whileListening(e: WindowEvidence, out: Decision[]): void {
+    this.overlapSpeechMs = 0;
+    if (!this.turnActive || this.userSpeaking) return;
+    const o = this.options.endOfTurn;
+    const pause = this.silenceMs;
+    const wait = this.commitWait(e);
+    if (!this.speculating && pause >= o.speculateAfterMs && e.completeness.verdict !== 'incomplete') {
+      this.speculating = true;
+      out.push({ action: 'speculate', reason: `${ms(pause)} pause after "${tail(e.transcript)}" (${e.completeness.reason})` });
+    }
+    if (pause >= wait.ms) {
+      out.push({ action: 'take_turn', reason: `${ms(pause)} silence; ${wait.why}` });
+      return;
+    }
+    if (!this.heldThisPause && pause >= o.speculateAfterMs && wait.ms > o.commitCompleteMs) {
+      this.heldThisPause = true;
+      out.push({ action: 'hold', reason: `waiting up to ${ms(wait.ms)}: ${wait.why}` });
+    }
+    const b = this.options.backchannel;
+    if (
+      b.enabled &&
+      e.agent === 'idle' &&
+      !this.backchannelledThisPause &&
+      pause >= b.atPauseMs &&
+      wait.ms >= pause + 400 && // only where the predictor is going to keep holding anyway
+      (e.t - this.turnStart) * 1000 >= b.minTurnMs &&
+      (e.t - this.lastBackchannelAt) * 1000 >= b.minGapMs
+    ) {
+      this.backchannelledThisPause = true;
+      this.lastBackchannelAt = e.t;
+      out.push({ action: 'backchannel', reason: `phrase boundary (${ms(pause)} pause) ${((e.t - this.turnStart)).toFixed(1)} s into the user's turn` });
+    }
+  }
+
+  /** How long to wait in silence before taking the turn, and why. */
+  private commitWait(e: WindowEvidence): { ms: number; why: string } {
+    const o = this.options.endOfTurn;
+    const c = e.completeness;
+    let base: number;
+    let why: string;
+    if (c.score >= o.strongCompletenessScore) [base, why] = [o.commitStrongMs, `finished (${c.reason})`];
+    else if (c.verdict === 'complete' && (e.narrative || this.turnSpeechMs >= o.narrativeAfterMs))
+      [base, why] = [o.commitNarrativeMs, `finished sentence in a ${e.narrative ? 'telling' : `${(this.turnSpeechMs / 1000).toFixed(1)} s turn`} (${c.reason})`];
+    else if (c.verdict === 'complete') [base, why] = [o.commitCompleteMs, `finished (${c.reason})`];
+    else if (c.verdict === 'unsure') [base, why] = [o.commitUnsureMs, `unclear (${c.reason})`];
+    else [base, why] = [o.commitIncompleteMs, `not finished (${c.reason})`];
+    if (e.pitchShape === 'falling' && c.verdict !== 'incomplete') {
+      base *= o.fallingPitchFactor;
+      why += ', falling pitch';
+    } else if (e.pitchShape === 'rising' && c.score < o.strongCompletenessScore) {
+      base *= o.risingPitchFactor;
+      why += ', rising pitch';
+    }
+    return { ms: Math.min(base, this.options.maxHoldMs), why };
+  }
+
+  private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {
+    if (!this.speaking || this.segmentIgnored) return;
+    if (this.segmentSpeechMs >= this.options.bargeIn.yieldAfterMs) {
+      out.push({ action: 'yield', reason: `user speech over the agent for ${ms(this.segmentSpeechMs)}` });
+    } else if (!this.keepTalkingLogged) {
+      this.keepTalkingLogged = true;
+      out.push({ action: 'keep_talking', reason: `short overlap so far (${ms(this.segmentSpeechMs)})` });
+    }
+  }
+
+  private whileAgentPaused(e: WindowEvidence, out: Decision[]): void {
+    const b = this.options.bargeIn;
+    const words = contentWords(e.transcript);
+    if (this.overlapSpeechMs >= b.confirmAfterMs || (words >= b.confirmWords && this.overlapSpeechMs >= b.wordsConfirmMinMs)) {
+      out.push({
+        action: 'cancel',
+        reason: words >= b.confirmWords ? `barge-in confirmed by ${words} words: "${tail(e.transcript)}"` : `barge-in confirmed by ${ms(this.overlapSpeechMs)} of speech`,
+      });
+      this.startTurnFromOverlap(e);
+      return;
+    }
+    if (this.userSpeaking || this.silenceMs < b.resumeAfterSilenceMs) return;
+    if (words >= 1 && this.overlapSpeechMs >= b.singleWordConfirmMs) {
+      out.push({ action: 'cancel', reason: `"${tail(e.transcript)}" spoken over the agent for ${ms(this.overlapSpeechMs)}` });
+      this.startTurnFromOverlap(e);
+      return;
+    }
+    const what = e.transcript.trim() === '' ? 'no words (a cough, a click or noise)' : `a backchannel ("${e.transcript.trim()}")`;
+    out.push({ action: 'resume', reason: `overlap of ${ms(this.overlapSpeechMs)} was ${what}` });
+    this.overlapSpeechMs = 0;
+  }
+
+  private startTurnFromOverlap(e: WindowEvidence): void {
+    this.turnActive = true;
+    this.turnStart = e.t - (this.overlapSpeechMs + this.silenceMs) / 1000;
+    this.turnSpeechMs = this.overlapSpeechMs;
+    this.speculating = false;
+    this.overlapSpeechMs = 0;
+  }
+}
+
+/** Words that count toward confirming a barge-in: backchannels and fillers do not. */
+export function contentWords(transcript: string): number {
+  const t = transcript.trim();
+  if (t === '' || isBackchannelText(t)) return 0;
+  return t.split(/\s+/).filter((w) => !FILLERS.has(w)).length;
+}
+
+const FILLERS = new Set(['um', 'uh', 'er', 'ah', 'hmm', 'mm', 'oh', 'huh', 'hm']);
+
+function tail(text: string, words = 6): string {
+  const w = text.trim().split(/\s+/);
+  return (w.length > words ? '… ' : '') + w.slice(-words).join(' ');
+}

@@ -1,0 +1,153 @@
+/**
+ * One agent reply on its way from the dialogue model to the speaker: text deltas → clauses → TTS →
+ * an AgentUtterance, all streaming, so the first clause is audible before the reply is complete.
+ * A reply can run speculatively (before the turn is committed) and be attached to the speaker later,
+ * or be aborted at any point. Model failures and hangs become a short spoken apology.
+ */
+import { clausesOf } from '../dialogue/clauses.js';
+import type { DialogueMessage, DialogueModel } from '../dialogue/types.js';
+import { StreamingResampler } from '../audio/resampler.js';
+import { toFullduplexError, FullduplexError } from '../errors.js';
+import type { TtsEngine } from '../speech/types.js';
+import { AgentUtterance } from './agent-output.js';
+
+export interface ReplyOptions {
+  /** No first text from the dialogue model after this long (wall time) → apologise, ms. */
+  firstTextTimeoutMs: number;
+  /** The whole reply must be generated within this long (wall time), ms. */
+  totalTimeoutMs: number;
+  /** Leading silence trimmed from the first clause's audio, at most this long, ms (flite starts with ~200 ms). */
+  maxLeadingTrimMs: number;
+  /** Samples quieter than this (absolute PCM16 value) count as leading silence (−50 dBFS ≈ 104). */
+  silenceAmplitude: number;
+  /** What the agent says when its dialogue model fails. */
+  apology: string;
+}
+
+export const defaultReplyOptions: ReplyOptions = {
+  firstTextTimeoutMs: 8000,
+  totalTimeoutMs: 60000,
+  maxLeadingTrimMs: 300,
+  silenceAmplitude: 104,
+  apology: "Sorry, I lost my train of thought. Could you say that again?",
+};
+
+export interface ReplyContext {
+  readonly dialogue: DialogueModel;
+  readonly tts: TtsEngine;
+  readonly voice: string | undefined;
+  readonly outputRate: number;
+  readonly options: ReplyOptions;
+  /** Session time to stamp on audio as it becomes ready. */
+  readonly stamp: () => number;
+  readonly onError: (component: string, e: FullduplexError) => void;
+  readonly now?: () => Date;
+}
+
+export class ReplyTask {
+  readonly utterance: AgentUtterance;
+  readonly done: Promise<void>;
+  private readonly abortController = new AbortController();
+  private readonly clauses: string[] = [];
+  private clauseListener: ((text: string) => void) | undefined;
+
+  constructor(
+    private readonly ctx: ReplyContext,
+    readonly history: readonly DialogueMessage[],
+    readonly userText: string,
+  ) {
+    this.utterance = new AgentUtterance('reply', ctx.outputRate);
+    this.done = this.run().finally(() => this.utterance.finish());
+  }
+
+  get aborted(): boolean {
+    return this.abortController.signal.aborted;
+  }
+
+  abort(): void {
+    this.abortController.abort();
+  }
+
+  /** Report clauses as they are spoken (those already generated are reported at once). */
+  attach(onClause: (text: string) => void): void {
+    for (const c of this.clauses) onClause(c);
+    this.clauseListener = onClause;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abortController.signal;
+    const modelAbort = new AbortController();
+    const stopModel = () => modelAbort.abort();
+    signal.addEventListener('abort', stopModel, { once: true });
+    let gotText = false;
+    let timedOut = false;
+    const firstTimer = setTimeout(() => ((timedOut = true), modelAbort.abort()), this.ctx.options.firstTextTimeoutMs);
+    const totalTimer = setTimeout(() => ((timedOut = true), modelAbort.abort()), this.ctx.options.totalTimeoutMs);
+    let clauseCount = 0;
+    try {
+      const deltas = this.ctx.dialogue.reply({ history: this.history, signal: modelAbort.signal, now: this.ctx.now?.() });
+      for await (const clause of clausesOf(markFirst(deltas, () => ((gotText = true), clearTimeout(firstTimer))))) {
+        if (signal.aborted) return;
+        await this.speak(clause, clauseCount++ === 0);
+      }
+      if (timedOut && !signal.aborted) {
+        this.ctx.onError('dialogue', new FullduplexError('TIMEOUT', gotText ? 'the dialogue model stopped mid-reply' : 'the dialogue model did not answer in time'));
+        await this.speak(this.ctx.options.apology, clauseCount++ === 0);
+      }
+    } catch (e) {
+      if (signal.aborted) return;
+      this.ctx.onError('dialogue', toFullduplexError(e));
+      await this.speak(this.ctx.options.apology, clauseCount++ === 0).catch(() => undefined);
+    } finally {
+      clearTimeout(firstTimer);
+      clearTimeout(totalTimer);
+      signal.removeEventListener('abort', stopModel);
+    }
+  }
+
+  private async speak(clause: string, first: boolean): Promise<void> {
+    const signal = this.abortController.signal;
+    if (signal.aborted) return;
+    this.utterance.beginClause(clause);
+    this.clauses.push(clause);
+    this.clauseListener?.(clause);
+    let trimming = first;
+    let trimBudget = Math.round((this.ctx.options.maxLeadingTrimMs / 1000) * this.ctx.outputRate);
+    let resampler: StreamingResampler | undefined;
+    try {
+      for await (const chunk of this.ctx.tts.synthesize(clause, { voice: this.ctx.voice, signal })) {
+        let samples = chunk.samples;
+        if (chunk.sampleRate !== this.ctx.outputRate) {
+          resampler ??= await StreamingResampler.create(chunk.sampleRate, this.ctx.outputRate);
+          samples = resampler.process(samples);
+        }
+        if (trimming) {
+          // Drop the synthesizer's leading silence: it would only add to the response latency.
+          let i = 0;
+          while (i < samples.length && trimBudget > 0 && Math.abs(samples[i]!) < this.ctx.options.silenceAmplitude) (i++, trimBudget--);
+          if (i < samples.length) trimming = false;
+          samples = samples.subarray(i);
+        }
+        if (signal.aborted) return;
+        this.utterance.push(samples, this.ctx.stamp());
+      }
+      if (resampler) this.utterance.push(resampler.flush(), this.ctx.stamp());
+    } catch (e) {
+      if (signal.aborted) return;
+      this.ctx.onError('tts', toFullduplexError(e));
+    } finally {
+      resampler?.destroy();
+    }
+  }
+}
+
+async function* markFirst(deltas: AsyncIterable<string>, onFirst: () => void): AsyncGenerator<string> {
+  let first = true;
+  for await (const d of deltas) {
+    if (first && d.trim() !== '') {
+      first = false;
+      onFirst();
+    }
+    yield d;
+  }
+}

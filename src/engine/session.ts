@@ -1,0 +1,462 @@
+/**
+ * A conversation session: user audio in, agent audio out, and a typed event timeline, with the duplex
+ * predictor deciding every 32 ms window. ASR, dialogue and TTS overlap: the recogniser runs while the
+ * user speaks, a reply is generated speculatively at a tentative end of turn, and speech starts with
+ * the first synthesized clause.
+ *
+ * Time comes from an injected clock. On a VirtualClock the driver advances time window by window and
+ * awaits `settle()`; every piece of agent audio is stamped with the window time plus the wall time
+ * the components actually spent producing it, so latencies stay honest while running faster than
+ * real time.
+ */
+import { performance } from 'node:perf_hooks';
+import { StreamingResampler } from '../audio/resampler.js';
+import { assertSampleRate, rmsDbfs } from '../audio/frame.js';
+import { VirtualClock, type Clock } from '../audio/clock.js';
+import { FullduplexError, toFullduplexError } from '../errors.js';
+import type { DialogueMessage, DialogueModel } from '../dialogue/types.js';
+import type { AsrEngine, AsrStream, TtsEngine, VoiceActivityDetector, WordTiming } from '../speech/types.js';
+import { AgentOutput, AgentUtterance } from './agent-output.js';
+import { CompletenessAssessor, type CompletenessResult } from './evidence/completeness.js';
+import { EchoReference } from './evidence/echo.js';
+import { isNarrativeTurn } from './evidence/narrative.js';
+import { PitchContour, PitchTracker } from './evidence/pitch.js';
+import type { EngineEvent } from './events.js';
+import { DuplexPredictor, type AgentActivity, type Decision } from './predictor.js';
+import type { PredictorOverrides } from './options.js';
+import { defaultReplyOptions, ReplyTask, type ReplyOptions } from './reply.js';
+import { BackchannelClips } from './backchannel-clips.js';
+
+export const ENGINE_SAMPLE_RATE = 16000;
+export const WINDOW_SAMPLES = 512;
+const WINDOW_MS = (WINDOW_SAMPLES / ENGINE_SAMPLE_RATE) * 1000;
+
+export interface SessionOptions {
+  clock: Clock;
+  vad: VoiceActivityDetector;
+  asr: AsrEngine;
+  tts: TtsEngine;
+  dialogue: DialogueModel;
+  voice?: string;
+  predictor?: PredictorOverrides;
+  reply?: Partial<ReplyOptions>;
+  /** 'measured': agent audio is stamped with the compute time it really took; 'none': deterministic timing. */
+  computeTime?: 'measured' | 'none';
+  /** Audio kept before detected speech onset and handed to the recogniser with it, ms. */
+  prerollMs?: number;
+  /** A user turn longer than this is recognised in pieces (keeps the decoder's work per chunk bounded), s. */
+  maxAsrSegmentS?: number;
+  onEvent?: (e: EngineEvent) => void;
+  now?: () => Date;
+}
+
+export class ConversationSession {
+  readonly events: EngineEvent[] = [];
+  readonly history: DialogueMessage[] = [];
+  readonly predictor: DuplexPredictor;
+  readonly output: AgentOutput;
+  private readonly asrStream: AsrStream;
+  private readonly pitch = new PitchTracker();
+  private readonly contour = new PitchContour();
+  private readonly echo = new EchoReference();
+  private readonly completeness = new CompletenessAssessor();
+  private readonly replyOptions: ReplyOptions;
+  private readonly clips: BackchannelClips;
+  private inputResampler: StreamingResampler | undefined;
+  private inputRate = ENGINE_SAMPLE_RATE;
+  private pending = new Int16Array(0);
+  private readonly preroll: Int16Array[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  // -- recogniser state for the current user turn (or overlap)
+  private asrActive = false;
+  private asrSegmentSamples = 0;
+  private turnText = '';
+  private turnWords: WordTiming[] = [];
+  private asrSegmentStart = 0;
+  private partial = '';
+  private lastAssessed: { text: string; result: CompletenessResult } | undefined;
+  // -- replies
+  private speculative: ReplyTask | undefined;
+  private reply: ReplyTask | undefined;
+  private readonly tasks = new Set<Promise<unknown>>();
+  private committing = false;
+  // -- compute-time accounting for virtual clocks
+  private originVirtual = 0;
+  private originWall = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly o: SessionOptions,
+    clips: BackchannelClips,
+  ) {
+    this.predictor = new DuplexPredictor(o.predictor);
+    this.replyOptions = { ...defaultReplyOptions, ...o.reply };
+    this.clips = clips;
+    this.asrStream = o.asr.createStream();
+    this.asrStream.onPartial = (p) => {
+      this.partial = p.text;
+      this.emit({ type: 'transcript_partial', t: this.stamp(), text: this.transcript() });
+    };
+    this.output = new AgentOutput(
+      ENGINE_SAMPLE_RATE,
+      {
+        started: (u, t) => this.emit({ type: 'agent_speech_start', t, kind: u.kind, text: u.fullText }),
+        completed: (u, t) => this.utteranceCompleted(u, t),
+      },
+      (samples, t) => this.echo.pushPlayed(samples, t),
+    );
+  }
+
+  static async create(o: SessionOptions): Promise<ConversationSession> {
+    if (o.vad.sampleRate !== ENGINE_SAMPLE_RATE || o.asr.sampleRate !== ENGINE_SAMPLE_RATE) {
+      throw new FullduplexError('BAD_ARGUMENT', `the engine runs at ${ENGINE_SAMPLE_RATE} Hz; VAD and ASR must too`);
+    }
+    const clips = await BackchannelClips.create(o.tts, o.voice, ENGINE_SAMPLE_RATE, (o.predictor?.backchannel?.phrases ?? undefined));
+    const s = new ConversationSession(o, clips);
+    s.emit({ type: 'session_start', t: o.clock.now(), config: { predictor: s.predictor.options, dialogue: o.dialogue.name, tts: o.tts.name, asr: o.asr.name, vad: o.vad.name, voice: o.voice ?? o.tts.defaultVoice } });
+    return s;
+  }
+
+  // ------------------------------------------------------------------ audio in / out
+  /** Feed user audio (mono PCM16, any supported rate). Errors become timeline events, never throws. */
+  pushAudio(samples: Int16Array, sampleRate: number = ENGINE_SAMPLE_RATE): Promise<void> {
+    const run = this.chain.then(() => this.ingest(samples, sampleRate));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The next `n` samples of agent audio (16 kHz), as played from now. */
+  pullAudio(n: number): Int16Array {
+    return this.output.pull(n, this.o.clock.now());
+  }
+
+  /** Resolves once all work triggered so far (recognition, replies in flight) has finished. */
+  async settle(): Promise<void> {
+    await this.chain;
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.chain;
+    this.closed = true;
+    this.speculative?.abort();
+    this.reply?.abort();
+    await Promise.allSettled([...this.tasks]);
+    this.asrStream.close();
+    this.inputResampler?.destroy();
+    this.emit({ type: 'session_end', t: this.o.clock.now() });
+  }
+
+  private async ingest(samples: Int16Array, sampleRate: number): Promise<void> {
+    if (this.closed) return this.error('input', new FullduplexError('BAD_ARGUMENT', 'session is closed'));
+    try {
+      if (!(samples instanceof Int16Array)) throw new FullduplexError('BAD_AUDIO', 'audio must be an Int16Array of mono PCM16');
+      assertSampleRate(sampleRate, 'session input');
+      let pcm = samples;
+      if (sampleRate !== ENGINE_SAMPLE_RATE) {
+        if (!this.inputResampler || this.inputRate !== sampleRate) {
+          this.inputResampler?.destroy();
+          this.inputResampler = await StreamingResampler.create(sampleRate, ENGINE_SAMPLE_RATE);
+          this.inputRate = sampleRate;
+        }
+        pcm = this.inputResampler.process(samples);
+      }
+      const all = new Int16Array(this.pending.length + pcm.length);
+      all.set(this.pending);
+      all.set(pcm, this.pending.length);
+      let i = 0;
+      for (; i + WINDOW_SAMPLES <= all.length; i += WINDOW_SAMPLES) await this.processWindow(all.slice(i, i + WINDOW_SAMPLES));
+      this.pending = all.slice(i);
+    } catch (e) {
+      this.error('input', toFullduplexError(e));
+    }
+  }
+
+  // ------------------------------------------------------------------ one decision window
+  private async processWindow(win: Int16Array): Promise<void> {
+    this.originVirtual = this.o.clock.now();
+    this.originWall = performance.now();
+    let probability = 0;
+    try {
+      probability = (await this.o.vad.push(win))[0]?.probability ?? 0;
+    } catch (e) {
+      this.error('vad', toFullduplexError(e));
+    }
+    const est = this.pitch.push(win);
+    this.contour.push(est);
+    const agent = this.agentActivity();
+    const echoLikelihood = agent === 'speaking' || agent === 'backchannel' ? this.echo.echoLikelihood(win, this.o.clock.now()) : 0;
+    if (this.asrActive) this.feedAsr(win);
+    else this.keepPreroll(win);
+    const transcript = this.transcript();
+    const decisions = this.predictor.update({
+      t: this.o.clock.now(),
+      windowMs: WINDOW_MS,
+      vadProbability: probability,
+      levelDb: Number.isFinite(est.energyDb) ? est.energyDb : rmsDbfs(win),
+      echoLikelihood,
+      transcript,
+      completeness: this.assess(transcript),
+      narrative: isNarrativeTurn(transcript),
+      pitchShape: this.predictor.userSpeaking ? undefined : this.contour.final()?.shape,
+      agent,
+    });
+    // Output-affecting decisions first: they are time-critical and cheap, recognition work is not.
+    for (const d of [...decisions].sort((a, b) => priority(a) - priority(b))) await this.act(d, agent);
+    this.dropAbandonedRecognition();
+  }
+
+  private agentActivity(): AgentActivity {
+    const u = this.output.utterance;
+    if (!u) return 'idle';
+    if (u.kind === 'backchannel') return 'backchannel';
+    return this.output.isPaused ? 'paused' : 'speaking';
+  }
+
+  private async act(d: Decision, agent: AgentActivity): Promise<void> {
+    const t = this.stamp();
+    this.emit({ type: 'decision', t, action: d.action, reason: d.reason, agent });
+    switch (d.action) {
+      case 'user_start':
+        this.emit({ type: 'user_speech_start', t, onset: t - this.predictor.segmentMs / 1000 });
+        if (!this.asrActive) this.startAsr();
+        break;
+      case 'user_stop':
+        this.emit({ type: 'user_speech_stop', t });
+        // Each speech segment is one recogniser utterance: its final hypothesis (best path over the
+        // whole segment) is what end-of-turn decisions read, not a partial still settling — partials
+        // lag the last word and invent words ("huh") in the silence after it.
+        if (this.asrActive) await this.finishAsrSegment();
+        break;
+      case 'speculate':
+        this.startSpeculation();
+        break;
+      case 'discard_speculation':
+        this.discardSpeculation(d.reason);
+        break;
+      case 'take_turn':
+        await this.commitTurn();
+        break;
+      case 'backchannel':
+        this.playBackchannel();
+        break;
+      case 'yield':
+        this.output.pause();
+        this.emit({ type: 'agent_paused', t });
+        break;
+      case 'resume':
+        this.output.resume();
+        this.emit({ type: 'agent_resumed', t });
+        this.cancelAsr();
+        break;
+      case 'cancel':
+        this.cutAgent(t);
+        break;
+      case 'hold':
+      case 'ignore':
+      case 'keep_talking':
+        break;
+    }
+  }
+
+  // ------------------------------------------------------------------ recognition
+  private keepPreroll(win: Int16Array): void {
+    this.preroll.push(win);
+    const keep = Math.ceil((this.o.prerollMs ?? 320) / WINDOW_MS);
+    while (this.preroll.length > keep) this.preroll.shift();
+  }
+
+  private startAsr(): void {
+    this.asrActive = true;
+    this.asrSegmentSamples = 0;
+    this.partial = '';
+    const pre = this.preroll.splice(0);
+    this.asrSegmentStart = this.o.clock.now() - (pre.length * WINDOW_SAMPLES) / ENGINE_SAMPLE_RATE;
+    for (const w of pre) this.feedAsr(w);
+  }
+
+  private feedAsr(win: Int16Array): void {
+    try {
+      this.asrStream.push(win);
+      this.asrSegmentSamples += win.length;
+    } catch (e) {
+      this.error('asr', toFullduplexError(e));
+    }
+    const maxS = this.o.maxAsrSegmentS ?? 30;
+    const long = this.asrSegmentSamples / ENGINE_SAMPLE_RATE;
+    // Long monologues are recognised in pieces, cut in a pause (or forcibly at 1.5× the limit).
+    if (long > maxS) this.track(this.finishAsrSegment().then(() => this.startAsr()));
+  }
+
+  /** End the recogniser's utterance; its words join the turn's words, timed in session time. */
+  private async finishAsrSegment(): Promise<void> {
+    this.asrActive = false;
+    this.partial = '';
+    try {
+      const r = await this.asrStream.finish();
+      this.turnText = [this.turnText, r.text].filter(Boolean).join(' ');
+      const t0 = this.asrSegmentStart;
+      this.turnWords.push(...r.words.map((w) => ({ word: w.word, start: t0 + w.start, end: t0 + w.end })));
+      this.emit({ type: 'transcript_partial', t: this.stamp(), text: this.turnText });
+    } catch (e) {
+      this.error('asr', toFullduplexError(e));
+    }
+  }
+
+  private cancelAsr(): void {
+    if (this.asrActive) this.asrStream.cancel();
+    this.asrActive = false;
+    this.turnText = '';
+    this.turnWords = [];
+    this.partial = '';
+  }
+
+  /** The predictor dropped the turn (side talk, noise) or the overlap ended: forget its words. */
+  private dropAbandonedRecognition(): void {
+    const holding = this.asrActive || this.turnText !== '';
+    if (holding && !this.committing && !this.predictor.inTurn && !this.predictor.userSpeaking && this.agentActivity() !== 'paused') {
+      this.cancelAsr();
+    }
+  }
+
+  private transcript(): string {
+    return [this.turnText, this.partial].filter(Boolean).join(' ');
+  }
+
+  private assess(text: string): CompletenessResult {
+    if (this.lastAssessed?.text !== text) {
+      const lastAgent = [...this.history].reverse().find((m) => m.role === 'assistant');
+      this.lastAssessed = { text, result: this.completeness.assess(text, { agentAskedQuestion: !!lastAgent?.content.trim().endsWith('?') }) };
+    }
+    return this.lastAssessed.result;
+  }
+
+  // ------------------------------------------------------------------ replies
+  private replyContext() {
+    return {
+      dialogue: this.o.dialogue,
+      tts: this.o.tts,
+      voice: this.o.voice,
+      outputRate: ENGINE_SAMPLE_RATE,
+      options: this.replyOptions,
+      stamp: () => this.stamp(),
+      onError: (component: string, e: FullduplexError) => this.error(component, e),
+      now: this.o.now,
+    };
+  }
+
+  private startSpeculation(): void {
+    const text = this.transcript().trim();
+    if (!text) return;
+    this.speculative?.abort();
+    const task = new ReplyTask(this.replyContext(), [...this.history, { role: 'user', content: text }], text);
+    this.speculative = task;
+    this.track(task.done);
+    this.emit({ type: 'speculation_start', t: this.stamp(), text });
+  }
+
+  private discardSpeculation(reason: string): void {
+    if (!this.speculative) return;
+    this.speculative.abort();
+    this.speculative = undefined;
+    this.emit({ type: 'speculation_discarded', t: this.stamp(), reason });
+  }
+
+  private async commitTurn(): Promise<void> {
+    this.committing = true;
+    try {
+      if (this.asrActive) await this.finishAsrSegment();
+      let text = this.turnText;
+      this.emit({ type: 'transcript_final', t: this.stamp(), text, words: this.turnWords });
+      this.turnText = '';
+      this.turnWords = [];
+      this.partial = '';
+      this.predictor.turnTaken();
+      text = text.trim();
+      const spec = this.speculative;
+      this.speculative = undefined;
+      this.history.push({ role: 'user', content: text });
+      let task: ReplyTask;
+      if (spec && !spec.aborted && normalize(spec.userText) === normalize(text)) {
+        task = spec;
+        this.emit({ type: 'speculation_used', t: this.stamp(), text });
+      } else {
+        if (spec) this.discardSpeculation('the final transcript differs from the speculated one');
+        task = new ReplyTask(this.replyContext(), [...this.history], text);
+        this.track(task.done);
+      }
+      this.emit({ type: 'agent_reply_start', t: this.stamp(), userText: text });
+      task.attach((clause) => this.emit({ type: 'agent_text', t: this.stamp(), text: clause }));
+      this.reply?.abort();
+      this.reply = task;
+      this.output.play(task.utterance, this.stamp());
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private playBackchannel(): void {
+    if (this.output.utterance) return;
+    const clip = this.clips.next(this.stamp());
+    if (!clip) return;
+    this.emit({ type: 'backchannel', t: this.stamp(), text: clip.fullText });
+    this.output.play(clip);
+  }
+
+  /** Barge-in confirmed: stop speaking, keep in history only what the user heard. */
+  private cutAgent(t: number): void {
+    this.reply?.abort();
+    this.reply = undefined;
+    const u = this.output.stop();
+    if (!u) return;
+    this.emit({ type: 'agent_speech_stop', t, kind: u.kind, reason: 'interrupted' });
+    if (u.kind !== 'reply') return;
+    const heard = u.heardText();
+    this.emit({ type: 'agent_speech_truncated', t, heardText: heard, fullText: u.fullText, playedSeconds: u.played / ENGINE_SAMPLE_RATE });
+    if (heard) this.history.push({ role: 'assistant', content: heard, interrupted: true });
+  }
+
+  private utteranceCompleted(u: AgentUtterance, t: number): void {
+    this.emit({ type: 'agent_speech_stop', t, kind: u.kind, reason: 'completed' });
+    if (u.kind === 'reply') {
+      if (u.fullText) this.history.push({ role: 'assistant', content: u.fullText });
+      this.reply = undefined;
+    }
+  }
+
+  // ------------------------------------------------------------------ plumbing
+  /** Session time for something that is happening now, including compute spent in this window. */
+  private stamp(): number {
+    const clock = this.o.clock;
+    if (!(clock instanceof VirtualClock) || this.o.computeTime === 'none') return clock.now();
+    return Math.max(clock.now(), this.originVirtual + (performance.now() - this.originWall) / 1000);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q = p.catch((e) => this.error('engine', toFullduplexError(e))).finally(() => this.tasks.delete(q));
+    this.tasks.add(q);
+  }
+
+  private error(component: string, e: FullduplexError): void {
+    this.emit({ type: 'error', t: this.o.clock.now(), component, code: e.code, message: e.message });
+  }
+
+  private emit(e: EngineEvent): void {
+    this.events.push(e);
+    try {
+      this.o.onEvent?.(e);
+    } catch {
+      // A listener's failure must not break the conversation.
+    }
+  }
+}
+
+const URGENT = new Set(['yield', 'cancel', 'resume']);
+function priority(d: Decision): number {
+  return URGENT.has(d.action) ? 0 : 1;
+}
+
+function normalize(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9' ]/g, ' ').replace(/\s+/g, ' ').trim();
+}
