@@ -122,7 +122,16 @@ export function clarificationReply(seed: string, heard?: string): string {
   );
 }
 
+/** Long turns are quoted by their end only: reading a whole monologue back helps nobody. */
+export const MAX_QUOTED_WORDS = 14;
+
+function quote(heard: string): string {
+  const words = heard.split(/\s+/);
+  return words.length <= MAX_QUOTED_WORDS ? heard : `… ${words.slice(-12).join(' ')}`;
+}
+
 export function statementReply(heard: string, seed: string): string {
+  heard = quote(heard);
   return pick(
     [
       `I heard: ${heard}. I'm only a small offline assistant, so I'm not sure how to help with that. You can ask me the time, or about a speech model like Moshi.`,

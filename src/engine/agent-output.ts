@@ -71,17 +71,19 @@ export class AgentUtterance {
 
   /**
    * The words the user heard: every clause played to its end, plus the share of the current clause's
-   * words proportional to the share of its audio that was played.
+   * words proportional to the share of its audio that was played. `playedSamples` (at most `played`)
+   * asks about an earlier point, e.g. what a client's speaker had played when its buffer was flushed.
    */
-  heardText(): string {
+  heardText(playedSamples: number = this.played): string {
+    const played = Math.max(0, Math.min(this.played, playedSamples));
     const parts: string[] = [];
     for (let i = 0; i < this.clauses.length; i++) {
       const c = this.clauses[i]!;
       const end = this.clauses[i + 1]?.startSample ?? this.queuedSamples;
-      if (this.played >= end) parts.push(c.text);
-      else if (this.played > c.startSample) {
+      if (played >= end) parts.push(c.text);
+      else if (played > c.startSample) {
         const words = c.text.split(/\s+/);
-        const share = (this.played - c.startSample) / Math.max(1, end - c.startSample);
+        const share = (played - c.startSample) / Math.max(1, end - c.startSample);
         const n = Math.floor(words.length * share);
         if (n > 0) parts.push(words.slice(0, n).join(' '));
         break;

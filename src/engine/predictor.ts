@@ -169,7 +169,10 @@ export class DuplexPredictor {
     out.push({ action: 'user_start', reason: `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})` });
     this.heldThisPause = false;
     this.backchannelledThisPause = false;
-    if (e.agent === 'speaking' || e.agent === 'paused') return;
+    if (e.agent === 'speaking' || e.agent === 'paused') {
+      this.overlapSpeechMs += this.segmentSpeechMs;
+      return;
+    }
     if (this.speculating) {
       this.speculating = false;
       out.push({ action: 'discard_speculation', reason: 'the user went on speaking' });

@@ -50,14 +50,58 @@ export class ReplyTask {
   private readonly abortController = new AbortController();
   private readonly clauses: string[] = [];
   private clauseListener: ((text: string) => void) | undefined;
+  // A speculative reply synthesizes its first clause, then parks until committed (or aborted).
+  private committed: boolean;
+  private releaseGate: () => void = () => {};
+  private readonly gate: Promise<void>;
+  private parked = false;
+  private finished = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly ctx: ReplyContext,
     readonly history: readonly DialogueMessage[],
     readonly userText: string,
+    speculative = false,
   ) {
+    this.committed = !speculative;
+    this.gate = new Promise<void>((r) => (this.releaseGate = r));
+    if (this.committed) this.releaseGate();
+    this.abortController.signal.addEventListener('abort', () => this.releaseGate(), { once: true });
     this.utterance = new AgentUtterance('reply', ctx.outputRate);
-    this.done = this.run().finally(() => this.utterance.finish());
+    this.done = this.run().finally(() => {
+      this.utterance.finish();
+      this.finished = true;
+      this.wakeIdle();
+    });
+  }
+
+  /** The turn is confirmed: speak the rest. */
+  commit(): void {
+    this.committed = true;
+    this.releaseGate();
+  }
+
+  get isIdle(): boolean {
+    return this.finished || this.parked;
+  }
+
+  /** Resolves once the task is finished or parked waiting for its commit: nothing more happens until then. */
+  idle(): Promise<void> {
+    if (this.finished || this.parked) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private wakeIdle(): void {
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private async waitForCommit(): Promise<void> {
+    if (this.committed) return;
+    this.parked = true;
+    this.wakeIdle();
+    await this.gate;
+    this.parked = false;
   }
 
   get aborted(): boolean {
@@ -87,6 +131,7 @@ export class ReplyTask {
     try {
       const deltas = this.ctx.dialogue.reply({ history: this.history, signal: modelAbort.signal, now: this.ctx.now?.() });
       for await (const clause of clausesOf(markFirst(deltas, () => ((gotText = true), clearTimeout(firstTimer))))) {
+        if (clauseCount > 0) await this.waitForCommit();
         if (signal.aborted) return;
         await this.speak(clause, clauseCount++ === 0);
       }

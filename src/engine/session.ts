@@ -55,6 +55,12 @@ export class ConversationSession {
   readonly history: DialogueMessage[] = [];
   readonly predictor: DuplexPredictor;
   readonly output: AgentOutput;
+  /**
+   * When playback happens downstream of `pullAudio` (a client's jitter buffer that is flushed on
+   * barge-in), how many of an utterance's pulled samples the listener actually heard. A barge-in then
+   * commits only those words to the history. Unset: everything pulled counts as heard.
+   */
+  heardSamples: ((u: AgentUtterance) => number) | undefined;
   private readonly asrStream: AsrStream;
   private readonly pitch = new PitchTracker();
   private readonly contour = new PitchContour();
@@ -79,6 +85,7 @@ export class ConversationSession {
   private speculative: ReplyTask | undefined;
   private reply: ReplyTask | undefined;
   private readonly tasks = new Set<Promise<unknown>>();
+  private readonly replyPromises = new Set<Promise<unknown>>();
   private committing = false;
   // -- compute-time accounting for virtual clocks
   private originVirtual = 0;
@@ -130,10 +137,18 @@ export class ConversationSession {
     return this.output.pull(n, this.o.clock.now());
   }
 
-  /** Resolves once all work triggered so far (recognition, replies in flight) has finished. */
+  /**
+   * Resolves once all work triggered so far has finished: recognition, replies in flight (a
+   * speculative reply counts once its first clause is synthesized and it waits for the commit).
+   */
   async settle(): Promise<void> {
     await this.chain;
-    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+    for (;;) {
+      const replies = [this.speculative, this.reply].filter((r): r is ReplyTask => r !== undefined);
+      const others = [...this.tasks].filter((p) => !this.replyPromises.has(p));
+      if (others.length === 0 && replies.every((r) => r.isIdle)) return;
+      await Promise.allSettled([...others, ...replies.map((r) => r.idle())]);
+    }
   }
 
   async close(): Promise<void> {
@@ -350,9 +365,9 @@ export class ConversationSession {
     const text = this.transcript().trim();
     if (!text) return;
     this.speculative?.abort();
-    const task = new ReplyTask(this.replyContext(), [...this.history, { role: 'user', content: text }], text);
+    const task = new ReplyTask(this.replyContext(), [...this.history, { role: 'user', content: text }], text, true);
     this.speculative = task;
-    this.track(task.done);
+    this.trackReply(task);
     this.emit({ type: 'speculation_start', t: this.stamp(), text });
   }
 
@@ -384,8 +399,9 @@ export class ConversationSession {
       } else {
         if (spec) this.discardSpeculation('the final transcript differs from the speculated one');
         task = new ReplyTask(this.replyContext(), [...this.history], text);
-        this.track(task.done);
+        this.trackReply(task);
       }
+      task.commit();
       this.emit({ type: 'agent_reply_start', t: this.stamp(), userText: text });
       task.attach((clause) => this.emit({ type: 'agent_text', t: this.stamp(), text: clause }));
       this.reply?.abort();
@@ -412,8 +428,9 @@ export class ConversationSession {
     if (!u) return;
     this.emit({ type: 'agent_speech_stop', t, kind: u.kind, reason: 'interrupted' });
     if (u.kind !== 'reply') return;
-    const heard = u.heardText();
-    this.emit({ type: 'agent_speech_truncated', t, heardText: heard, fullText: u.fullText, playedSeconds: u.played / ENGINE_SAMPLE_RATE });
+    const heardN = Math.max(0, Math.min(u.played, this.heardSamples?.(u) ?? u.played));
+    const heard = u.heardText(heardN);
+    this.emit({ type: 'agent_speech_truncated', t, heardText: heard, fullText: u.fullText, playedSeconds: heardN / ENGINE_SAMPLE_RATE });
     if (heard) this.history.push({ role: 'assistant', content: heard, interrupted: true });
   }
 
@@ -431,6 +448,13 @@ export class ConversationSession {
     const clock = this.o.clock;
     if (!(clock instanceof VirtualClock) || this.o.computeTime === 'none') return clock.now();
     return Math.max(clock.now(), this.originVirtual + (performance.now() - this.originWall) / 1000);
+  }
+
+  private trackReply(task: ReplyTask): void {
+    const p = task.done.catch((e) => this.error('engine', toFullduplexError(e)));
+    this.replyPromises.add(p);
+    this.tasks.add(p);
+    void p.finally(() => (this.tasks.delete(p), this.replyPromises.delete(p)));
   }
 
   private track(p: Promise<unknown>): void {

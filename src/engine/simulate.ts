@@ -25,25 +25,27 @@ export interface SimulationResult {
 }
 
 export async function simulate(input: PcmFrame, o: SimulateOptions = {}): Promise<SimulationResult> {
+  // The session gets the input at its own rate (it resamples, as it would from a live microphone);
+  // the recording's user channel is resampled separately.
   const user16 = input.sampleRate === ENGINE_SAMPLE_RATE ? input.samples : (await resample(input, ENGINE_SAMPLE_RATE)).samples;
+  const inRate = input.sampleRate;
+  const inputAt = (k: number) => Math.floor((k * WINDOW_SAMPLES * inRate) / ENGINE_SAMPLE_RATE);
   const clock = o.clock ?? new VirtualClock();
   const session = o.session ?? (await createLocalSession(clock, o));
   const maxTail = Math.round(((o.maxTailS ?? 30) * ENGINE_SAMPLE_RATE) / WINDOW_SAMPLES);
   const agentParts: Int16Array[] = [];
-  const userParts: Int16Array[] = [];
   let tail = 0;
-  for (let i = 0; ; i += WINDOW_SAMPLES) {
+  for (let k = 0, i = 0; ; k++, i += WINDOW_SAMPLES) {
     const inInput = i < user16.length;
     if (!inInput) {
       const quiet = !session.output.utterance && !session.predictor.inTurn;
       if (quiet || tail++ >= maxTail) break;
     }
-    const win = new Int16Array(WINDOW_SAMPLES);
-    if (inInput) win.set(user16.subarray(i, i + WINDOW_SAMPLES));
+    const win = new Int16Array(inputAt(k + 1) - inputAt(k));
+    if (inInput) win.set(input.samples.subarray(inputAt(k), inputAt(k + 1)));
     agentParts.push(session.pullAudio(WINDOW_SAMPLES));
-    userParts.push(win);
     await clock.advance(WINDOW_SAMPLES / ENGINE_SAMPLE_RATE);
-    await session.pushAudio(win, ENGINE_SAMPLE_RATE);
+    await session.pushAudio(win, inRate);
     await session.settle();
   }
   if (!o.session) await session.close();

@@ -34,7 +34,8 @@ export const NARRATIVE_OPENERS: readonly string[] = [
 const SKIP = new Set(['so', 'well', 'okay', 'ok', 'oh', 'um', 'uh', 'and', 'hey', 'alright']);
 
 export function isNarrativeTurn(transcript: string, openers: readonly string[] = NARRATIVE_OPENERS): boolean {
-  const words = transcript.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean);
+  // Only the opening matters, and this runs every window on a transcript that may be minutes long.
+  const words = transcript.slice(0, 120).toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean);
   for (let skip = 0; skip <= 2 && skip < words.length; skip++) {
     const head = words.slice(skip, skip + 6).join(' ');
     if (openers.some((o) => head.startsWith(o))) return true;

@@ -1,0 +1,132 @@
+/** The duplex predictor on hand-made evidence: each rule, in isolation, fast and deterministic. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuplexPredictor, contentWords, type AgentActivity, type Decision, type WindowEvidence } from '../src/engine/predictor.js';
+import { resolvePredictorOptions } from '../src/engine/options.js';
+import { assessCompleteness } from '../src/engine/evidence/completeness.js';
+
+/** Drives a predictor window by window with a tiny script. */
+class Script {
+  t = 0;
+  readonly log: { t: number; d: Decision }[] = [];
+  constructor(readonly p = new DuplexPredictor()) {}
+  step(n: number, o: { p?: number; level?: number; text?: string; agent?: AgentActivity; echo?: number; pitch?: WindowEvidence['pitchShape']; narrative?: boolean } = {}) {
+    for (let i = 0; i < n; i++) {
+      this.t += 0.032;
+      const text = o.text ?? '';
+      for (const d of this.p.update({
+        t: this.t,
+        windowMs: 32,
+        vadProbability: o.p ?? 0,
+        levelDb: o.level ?? -25,
+        echoLikelihood: o.echo ?? 0,
+        transcript: text,
+        completeness: assessCompleteness(text),
+        narrative: o.narrative ?? false,
+        pitchShape: o.pitch,
+        agent: o.agent ?? 'idle',
+      })) {
+        this.log.push({ t: this.t, d });
+        if (d.action === 'take_turn') this.p.turnTaken(); // as the session does when it commits
+      }
+    }
+    return this;
+  }
+  actions(): string[] {
+    return this.log.map((l) => l.d.action);
+  }
+  first(action: string) {
+    return this.log.find((l) => l.d.action === action);
+  }
+}
+
+test('a finished question is answered after a short silence', () => {
+  const s = new Script().step(5).step(30, { p: 0.95, text: 'what time is it' });
+  const speechEnd = s.t;
+  s.step(20, { text: 'what time is it' });
+  const take = s.first('take_turn');
+  assert.ok(take, s.actions().join(' '));
+  assert.ok(take.t - speechEnd <= 0.2, `took ${((take.t - speechEnd) * 1000).toFixed(0)} ms`);
+  assert.ok(s.first('speculate')!.t <= take.t, 'a reply is speculated before the turn is committed');
+});
+
+test('an unfinished clause is held through a long pause, with the reason in the timeline', () => {
+  const s = new Script().step(5).step(30, { p: 0.95, text: 'i went to the store and' }).step(45, { text: 'i went to the store and' });
+  assert.equal(s.first('take_turn'), undefined, s.actions().join(' '));
+  assert.match(s.first('hold')!.d.reason, /conjunction 'and'/);
+  assert.equal(s.first('speculate'), undefined, 'no reply is prepared for an unfinished clause');
+  // …but never forever.
+  s.step(60, { text: 'i went to the store and' });
+  assert.ok(s.first('take_turn'));
+});
+
+test('when the user goes on after a pause, the speculative reply is discarded', () => {
+  const s = new Script().step(5).step(30, { p: 0.95, text: 'maybe paris' }).step(3, { text: 'maybe paris' });
+  assert.equal(assessCompleteness('maybe paris').verdict, 'unsure');
+  assert.ok(s.first('speculate'));
+  s.step(2, { p: 0.95, text: 'maybe paris' }).step(8, { p: 0.95, text: 'maybe paris or rome' });
+  assert.ok(s.first('discard_speculation'), s.actions().join(' '));
+  assert.equal(s.first('take_turn'), undefined);
+});
+
+test('barge-in: pause at once, confirm with words, then cancel', () => {
+  const s = new Script().step(10, { agent: 'speaking' }).step(2, { p: 0.95, agent: 'speaking' });
+  const y = s.first('yield');
+  assert.ok(y, s.actions().join(' '));
+  assert.ok(y.t - 10 * 0.032 <= 0.1, 'yielded within ~100 ms of speech onset');
+  s.step(12, { p: 0.95, agent: 'paused', text: 'wait what time' });
+  assert.match(s.first('cancel')!.d.reason, /confirmed/);
+  assert.ok(s.p.inTurn, 'the interruption becomes the user turn');
+});
+
+test('false interruption: a cough or an "uh huh" resumes the paused agent', () => {
+  for (const text of ['', 'uh huh', 'mm hmm', 'yeah']) {
+    const s = new Script().step(10, { agent: 'speaking' }).step(3, { p: 0.95, agent: 'speaking' });
+    s.step(6, { p: 0.95, agent: 'paused', text }).step(12, { agent: 'paused', text });
+    assert.ok(s.first('resume'), `${JSON.stringify(text)}: ${s.actions().join(' ')}`);
+    assert.equal(s.first('cancel'), undefined);
+  }
+});
+
+test('a single command word said over the agent cancels it once the user stops', () => {
+  const s = new Script().step(10, { agent: 'speaking' }).step(2, { p: 0.95, agent: 'speaking' });
+  s.step(10, { p: 0.95, agent: 'paused', text: 'stop' }).step(12, { agent: 'paused', text: 'stop' });
+  assert.ok(s.first('cancel'), s.actions().join(' '));
+});
+
+test('the agent does not yield to its own echo', () => {
+  const s = new Script().step(10, { agent: 'speaking' }).step(30, { p: 0.95, agent: 'speaking', echo: 0.9 });
+  assert.equal(s.first('yield'), undefined);
+});
+
+test('speech well below the user’s usual level is ignored (side talk, background)', () => {
+  const s = new Script().step(5).step(30, { p: 0.95, level: -22, text: 'hello there' }).step(40, { text: 'hello there' });
+  assert.ok(s.first('take_turn'));
+  const quiet = new Script(s.p);
+  quiet.t = s.t;
+  quiet.step(10).step(40, { p: 0.95, level: -40, text: 'honey can you grab the keys' }).step(40, { text: 'honey can you grab the keys' });
+  assert.ok(quiet.first('ignore'), quiet.actions().join(' '));
+  assert.equal(quiet.first('take_turn'), undefined);
+  assert.equal(quiet.first('user_start'), undefined);
+});
+
+test('a telling gets a backchannel at a phrase boundary, not a takeover', () => {
+  const text = 'let me tell you about my weekend we drove to the mountains';
+  const s = new Script().step(5).step(140, { p: 0.95, text, narrative: true }).step(20, { text, narrative: true });
+  assert.ok(s.first('backchannel'), s.actions().join(' '));
+  assert.equal(s.first('take_turn'), undefined);
+});
+
+test('eagerness scales the end-of-turn waits; explicit values win', () => {
+  const low = resolvePredictorOptions({ eagerness: 'low' });
+  const high = resolvePredictorOptions({ eagerness: 'high' });
+  assert.ok(low.endOfTurn.commitIncompleteMs > high.endOfTurn.commitIncompleteMs);
+  assert.ok(low.maxHoldMs > high.maxHoldMs);
+  assert.equal(resolvePredictorOptions({ eagerness: 'low', endOfTurn: { commitUnsureMs: 123 } }).endOfTurn.commitUnsureMs, 123);
+});
+
+test('content words leave out backchannels and fillers', () => {
+  assert.equal(contentWords('uh huh'), 0);
+  assert.equal(contentWords('um wait'), 1);
+  assert.equal(contentWords('wait what time is it'), 5);
+});
