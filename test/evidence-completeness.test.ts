@@ -160,3 +160,9 @@ test('a question after an unknown lead-in is still a question', () => {
   }
   assert.equal(assessCompleteness('wait stop can you').verdict, 'incomplete');
 });
+
+test('greetings are whole turns', () => {
+  for (const text of ['hello', 'hello there', 'hi there', 'good morning']) {
+    assert.equal(assessCompleteness(text).verdict, 'complete', text);
+  }
+});

@@ -85,6 +85,8 @@ export const CLOSINGS = [
 export const COMPLETE_IDIOMS = [
   'i think so', 'i guess so', 'i hope so', "i don't think so", 'i believe so', 'and so on', 'and so forth',
   'or so', 'me too', 'as well', 'of course', 'thank you', "what's up", 'even so',
+  // Greetings are whole turns: "hello there" wants an answer now, not after a 700 ms "unsure" wait.
+  'hello', 'hello there', 'hi', 'hi there', 'hey there', 'good morning', 'good afternoon', 'good evening',
 ] as const;
 
 /** Whole-phrase endings that look complete by the word rules but need a continuation. */
