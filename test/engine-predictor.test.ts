@@ -107,7 +107,8 @@ test('speech well below the user’s usual level is ignored (side talk, backgrou
   quiet.step(10).step(40, { p: 0.95, level: -40, text: 'honey can you grab the keys' }).step(40, { text: 'honey can you grab the keys' });
   assert.ok(quiet.first('ignore'), quiet.actions().join(' '));
   assert.equal(quiet.first('take_turn'), undefined);
-  assert.equal(quiet.first('user_start'), undefined);
+  assert.equal(quiet.first('speculate'), undefined);
+  assert.equal(quiet.p.inTurn, false, 'it never became the user’s turn');
 });
 
 test('a telling gets a backchannel at a phrase boundary, not a takeover', () => {

@@ -77,11 +77,16 @@ export interface BackchannelOptions {
 export interface AttentionOptions {
   /**
    * Speech this many dB quieter than the user's usual level is taken as side talk or background
-   * speech (a farther voice, a TV) and ignored.
+   * speech (a farther voice, a TV) and ignored. Levels compare each segment's loudest window, so a
+   * soft onset ("w…ait") does not read as a quieter voice.
    */
   sideTalkLevelDropDb: number;
   /** The user's usual level before any turn was heard, dBFS. */
   initialUserLevelDb: number;
+  /** A voice is judged only after this many speech windows (its first syllable is often soft). */
+  judgeAfterWindows: number;
+  /** …and no later than this far into the segment, ms. */
+  judgeWithinMs: number;
   /** While the agent speaks, windows whose echo likelihood is at least this are the agent's own voice. */
   echoLikelihoodThreshold: number;
 }
@@ -117,7 +122,7 @@ export const defaultPredictorOptions: PredictorOptions = {
   },
   bargeIn: { yieldAfterMs: 64, confirmAfterMs: 640, confirmWords: 2, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 350 },
   backchannel: { enabled: true, minTurnMs: 4000, atPauseMs: 192, minGapMs: 5000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
-  attention: { sideTalkLevelDropDb: 10, initialUserLevelDb: -28, echoLikelihoodThreshold: 0.6 },
+  attention: { sideTalkLevelDropDb: 10, initialUserLevelDb: -28, judgeAfterWindows: 5, judgeWithinMs: 480, echoLikelihoodThreshold: 0.6 },
   maxHoldMs: 3000,
 };
 

@@ -65,9 +65,10 @@ export class DuplexPredictor {
   private candidateMs = 0;
   private silenceMs = 0;
   private segmentSpeechMs = 0;
-  private segmentLevelSum = 0;
+  private segmentLevelMax = -Infinity;
   private segmentLevelN = 0;
   private segmentIgnored = false;
+  private segmentStartedTurn = false;
   // -- the user's turn
   private turnActive = false;
   private turnStart = 0;
@@ -140,7 +141,7 @@ export class DuplexPredictor {
         this.turnSpeechMs += e.windowMs;
         if (agentTalking) this.overlapSpeechMs += e.windowMs;
       }
-      this.segmentLevelSum += e.levelDb;
+      this.segmentLevelMax = Math.max(this.segmentLevelMax, e.levelDb);
       this.segmentLevelN++;
       this.checkAttention(out);
     } else {
@@ -158,9 +159,10 @@ export class DuplexPredictor {
   private startSegment(e: WindowEvidence, out: Decision[]): void {
     this.speaking = true;
     this.segmentSpeechMs = this.candidateMs;
-    this.segmentLevelSum = e.levelDb;
+    this.segmentLevelMax = e.levelDb;
     this.segmentLevelN = 1;
     this.segmentIgnored = false;
+    this.segmentStartedTurn = false;
     this.silenceMs = 0;
     this.candidateMs = 0;
     this.keepTalkingLogged = false;
@@ -177,6 +179,7 @@ export class DuplexPredictor {
       this.speculating = false;
       out.push({ action: 'discard_speculation', reason: 'the user went on speaking' });
     }
+    this.segmentStartedTurn = !this.turnActive;
     if (!this.turnActive) {
       this.turnActive = true;
       this.turnStart = e.t - this.segmentSpeechMs / 1000;
@@ -186,7 +189,7 @@ export class DuplexPredictor {
 
   private endSegment(out: Decision[]): void {
     const wasAttended = !this.segmentIgnored;
-    if (wasAttended && this.segmentLevelN >= 3) this.learnLevel(this.segmentLevelSum / this.segmentLevelN);
+    if (wasAttended && this.segmentLevelN >= this.options.attention.judgeAfterWindows) this.learnLevel(this.segmentLevelMax);
     this.speaking = false;
     this.segmentIgnored = false;
     if (wasAttended) out.push({ action: 'user_stop', reason: `silence for ${ms(this.silenceMs)}` });
@@ -194,11 +197,18 @@ export class DuplexPredictor {
 
   /** Speech well below the user's usual level is someone else: side talk, a TV, a far voice. */
   private checkAttention(out: Decision[]): void {
-    if (this.segmentIgnored || !this.userLevelKnown || this.segmentSpeechMs > 320) return;
-    const level = this.segmentLevelSum / this.segmentLevelN;
-    const drop = this.userLevelDb - level;
-    if (drop < this.options.attention.sideTalkLevelDropDb) return;
+    const a = this.options.attention;
+    if (this.segmentIgnored || !this.userLevelKnown) return;
+    if (this.segmentLevelN < a.judgeAfterWindows || this.segmentSpeechMs > a.judgeWithinMs) return;
+    const drop = this.userLevelDb - this.segmentLevelMax;
+    if (drop < a.sideTalkLevelDropDb) return;
     this.segmentIgnored = true;
+    if (this.segmentStartedTurn) {
+      // It was never the user's turn: forget it, and any reply speculated on it.
+      this.turnActive = false;
+      this.speculating = false;
+      this.segmentStartedTurn = false;
+    }
     out.push({ action: 'ignore', reason: `voice ${drop.toFixed(0)} dB below the user's usual level: side talk or background` });
   }
 

@@ -87,6 +87,7 @@ export class ConversationSession {
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly replyPromises = new Set<Promise<unknown>>();
   private committing = false;
+  private userSpeechOpen = false;
   // -- compute-time accounting for virtual clocks
   private originVirtual = 0;
   private originWall = 0;
@@ -235,10 +236,12 @@ export class ConversationSession {
     switch (d.action) {
       case 'user_start':
         this.emit({ type: 'user_speech_start', t, onset: t - this.predictor.segmentMs / 1000 });
+        this.userSpeechOpen = true;
         if (!this.asrActive) this.startAsr();
         break;
       case 'user_stop':
         this.emit({ type: 'user_speech_stop', t });
+        this.userSpeechOpen = false;
         // Each speech segment is one recogniser utterance: its final hypothesis (best path over the
         // whole segment) is what end-of-turn decisions read, not a partial still settling — partials
         // lag the last word and invent words ("huh") in the silence after it.
@@ -268,8 +271,12 @@ export class ConversationSession {
       case 'cancel':
         this.cutAgent(t);
         break;
-      case 'hold':
       case 'ignore':
+        // Speech that had been taken for the user's is somebody else's after all.
+        if (this.userSpeechOpen) this.emit({ type: 'user_speech_stop', t });
+        this.userSpeechOpen = false;
+        break;
+      case 'hold':
       case 'keep_talking':
         break;
     }
