@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { formatDoctor, runDoctor } from './doctor.js';
 import { FullduplexError, isFullduplexError } from '../errors.js';
 import { runSimulate, type SimulateCliOptions } from './simulate.js';
+import { addTalkCommand } from './talk.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -38,12 +39,7 @@ export function buildProgram(): Command {
       await runSimulate(opts);
     });
 
-  program
-    .command('talk')
-    .description('start the local live demo (browser page + server)')
-    .action(() => {
-      process.stdout.write('The live demo arrives in a later issue. For now: `npx fullduplex doctor`.\n');
-    });
+  addTalkCommand(program);
 
   return program;
 }

@@ -1,0 +1,129 @@
+/** `fullduplex talk`: the live server (page + WebSocket protocol), until SIGINT/SIGTERM. */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { FullduplexError } from '../errors.js';
+import { generateToken, isLoopbackHost } from '../server/access.js';
+import { defaultPlaybackOptions, defaultRecordingOptions, defaultServerLimits, defaultServerOptions, EAGERNESS_LEVELS, VOICES } from '../server/options.js';
+import { startServer, type FullduplexServer } from '../server/server.js';
+import type { Eagerness } from '../engine/options.js';
+
+export interface TalkCliOptions {
+  host: string;
+  port: string;
+  token?: string;
+  allowOrigin: string[];
+  voice: string;
+  eagerness: string;
+  llmUrl?: string;
+  llmModel?: string;
+  sessionsDir: string;
+  record: boolean;
+  maxSessions: string;
+  maxSessionSeconds: string;
+  maxMessageBytes: string;
+  warm: string;
+  workers: string;
+}
+
+/** The page's files: <package>/web, found from this module's place in dist/src/cli/. */
+export function defaultWebRoot(): string {
+  return resolve(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web'));
+}
+
+export function addTalkCommand(program: Command): void {
+  const d = defaultServerOptions;
+  program
+    .command('talk')
+    .description('start the live demo: a local web page you talk to, served with the engine over WebSocket (docs/protocol.md)')
+    .option('--host <address>', 'interface to listen on; anything but loopback requires a token', d.host)
+    .option('--port <n>', 'TCP port (0 picks a free one)', String(d.port))
+    .option('--token <secret>', 'access token for the page and the protocol (default: none on loopback; generated for other hosts); env FULLDUPLEX_TOKEN')
+    .option('--allow-origin <origin>', 'another browser origin allowed to connect (repeatable)', collect, [])
+    .option('--voice <name>', `flite voice: ${VOICES.join(', ')}`, d.engine.voice)
+    .option('--eagerness <level>', `how soon the agent takes the turn: ${EAGERNESS_LEVELS.join(', ')}`, d.engine.eagerness)
+    .option('--llm-url <url>', 'OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1); default: the embedded dialogue model')
+    .option('--llm-model <name>', 'model name for the OpenAI-compatible server (API key: env FULLDUPLEX_LLM_API_KEY)')
+    .option('--sessions-dir <dir>', 'where each session writes its recording (WAV), transcript and event log', defaultRecordingOptions.sessionsDir)
+    .option('--no-record', 'do not record sessions')
+    .option('--max-sessions <n>', 'concurrent sessions; more are refused with close code 1013', String(defaultServerLimits.maxSessions))
+    .option('--max-session-seconds <s>', 'a session is ended (close code 4002) after this long', String(defaultServerLimits.maxSessionSeconds))
+    .option('--max-message-bytes <n>', 'largest WebSocket message; larger ones close the connection (1009)', String(defaultServerLimits.maxMessageBytes))
+    .option('--workers <n>', 'engine threads the sessions are spread over (0: all on the main thread)', String(d.workers))
+    .option('--warm <n>', 'speech engines loaded at start-up, so the first sessions start without stalling others', String(d.warmSessions))
+    .addHelpText('after', `
+Open the printed URL in Chrome, Edge or Firefox and allow the microphone. Use headphones or the
+browser's echo cancellation. Each session is recorded under --sessions-dir: conversation.wav (user
+left, agent right, 16 kHz), transcript.txt, events.jsonl and session.json.
+
+Audio frames: ${defaultPlaybackOptions.frameMs} ms out; the page buffers ${defaultPlaybackOptions.clientPrefillMs} ms before playing.
+Protocol: WebSocket /v1/session, version 1, documented in docs/protocol.md.`)
+    .action(async (opts: TalkCliOptions) => {
+      await runTalk(opts);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positive(name: string, value: string, allowZero = false): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new FullduplexError('BAD_ARGUMENT', `${name} must be a whole number${allowZero ? ' >= 0' : ' > 0'} (got '${value}')`);
+  return n;
+}
+
+export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
+  if (!(VOICES as readonly string[]).includes(opts.voice)) throw new FullduplexError('BAD_ARGUMENT', `--voice must be one of ${VOICES.join(', ')}`);
+  if (!(EAGERNESS_LEVELS as readonly string[]).includes(opts.eagerness)) throw new FullduplexError('BAD_ARGUMENT', `--eagerness must be one of ${EAGERNESS_LEVELS.join(', ')}`);
+  let token = opts.token ?? process.env.FULLDUPLEX_TOKEN;
+  let generated = false;
+  if (!token && !isLoopbackHost(opts.host)) {
+    token = generateToken();
+    generated = true;
+  }
+  const llm = opts.llmUrl || opts.llmModel;
+  process.stderr.write('fullduplex: loading the speech engines…\n');
+  const server = await startServer({
+    webRoot: defaultWebRoot(),
+    host: opts.host,
+    port: positive('--port', opts.port, true),
+    token,
+    allowedOrigins: opts.allowOrigin,
+    warmSessions: positive('--warm', opts.warm, true),
+    workers: positive('--workers', opts.workers, true),
+    engine: {
+      voice: opts.voice,
+      eagerness: opts.eagerness as Eagerness,
+      dialogue: llm ? { baseUrl: opts.llmUrl, model: opts.llmModel, apiKey: process.env.FULLDUPLEX_LLM_API_KEY } : 'embedded',
+    },
+    limits: {
+      maxSessions: positive('--max-sessions', opts.maxSessions),
+      maxSessionSeconds: positive('--max-session-seconds', opts.maxSessionSeconds),
+      maxMessageBytes: positive('--max-message-bytes', opts.maxMessageBytes),
+    },
+    recording: { sessionsDir: opts.record ? opts.sessionsDir : '' },
+  });
+  process.stdout.write(`fullduplex is listening: ${server.url}\n`);
+  if (generated) process.stdout.write(`(a non-loopback address needs a token; generated one: ${token})\n`);
+  process.stdout.write(`recording sessions to ${opts.record ? resolve(opts.sessionsDir) : '(nowhere: --no-record)'}. Press Ctrl+C to stop.\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`fullduplex: ${signal} again, exiting now\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    process.stderr.write(`fullduplex: ${signal}: ending sessions and shutting down…\n`);
+    server.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`fullduplex: shutdown failed: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return server;
+}

@@ -1,0 +1,155 @@
+/**
+ * Every tunable of the live server, named, typed and defaulted in one place. The CLI (`fullduplex
+ * talk --help`) and docs/protocol.md document the same names.
+ */
+import { availableParallelism } from 'node:os';
+import type { Eagerness } from '../engine/options.js';
+import type { LlmOptions } from '../engine/local.js';
+
+export interface ServerLimits {
+  /**
+   * Hard cap on one WebSocket message, bytes. Anything larger closes the connection with 1009
+   * (the socket layer refuses to buffer it), so it bounds memory per connection.
+   */
+  maxMessageBytes: number;
+  /** Soft cap on one binary audio frame, bytes: larger frames are dropped with an error event. */
+  maxAudioFrameBytes: number;
+  /** Soft cap on one JSON control message, bytes: larger ones are dropped with an error event. */
+  maxControlBytes: number;
+  /** Concurrent sessions; one more is closed with 1013 (try again later). */
+  maxSessions: number;
+  /** A session is ended (close code 4002) after this long, s. */
+  maxSessionSeconds: number;
+  /** A connection must send `start` within this long, or it is closed with 4001, s. */
+  startTimeoutSeconds: number;
+  /**
+   * User audio may run ahead of real time by at most this much; the excess is dropped with an error
+   * event, so one client cannot make the server decode faster than real time for everyone else, s.
+   */
+  maxInputAheadSeconds: number;
+  /** At most this many error messages per second go back to one client; the rest are counted. */
+  maxErrorsPerSecond: number;
+}
+
+export interface PlaybackOptions {
+  /** Agent audio is pulled from the engine and sent in frames of this length, ms. */
+  frameMs: number;
+  /**
+   * When the server fell behind (a stalled event loop), it catches up by sending at most this much
+   * audio at once; anything older is skipped (counted as late frames), ms.
+   */
+  maxCatchUpMs: number;
+  /**
+   * While the agent is audibly speaking, its audio is sent up to this far ahead of real time, so the
+   * client's buffer rides out server stalls (a recogniser starting up blocks the event loop for
+   * 0.1–0.25 s). Silence is never sent ahead, so this adds no latency to a reply's start, ms.
+   */
+  leadMs: number;
+  /** Suggested client jitter-buffer prefill, sent in `ready` (the page uses it), ms. */
+  clientPrefillMs: number;
+  /** Suggested client jitter-buffer ceiling: beyond it the client drops audio to catch up, ms. */
+  clientMaxBufferMs: number;
+}
+
+export interface RecordingOptions {
+  /** Where each session's folder (WAV, transcript, event log) goes; '' disables recording. */
+  sessionsDir: string;
+  /** Recorded audio is written to disk at least this often, ms (a kill -9 loses at most this much). */
+  flushMs: number;
+  /** If one channel runs this far ahead of the other (a stalled client), the other is padded with silence, s. */
+  maxChannelSkewSeconds: number;
+}
+
+export interface EngineChoice {
+  voice: string;
+  eagerness: Eagerness;
+  /** 'embedded' or an OpenAI-compatible endpoint. */
+  dialogue: 'embedded' | LlmOptions;
+}
+
+export interface ServerOptions {
+  /** Interface to bind. Anything but loopback requires `token`. */
+  host: string;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Access token (query `?token=` or `Authorization: Bearer`); required for a non-loopback host. */
+  token: string | undefined;
+  /** Extra browser origins allowed to connect (the server's own origin always is). */
+  allowedOrigins: readonly string[];
+  /**
+   * Engine worker threads sessions are spread over (each with its own recogniser and beat), so a busy
+   * recogniser uses another core instead of stalling the sockets; 0 runs sessions on the main thread.
+   */
+  workers: number;
+  /** Speech component sets (decoder + VAD) created at start-up, so the first sessions start without stalling others. */
+  warmSessions: number;
+  /** Directory of the page's static files. */
+  webRoot: string;
+  engine: EngineChoice;
+  limits: ServerLimits;
+  playback: PlaybackOptions;
+  recording: RecordingOptions;
+  /** Server log lines (connections, errors); default stderr. */
+  log: (line: string) => void;
+}
+
+export const VOICES = ['slt', 'rms', 'awb', 'kal16', 'kal'] as const;
+export const EAGERNESS_LEVELS: readonly Eagerness[] = ['low', 'medium', 'high'];
+
+export const defaultServerLimits: Readonly<ServerLimits> = Object.freeze({
+  maxMessageBytes: 1 << 20,
+  maxAudioFrameBytes: 64 * 1024,
+  maxControlBytes: 16 * 1024,
+  maxSessions: 32,
+  maxSessionSeconds: 30 * 60,
+  startTimeoutSeconds: 10,
+  maxInputAheadSeconds: 1,
+  maxErrorsPerSecond: 20,
+});
+
+export const defaultPlaybackOptions: Readonly<PlaybackOptions> = Object.freeze({
+  frameMs: 20,
+  maxCatchUpMs: 200,
+  leadMs: 200,
+  clientPrefillMs: 80,
+  clientMaxBufferMs: 500,
+});
+
+export const defaultRecordingOptions: Readonly<RecordingOptions> = Object.freeze({
+  sessionsDir: 'sessions',
+  flushMs: 100,
+  maxChannelSkewSeconds: 1,
+});
+
+export const defaultServerOptions: Readonly<Omit<ServerOptions, 'webRoot'>> = Object.freeze({
+  host: '127.0.0.1',
+  port: 8787,
+  token: undefined,
+  allowedOrigins: [],
+  workers: Math.max(1, availableParallelism()),
+  warmSessions: 2,
+  engine: { voice: 'slt', eagerness: 'medium', dialogue: 'embedded' } satisfies EngineChoice,
+  limits: defaultServerLimits,
+  playback: defaultPlaybackOptions,
+  recording: defaultRecordingOptions,
+  log: (line: string) => void process.stderr.write(line + '\n'),
+});
+
+export type ServerOverrides = Partial<Omit<ServerOptions, 'limits' | 'playback' | 'recording' | 'engine'>> & {
+  limits?: Partial<ServerLimits>;
+  playback?: Partial<PlaybackOptions>;
+  recording?: Partial<RecordingOptions>;
+  engine?: Partial<EngineChoice>;
+};
+
+export function resolveServerOptions(o: ServerOverrides, webRoot: string): ServerOptions {
+  return {
+    ...defaultServerOptions,
+    webRoot,
+    ...o,
+    engine: { ...defaultServerOptions.engine, ...o.engine },
+    limits: { ...defaultServerLimits, ...o.limits },
+    playback: { ...defaultPlaybackOptions, ...o.playback },
+    recording: { ...defaultRecordingOptions, ...o.recording },
+  };
+}

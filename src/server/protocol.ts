@@ -1,0 +1,218 @@
+/**
+ * The native WebSocket protocol, version 1, as types plus the validation of everything a client may
+ * send. docs/protocol.md is the human-readable form of this file; keep them in step.
+ *
+ * Binary messages are audio: mono PCM16 little-endian, at the rate the client declared in `start`
+ * (client → server) or the `outputSampleRate` announced in `ready` (server → client). Text messages
+ * are JSON objects with a `type`.
+ */
+import { endianness } from 'node:os';
+import type { EngineEvent } from '../engine/events.js';
+import { SUPPORTED_SAMPLE_RATES } from '../audio/frame.js';
+
+export const PROTOCOL_VERSION = 1;
+/** The WebSocket path of protocol version 1. */
+export const SESSION_PATH = '/v1/session';
+/** Optional WebSocket subprotocol name a client may offer. */
+export const SUBPROTOCOL = 'fullduplex.v1';
+
+/** Close codes the server uses (1xxx are standard, 4xxx are this protocol's). */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001, // the server is shutting down
+  POLICY: 1008, // origin or token refused
+  TOO_BIG: 1009, // a message over limits.maxMessageBytes
+  INTERNAL: 1011, // the session could not start or failed beyond repair
+  TRY_AGAIN_LATER: 1013, // limits.maxSessions reached
+  PROTOCOL_ERROR: 4000, // the first message was not a valid `start`
+  START_TIMEOUT: 4001, // no `start` within limits.startTimeoutSeconds
+  SESSION_TOO_LONG: 4002, // limits.maxSessionSeconds reached
+} as const;
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Error codes of `error` messages (engine failures arrive as `event` messages of type `error`). */
+export type ProtocolErrorCode =
+  | 'BAD_MESSAGE' // not JSON, not an object, unknown type, or a field of the wrong type
+  | 'BAD_AUDIO' // a binary frame with an odd number of bytes, or audio before `start`
+  | 'MESSAGE_TOO_LARGE' // over the soft caps for audio or control messages
+  | 'INPUT_TOO_FAST' // audio ahead of real time by more than limits.maxInputAheadSeconds
+  | 'NOT_STARTED' // a control message that needs a session before `start`
+  | 'ALREADY_STARTED' // a second `start`
+  | 'UNSUPPORTED' // a protocol version or option value the server does not support
+  | 'SERVER_FULL'
+  | 'SESSION_FAILED'
+  | 'SESSION_TOO_LONG'
+  | 'START_TIMEOUT'
+  | 'SHUTTING_DOWN';
+
+// ---------------------------------------------------------------- client → server
+export interface StartMessage {
+  type: 'start';
+  protocol: number;
+  /** Rate of the binary audio frames the client will send. */
+  inputSampleRate: number;
+  voice?: string;
+  eagerness?: 'low' | 'medium' | 'high';
+  /** The client will send `playback` / `flushed` reports, so the history holds only what was heard. */
+  playbackReports?: boolean;
+  /** Free-form client name for the session log. */
+  client?: string;
+}
+
+export interface PlaybackMessage {
+  type: 'playback';
+  /** Output-stream samples the speaker has consumed (played or dropped) since `ready`. */
+  position: number;
+  /** Samples waiting in the client's buffer (informational). */
+  buffered?: number;
+  /** Times the client's buffer ran dry while playing (cumulative). */
+  underruns?: number;
+}
+
+export interface FlushedMessage {
+  type: 'flushed';
+  /** Output-stream position of the first dropped sample. */
+  position: number;
+  /** How many samples from `position` on were dropped unheard. */
+  dropped: number;
+}
+
+export interface StopMessage {
+  type: 'stop';
+}
+
+export interface PingMessage {
+  type: 'ping';
+  id?: string | number;
+}
+
+export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage;
+
+// ---------------------------------------------------------------- server → client
+export interface ReadyMessage {
+  type: 'ready';
+  protocol: number;
+  sessionId: string;
+  outputSampleRate: number;
+  frameMs: number;
+  /** Suggested client buffer before playback starts, ms. */
+  prefillMs: number;
+  /** How far ahead of real time the server sends agent speech, ms (the client's buffer deepens by this while the agent talks). */
+  leadMs: number;
+  /** Suggested client buffer ceiling; beyond it the client should drop audio to catch up, ms. */
+  maxBufferMs: number;
+  /** Session clock (the `t` of events) when this message was sent, s. */
+  t: number;
+  limits: { maxSessionSeconds: number; maxMessageBytes: number; maxAudioFrameBytes: number };
+  /** `recording`: the session is being recorded on the server (its sessions directory). */
+  config: { voice: string; eagerness: string; dialogue: string; recording: boolean };
+}
+
+export type ServerMessage =
+  | ReadyMessage
+  | { type: 'event'; event: EngineEvent }
+  /** The words of the agent's current utterance the listener has heard so far. */
+  | { type: 'spoken'; text: string; kind: 'reply' | 'backchannel' }
+  /** Drop every buffered sample of agent audio now (barge-in). `position`: stream samples sent before this message. */
+  | { type: 'flush'; position: number }
+  | { type: 'error'; code: ProtocolErrorCode; message: string; fatal: boolean }
+  | { type: 'end'; code: number; reason: string }
+  | { type: 'pong'; id?: string | number };
+
+// ---------------------------------------------------------------- validation
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ProtocolErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function optional<T>(o: Json, key: string, check: (v: unknown) => v is T, what: string): T | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (!check(v)) throw new ProtocolError('BAD_MESSAGE', `'${key}' must be ${what}`);
+  return v;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length <= 200;
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isId = (v: unknown): v is string | number => (typeof v === 'string' && v.length <= 64) || (typeof v === 'number' && Number.isFinite(v));
+const isEagerness = (v: unknown): v is 'low' | 'medium' | 'high' => v === 'low' || v === 'medium' || v === 'high';
+
+/** Parse and validate one text message. Throws ProtocolError with a message fit for the client. */
+export function parseClientMessage(text: string): ClientMessage {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ProtocolError('BAD_MESSAGE', 'text messages must be JSON');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProtocolError('BAD_MESSAGE', 'a message must be a JSON object');
+  const o = raw as Json;
+  switch (o.type) {
+    case 'start': {
+      if (o.protocol !== PROTOCOL_VERSION) throw new ProtocolError('UNSUPPORTED', `protocol ${String(o.protocol)} is not supported (this server speaks ${PROTOCOL_VERSION})`);
+      const rate = o.inputSampleRate;
+      if (typeof rate !== 'number' || !(SUPPORTED_SAMPLE_RATES as readonly number[]).includes(rate)) {
+        throw new ProtocolError('UNSUPPORTED', `inputSampleRate must be one of ${SUPPORTED_SAMPLE_RATES.join(', ')}`);
+      }
+      const m: StartMessage = { type: 'start', protocol: PROTOCOL_VERSION, inputSampleRate: rate };
+      const voice = optional(o, 'voice', isString, 'a string');
+      const eagerness = optional(o, 'eagerness', isEagerness, "'low', 'medium' or 'high'");
+      const reports = optional(o, 'playbackReports', isBool, 'a boolean');
+      const client = optional(o, 'client', isString, 'a string');
+      if (voice !== undefined) m.voice = voice;
+      if (eagerness !== undefined) m.eagerness = eagerness;
+      if (reports !== undefined) m.playbackReports = reports;
+      if (client !== undefined) m.client = client;
+      return m;
+    }
+    case 'playback': {
+      if (!isCount(o.position)) throw new ProtocolError('BAD_MESSAGE', "'position' must be a whole number of samples >= 0");
+      const m: PlaybackMessage = { type: 'playback', position: o.position };
+      const buffered = optional(o, 'buffered', isCount, 'a whole number >= 0');
+      const underruns = optional(o, 'underruns', isCount, 'a whole number >= 0');
+      if (buffered !== undefined) m.buffered = buffered;
+      if (underruns !== undefined) m.underruns = underruns;
+      return m;
+    }
+    case 'flushed':
+      if (!isCount(o.position) || !isCount(o.dropped)) throw new ProtocolError('BAD_MESSAGE', "'position' and 'dropped' must be whole numbers of samples >= 0");
+      return { type: 'flushed', position: o.position, dropped: o.dropped };
+    case 'stop':
+      return { type: 'stop' };
+    case 'ping': {
+      const id = optional(o, 'id', isId, 'a short string or a number');
+      return id === undefined ? { type: 'ping' } : { type: 'ping', id };
+    }
+    default:
+      throw new ProtocolError('BAD_MESSAGE', `unknown message type ${JSON.stringify(String(o.type)).slice(0, 40)}`);
+  }
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** Binary audio frame → samples. Copies, so the socket's buffer can be reused. */
+export function decodeAudioFrame(data: Buffer): Int16Array {
+  if (data.byteLength % 2 !== 0) throw new ProtocolError('BAD_AUDIO', `an audio frame of ${data.byteLength} bytes is not whole PCM16 samples`);
+  const out = new Int16Array(data.byteLength / 2);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(data); // the wire format is the memory layout: one copy
+  else for (let i = 0; i < out.length; i++) out[i] = data.readInt16LE(i * 2);
+  return out;
+}
+
+/** Samples → binary audio frame (a copy: the caller may keep using the samples). */
+export function encodeAudioFrame(samples: Int16Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+  const out = Buffer.allocUnsafe(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i]!, i * 2);
+  return out;
+}

@@ -1,0 +1,181 @@
+/**
+ * The live server: one HTTP server for the page and the WebSocket protocol (docs/protocol.md) on
+ * `/v1/session`, the shared speech components, and a graceful shutdown.
+ *
+ *   GET  /                the page (web/)
+ *   GET  /v1/info         what a client may choose (voices, eagerness) and the server's defaults
+ *   GET  /v1/stats        live sessions and the server's own timing health (?reset=1 restarts the
+ *                         timing counters; for the load benchmark)
+ *   GET  /healthz         liveness
+ *   WS   /v1/session      one conversation per connection
+ */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import { FliteTts } from '../speech/tts/flite.js';
+import { PocketsphinxAsr } from '../speech/asr/pocketsphinx.js';
+import type { AsrEngine, TtsEngine } from '../speech/types.js';
+import { FullduplexError } from '../errors.js';
+import { hostAllowed, isLoopbackHost, originAllowed, requestToken, tokenMatches } from './access.js';
+import { Connection, type ConnectionContext } from './connection.js';
+import { InProcessHost, type HostConfig, type SessionHost } from './session-host.js';
+import { WorkerHost } from './worker-host.js';
+import { EAGERNESS_LEVELS, resolveServerOptions, type ServerOptions, type ServerOverrides } from './options.js';
+import { CloseCode, PROTOCOL_VERSION, SESSION_PATH, SUBPROTOCOL } from './protocol.js';
+import { SECURITY_HEADERS, serveStatic } from './static-files.js';
+
+export interface FullduplexServer {
+  readonly options: ServerOptions;
+  /** The page's address (with the token, when one is required). */
+  readonly url: string;
+  readonly port: number;
+  /** Live connections (tests and the stats endpoint read it). */
+  readonly connections: ReadonlySet<Connection>;
+  stats(reset?: boolean): Promise<Record<string, unknown>>;
+  /** Stop accepting, end every session with 1001, finish their records, release everything. */
+  close(): Promise<void>;
+}
+
+export interface ServerComponents {
+  asr?: AsrEngine;
+  tts?: TtsEngine;
+}
+
+export async function startServer(overrides: ServerOverrides & { webRoot: string }, components: ServerComponents = {}): Promise<FullduplexServer> {
+  const o = resolveServerOptions(overrides, overrides.webRoot);
+  if (!isLoopbackHost(o.host) && !o.token) {
+    throw new FullduplexError('BAD_ARGUMENT', `listening on ${o.host} (not loopback) requires an access token (--token)`);
+  }
+  const hostConfig: HostConfig = { engine: o.engine, limits: o.limits, playback: o.playback, recording: o.recording, warmSessions: o.warmSessions };
+  // In-process sessions use the components given (tests share them) or their own; workers load their own.
+  const ownAsr = o.workers === 0 && !components.asr ? new PocketsphinxAsr() : undefined;
+  const ownTts = o.workers === 0 && !components.tts ? new FliteTts() : undefined;
+  const host: SessionHost =
+    o.workers > 0 ? new WorkerHost(hostConfig, o.workers, o.log) : new InProcessHost(hostConfig, (components.asr ?? ownAsr)!, (components.tts ?? ownTts)!, o.log);
+  await host.start();
+  const connections = new Set<Connection>();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let slots = 0;
+  let shuttingDown = false;
+
+  const ctx: ConnectionContext = {
+    options: o,
+    host,
+    reserveSlot: () => (slots < o.limits.maxSessions ? (slots++, true) : false),
+    releaseSlot: () => void slots--,
+    newSessionId: () => randomBytes(4).toString('hex'),
+  };
+
+  const stats = async (reset: boolean): Promise<Record<string, unknown>> => {
+    const h = await host.stats(reset);
+    const live = (await Promise.all([...connections].map((c) => c.stats()))).filter((s) => s !== undefined);
+    const body = {
+      protocol: PROTOCOL_VERSION,
+      sessions: slots,
+      connections: connections.size,
+      workers: o.workers,
+      spareEngines: h.spareEngines,
+      mainLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+      engineThreads: h.threads,
+      cpuUs: process.cpuUsage(),
+      rssBytes: process.memoryUsage().rss,
+      live,
+    };
+    if (reset) loopDelay.reset(); // the load benchmark reads each level's timing health on its own
+    return body;
+  };
+
+  const info = {
+    protocol: PROTOCOL_VERSION,
+    sessionPath: SESSION_PATH,
+    voices: host.voices,
+    eagerness: EAGERNESS_LEVELS,
+    defaults: { voice: o.engine.voice, eagerness: o.engine.eagerness },
+    dialogue: o.engine.dialogue === 'embedded' ? 'embedded' : 'openai-compatible',
+    tokenRequired: !!o.token,
+  };
+
+  const http = createHttpServer((req, res) => void handleHttp(req, res).catch(() => answer(res, 500, { error: 'internal error' })));
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!hostAllowed(req, o.host)) return answer(res, 403, { error: 'this server answers only to its loopback address' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, { error: 'method not allowed' });
+    if (url.pathname === '/healthz') return answer(res, 200, { ok: !shuttingDown, sessions: slots });
+    if (url.pathname === '/v1/info') return answer(res, 200, info);
+    if (url.pathname === '/v1/stats') {
+      if (o.token && !tokenMatches(o.token, requestToken(req, url))) return answer(res, 401, { error: 'token required' });
+      const body = await stats(url.searchParams.get('reset') === '1');
+      return answer(res, 200, body);
+    }
+    if (!(await serveStatic(o.webRoot, url.pathname, res, req.method === 'HEAD'))) answer(res, 404, { error: 'not found' });
+  }
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: o.limits.maxMessageBytes,
+    perMessageDeflate: false, // PCM barely compresses, and inflating untrusted input costs memory
+    handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== SESSION_PATH) return refuse(socket, 404, 'Not Found');
+      if (shuttingDown) return refuse(socket, 503, 'Service Unavailable');
+      if (!hostAllowed(req, o.host)) return refuse(socket, 403, 'Forbidden');
+      if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
+      if (o.token && !tokenMatches(o.token, requestToken(req, url))) return refuse(socket, 401, 'Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const c = new Connection(ws, ctx, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`);
+        connections.add(c);
+        ws.once('close', () => connections.delete(c));
+      });
+    } catch {
+      socket.destroy();
+    }
+  });
+  http.on('clientError', (_e, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (e) => reject(new FullduplexError('BAD_ARGUMENT', `cannot listen on ${o.host}:${o.port}: ${e.message}`, { cause: e })));
+    http.listen(o.port, o.host, () => resolve());
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  const hostForUrl = o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
+  const url = `http://${hostForUrl}:${port}/${o.token ? `?token=${encodeURIComponent(o.token)}` : ''}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    options: o,
+    url,
+    port,
+    connections,
+    stats: (reset = false) => stats(reset),
+    close: () =>
+      (closing ??= (async () => {
+        shuttingDown = true;
+        http.close();
+        await Promise.allSettled([...connections].map((c) => c.end(CloseCode.GOING_AWAY, 'the server is shutting down')));
+        wss.close();
+        http.closeAllConnections();
+        loopDelay.disable();
+        await host.close();
+        await ownTts?.close();
+        await ownAsr?.close();
+      })()),
+  };
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.end();
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

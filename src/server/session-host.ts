@@ -1,0 +1,150 @@
+/**
+ * Where live sessions run. A connection (the socket, the protocol) asks a host to open a session and
+ * then talks to it through a SessionHandle; the host owns the engines, the real-time beat and the
+ * recordings. Two hosts: this one runs sessions on the calling thread (tests, `--workers 0`), and
+ * WorkerHost (worker-host.ts) spreads them over worker threads, so that the recognisers of many
+ * sessions use every core while the main thread keeps the sockets responsive.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { TtsEngine, AsrEngine } from '../speech/types.js';
+import { EnginePool } from './engine-pool.js';
+import { LiveSession, type LiveSessionSink, type LiveSessionStats } from './live-session.js';
+import { Metronome } from './metronome.js';
+import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
+import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage } from './protocol.js';
+
+/** What a host needs to know about sessions: plain data, so it can cross to a worker thread. */
+export interface HostConfig {
+  engine: EngineChoice;
+  limits: ServerLimits;
+  playback: PlaybackOptions;
+  recording: RecordingOptions;
+  /** Engines (decoder + VAD) to load before the first session. */
+  warmSessions: number;
+}
+
+export interface OpenRequest {
+  id: string;
+  start: StartMessage;
+}
+
+/** One live session as its connection sees it. */
+export interface SessionHandle {
+  readonly id: string;
+  input(samples: Int16Array): void;
+  playback(m: PlaybackMessage): void;
+  flushed(m: FlushedMessage): void;
+  stats(): Promise<LiveSessionStats | undefined>;
+  /** End the session; resolves when its record is finished (with the recording's folder, if any). */
+  close(reason: string): Promise<string | undefined>;
+}
+
+/** Timing health of one thread that runs sessions. */
+export interface ThreadStats {
+  sessions: number;
+  /** Beat ticks more than one frame late, and the worst lateness, ms. */
+  lateTicks: number;
+  maxLateMs: number;
+  /** Event-loop delay of the thread (the recogniser runs on it), ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
+export interface HostStats {
+  sessions: number;
+  spareEngines: number;
+  threads: ThreadStats[];
+}
+
+export interface SessionHost {
+  readonly voices: readonly string[];
+  /** Load the engines; the host is ready for sessions when this resolves. */
+  start(): Promise<void>;
+  /** Open a session; the output stream starts with the returned `ready`. */
+  open(req: OpenRequest, sink: LiveSessionSink): Promise<{ handle: SessionHandle; ready: ReadyMessage }>;
+  stats(reset: boolean): Promise<HostStats>;
+  close(): Promise<void>;
+}
+
+/** Sessions on this thread, on one shared beat. */
+export class InProcessHost implements SessionHost {
+  private readonly pool: EnginePool;
+  private readonly metronome: Metronome;
+  private readonly live = new Set<LiveSession>();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor(
+    private readonly config: HostConfig,
+    private readonly asr: AsrEngine,
+    private readonly tts: TtsEngine,
+    private readonly log: (line: string) => void,
+  ) {
+    this.pool = new EnginePool(asr, config.warmSessions);
+    this.metronome = new Metronome(config.playback.frameMs);
+  }
+
+  get voices(): readonly string[] {
+    return this.tts.voices;
+  }
+
+  start(): Promise<void> {
+    this.loopDelay.enable();
+    return this.pool.warm();
+  }
+
+  async open(req: OpenRequest, sink: LiveSessionSink): Promise<{ handle: SessionHandle; ready: ReadyMessage }> {
+    const c = this.config;
+    const live = await LiveSession.create({
+      id: req.id,
+      start: req.start,
+      engine: c.engine,
+      limits: c.limits,
+      playback: c.playback,
+      recording: c.recording,
+      pool: this.pool,
+      tts: this.tts,
+      sink,
+      log: this.log,
+    });
+    const ready = live.goLive(this.metronome.currentFrame());
+    this.live.add(live);
+    this.metronome.add(live);
+    const handle: SessionHandle = {
+      id: live.id,
+      input: (samples) => live.input(samples),
+      playback: (m) => live.playback(m),
+      flushed: (m) => live.flushed(m),
+      stats: async () => live.stats(),
+      close: async (reason) => {
+        this.metronome.delete(live);
+        this.live.delete(live);
+        await live.close(reason);
+        return live.recordingDir;
+      },
+    };
+    return { handle, ready };
+  }
+
+  async stats(reset: boolean): Promise<HostStats> {
+    const thread: ThreadStats = {
+      sessions: this.live.size,
+      lateTicks: this.metronome.lateTicks,
+      maxLateMs: Math.round(this.metronome.maxLateMs),
+      loopDelayP99Ms: Math.round(this.loopDelay.percentile(99) / 1e6),
+      loopDelayMaxMs: Math.round(this.loopDelay.max / 1e6),
+    };
+    if (reset) {
+      this.metronome.lateTicks = 0;
+      this.metronome.maxLateMs = 0;
+      this.loopDelay.reset();
+    }
+    return { sessions: this.live.size, spareEngines: this.pool.available, threads: [thread] };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.live].map((l) => l.close('the server is shutting down')));
+    this.metronome.stop();
+    this.loopDelay.disable();
+    await this.pool.close();
+  }
+}

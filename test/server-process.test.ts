@@ -1,0 +1,92 @@
+/**
+ * The server as a process (`fullduplex talk`): a kill -9 in the middle of a session leaves every
+ * finished turn readable on disk (WAV, transcript, event log), and SIGTERM shuts down gracefully.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseWav } from '../src/audio/wav.js';
+import { CloseCode } from '../src/server/protocol.js';
+import { WsConversation } from '../bench/runner/ws-target.js';
+import { compose, synth } from './helpers/speech.js';
+import { tempDir } from './helpers/server.js';
+
+const BIN = join(process.cwd(), 'bin', 'fullduplex.js');
+
+/** Start `fullduplex talk` on a free port; resolves with its URL once it listens. */
+async function startTalk(sessionsDir: string): Promise<{ child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: string | null }> }> {
+  const child = spawn(process.execPath, [BIN, 'talk', '--port', '0', '--warm', '1', '--sessions-dir', sessionsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening: (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then(({ code }) => reject(new Error(`talk exited with ${code}: ${err}`)));
+  });
+  return { child, url, exited };
+}
+
+function sessionDir(root: string): string {
+  const [dir] = readdirSync(root);
+  assert.ok(dir, 'a session folder exists');
+  return join(root, dir);
+}
+
+test('kill -9 mid-session leaves every finished turn readable on disk', async () => {
+  const root = tempDir('crash');
+  const { child, url, exited } = await startTalk(root);
+  const { audio, spans } = compose([0.5, synth('What time is it?'), 12]);
+  const c = await WsConversation.open(16000, { url, client: 'crash test' });
+  const playing = c.play(audio);
+  // Wait for the turn to finish (the reply completed), then a little, then kill the server mid-session.
+  for (let i = 0; i < 300 && !c.events.some((e) => e.type === 'agent_speech_stop' && e.reason === 'completed'); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(c.events.some((e) => e.type === 'agent_speech_stop'), 'the reply finished before the kill');
+  await new Promise((r) => setTimeout(r, 300));
+  child.kill('SIGKILL');
+  assert.equal((await exited).signal, 'SIGKILL');
+  await playing;
+
+  const dir = sessionDir(root);
+  // Transcript: the user's question and the agent's whole answer.
+  const transcript = readFileSync(join(dir, 'transcript.txt'), 'utf8');
+  assert.match(transcript, /user: +what time is it/);
+  const answer = c.events.filter((e) => e.type === 'agent_text').map((e) => ('text' in e ? e.text : '')).join(' ');
+  assert.ok(transcript.includes(`agent: ${answer}`), `${transcript}\n--- expected agent: ${answer}`);
+  // Event log: every line is a whole JSON event, the turn is in it.
+  const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; reason?: string });
+  assert.ok(events.some((e) => e.type === 'transcript_final'));
+  assert.ok(events.some((e) => e.type === 'agent_speech_stop' && e.reason === 'completed'));
+  // Recording: a valid two-channel WAV holding the question (left) and the answer (right).
+  const wav = parseWav(readFileSync(join(dir, 'conversation.wav')));
+  assert.equal(wav.channels.length, 2);
+  assert.equal(wav.sampleRate, 16000);
+  const [user, agent] = wav.channels as [Int16Array, Int16Array];
+  const stop = c.events.find((e) => e.type === 'agent_speech_stop')!.t;
+  assert.ok(user.length / 16000 >= stop, `the WAV holds ${(user.length / 16000).toFixed(2)} s, the turn ended at ${stop.toFixed(2)} s`);
+  const peak = (x: Int16Array, a: number, b: number) => x.subarray(Math.floor(a * 16000), Math.floor(b * 16000)).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  assert.ok(peak(user, spans[0]!.start, spans[0]!.end) > 3000, 'the question is in the left channel');
+  assert.ok(peak(agent, spans[0]!.end, stop) > 3000, 'the answer is in the right channel');
+});
+
+test('SIGTERM ends live sessions with 1001, finalises their records and exits 0', async () => {
+  const root = tempDir('sigterm');
+  const { child, url, exited } = await startTalk(root);
+  const c = await WsConversation.open(16000, { url, client: 'sigterm test' });
+  const playing = c.play(compose([3]).audio);
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill('SIGTERM');
+  const r = await playing;
+  await c.close();
+  assert.equal((await exited).code, 0);
+  assert.equal(r.stats.closeCode, CloseCode.GOING_AWAY);
+  assert.ok(r.messages.some((m) => m.type === 'end' && m.code === CloseCode.GOING_AWAY));
+  const meta = JSON.parse(readFileSync(join(sessionDir(root), 'session.json'), 'utf8')) as { ended?: string };
+  assert.ok(meta.ended, 'session.json was finalised');
+});

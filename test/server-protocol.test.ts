@@ -1,0 +1,205 @@
+/**
+ * The WebSocket protocol over real sockets: a spoken question answered through the bench's
+ * real-time target, a barge-in that commits only what the client played, every malformed or
+ * oversized input answered by an error (session alive) or a clear close code, and the limits.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import type { FullduplexServer } from '../src/server/server.js';
+import { CloseCode, type ServerMessage } from '../src/server/protocol.js';
+import type { EngineEvent } from '../src/engine/events.js';
+import { WebSocketTarget, WsConversation } from '../bench/runner/ws-target.js';
+import { compose, synth } from './helpers/speech.js';
+import { closeSharedComponents, RawClient, testServer, wsUrl } from './helpers/server.js';
+import { audibleBounds } from './helpers/speech.js';
+
+let server: FullduplexServer;
+
+before(async () => {
+  server = await testServer({ warmSessions: 1, limits: { maxAudioFrameBytes: 8192, maxControlBytes: 2048, maxMessageBytes: 65536 } });
+});
+after(async () => {
+  await server.close();
+  await closeSharedComponents();
+});
+
+function eventsOf<T extends EngineEvent['type']>(events: readonly EngineEvent[], type: T): Extract<EngineEvent, { type: T }>[] {
+  return events.filter((e) => e.type === type) as Extract<EngineEvent, { type: T }>[];
+}
+
+test('the page, /v1/info and /healthz are served; paths outside web/ are not', async () => {
+  const base = `http://127.0.0.1:${server.port}`;
+  const page = await fetch(`${base}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /fullduplex/);
+  assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  const info = (await (await fetch(`${base}/v1/info`)).json()) as { protocol: number; voices: string[] };
+  assert.equal(info.protocol, 1);
+  assert.ok(info.voices.includes('slt'));
+  assert.equal((await fetch(`${base}/healthz`)).status, 200);
+  assert.equal((await fetch(`${base}/..%2fpackage.json`)).status, 404);
+  assert.equal((await fetch(`${base}/%2e%2e/package.json`)).status, 404);
+});
+
+test('a spoken question is answered over the protocol, in real time, through the bench target', async () => {
+  const { audio, spans } = compose([0.5, synth('What time is it?'), 3.5]);
+  const target = new WebSocketTarget({ url: server.url, client: 'server-protocol test' });
+  const r = await target.run(audio, { clock: 'realtime' });
+  const events = r.events ?? [];
+  assert.equal(r.output.samples.length, Math.round((audio.samples.length / audio.sampleRate) * r.output.sampleRate), 'output is exactly as long as the input');
+  assert.match(eventsOf(events, 'transcript_final')[0]?.text ?? '', /time/, JSON.stringify(events.map((e) => e.type)));
+  assert.ok(eventsOf(events, 'agent_text').length > 0);
+  const heard = audibleBounds({ samples: r.output.samples.subarray(Math.round(spans[0]!.end * 16000)), sampleRate: 16000 });
+  assert.ok(heard.end > heard.start, 'the client played agent audio after the question');
+  assert.equal(r.info?.transport, 'websocket');
+});
+
+test('a barge-in flushes the client and commits only what the client had played', async () => {
+  const { audio } = compose([0.5, synth('Please tell me a long story.'), 5, synth('Wait, stop, I have a question.'), 2.5]);
+  const c = await WsConversation.open(16000, { url: server.url, client: 'barge-in test' });
+  const r = await c.play(audio);
+  await c.close();
+  const start = eventsOf(r.events, 'agent_speech_start').find((e) => e.kind === 'reply');
+  const paused = eventsOf(r.events, 'agent_paused')[0];
+  const cut = eventsOf(r.events, 'agent_speech_truncated')[0];
+  assert.ok(start && paused && cut, `no barge-in: ${r.events.map((e) => e.type).join(' ')}`);
+  assert.ok(r.messages.some((m) => m.type === 'flush'), 'the server told the client to flush');
+  assert.ok(r.stats.flushes >= 1);
+  assert.ok(cut.heardText.length > 0 && cut.fullText.startsWith(cut.heardText), JSON.stringify(cut));
+  assert.ok(cut.heardText.length < cut.fullText.length);
+  // The server had sent audio ahead of real time (its lead) and the client buffered some more: the
+  // words committed are those the client's speaker played, never more than real time allowed.
+  assert.ok(cut.playedSeconds <= paused.t - start.t + 0.05, `heard ${cut.playedSeconds} s of a reply that played for ${(paused.t - start.t).toFixed(2)} s`);
+  const spoken = r.messages.filter((m): m is Extract<ServerMessage, { type: 'spoken' }> => m.type === 'spoken');
+  assert.ok(spoken.length > 2, 'the words were reported as they were heard');
+});
+
+test('malformed, oversized and out-of-order input gets error messages and the session survives', async () => {
+  const c = await RawClient.connect(wsUrl(server));
+  c.sendBinary(new Uint8Array(640));
+  await c.error('NOT_STARTED');
+  c.send({ type: 'playback', position: 0 });
+  assert.match((await c.error('NOT_STARTED')).message, /live session/);
+  await c.start({ client: 'malformed input test' });
+  c.send('{"type": "playback", "position": ');
+  assert.equal((await c.error('BAD_MESSAGE')).fatal, false);
+  c.send('[1,2,3]');
+  c.send({ type: 'teleport' });
+  c.send({ type: 'playback', position: -5 });
+  c.send({ type: 'flushed', position: 'x', dropped: 1 });
+  c.send({ type: 'start', protocol: 1, inputSampleRate: 16000 });
+  await c.error('ALREADY_STARTED');
+  c.sendBinary(new Uint8Array(641));
+  await c.error('BAD_AUDIO');
+  c.sendBinary(new Uint8Array(8194));
+  await c.error('MESSAGE_TOO_LARGE');
+  c.send('x'.repeat(3000));
+  for (let i = 0; i < 8; i++) c.sendBinary(new Uint8Array(8000)); // 2 s of audio at once: ahead of real time
+  await c.error('INPUT_TOO_FAST');
+  const badMessages = c.messages.filter((m) => m.type === 'error' && m.code === 'BAD_MESSAGE').length;
+  assert.ok(badMessages >= 5, `${badMessages} BAD_MESSAGE errors`);
+  // Still alive: it answers pings and keeps streaming audio.
+  const frames = c.audioFrames;
+  c.send({ type: 'ping', id: 7 });
+  assert.deepEqual(await c.next((m) => m.type === 'pong'), { type: 'pong', id: 7 });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(c.audioFrames > frames, 'audio keeps flowing');
+  c.send({ type: 'stop' });
+  await c.closed;
+  assert.equal(c.closeCode, CloseCode.NORMAL);
+  assert.ok(c.messages.some((m) => m.type === 'end'));
+});
+
+test('a message over the hard size cap closes with 1009; other sessions are untouched', async () => {
+  const healthy = await RawClient.connect(wsUrl(server));
+  await healthy.start({ client: 'bystander' });
+  const c = await RawClient.connect(wsUrl(server));
+  c.sendBinary(new Uint8Array(70000));
+  await c.closed;
+  assert.equal(c.closeCode, CloseCode.TOO_BIG);
+  const frames = healthy.audioFrames;
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(healthy.audioFrames > frames);
+  await healthy.close();
+});
+
+test('an unsupported protocol version closes with 4000 and says why', async () => {
+  const c = await RawClient.connect(wsUrl(server));
+  c.send({ type: 'start', protocol: 2, inputSampleRate: 16000 });
+  const err = await c.error('UNSUPPORTED');
+  assert.equal(err.fatal, true);
+  await c.closed;
+  assert.equal(c.closeCode, CloseCode.PROTOCOL_ERROR);
+});
+
+test('foreign browser origins, rebinding host names and unknown paths are refused', async () => {
+  await assert.rejects(RawClient.connect(wsUrl(server), { Origin: 'http://evil.example' }), /HTTP 403/);
+  await assert.rejects(RawClient.connect(wsUrl(server), { Host: `evil.example:${server.port}`, Origin: `http://evil.example:${server.port}` }), /HTTP 403/);
+  await assert.rejects(RawClient.connect(wsUrl(server, '/v2/session')), /HTTP 404/);
+  const same = await RawClient.connect(wsUrl(server), { Origin: `http://127.0.0.1:${server.port}` });
+  await same.close();
+  const status = await new Promise<number>((resolve, reject) => {
+    get({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: 'rebind.example' } }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject);
+  });
+  assert.equal(status, 403, 'a page requested under a foreign host name (DNS rebinding) is refused');
+});
+
+test('limits: a token when configured, a start deadline, a session cap and a session length cap', async () => {
+  await assert.rejects(testServer({ host: '0.0.0.0' }), /requires an access token/);
+  const s = await testServer({ token: 'sesame', limits: { maxSessions: 1, startTimeoutSeconds: 1, maxSessionSeconds: 2 } });
+  try {
+    await assert.rejects(RawClient.connect(wsUrl(s)), /HTTP 401/);
+    await assert.rejects(RawClient.connect(`${wsUrl(s)}?token=wrong`), /HTTP 401/);
+    const idle = await RawClient.connect(`${wsUrl(s)}?token=sesame`);
+    await idle.closed;
+    assert.equal(idle.closeCode, CloseCode.START_TIMEOUT);
+
+    const first = await RawClient.connect(wsUrl(s), { Authorization: 'Bearer sesame' });
+    await first.start();
+    const second = await RawClient.connect(`${wsUrl(s)}?token=sesame`);
+    second.send({ type: 'start', protocol: 1, inputSampleRate: 16000 });
+    assert.equal((await second.error('SERVER_FULL')).fatal, true);
+    await second.closed;
+    assert.equal(second.closeCode, CloseCode.TRY_AGAIN_LATER);
+
+    await first.closed; // the 2 s session cap
+    assert.equal(first.closeCode, CloseCode.SESSION_TOO_LONG);
+    assert.ok(first.messages.some((m) => m.type === 'end' && m.code === CloseCode.SESSION_TOO_LONG));
+  } finally {
+    await s.close();
+  }
+});
+
+test('a failing dialogue model becomes an error event; the session goes on', async () => {
+  // Nothing listens on port 1: every reply fails inside the engine.
+  const s = await testServer({ engine: { dialogue: { baseUrl: 'http://127.0.0.1:1/v1', model: 'none' } } });
+  try {
+    const { audio } = compose([0.5, synth('What time is it?'), 3]);
+    const c = await WsConversation.open(16000, { url: s.url, client: 'failing model test' });
+    const r = await c.play(audio);
+    await c.close();
+    const errors = eventsOf(r.events, 'error');
+    assert.ok(errors.length > 0, `no error event: ${r.events.map((e) => e.type).join(' ')}`);
+    assert.equal(r.stats.closeCode, undefined, 'the session was not closed by the failure');
+    assert.ok(eventsOf(r.events, 'transcript_final').length > 0, 'it kept listening');
+  } finally {
+    await s.close();
+  }
+});
+
+test('closing the server ends live sessions with 1001 and finishes their records', async () => {
+  const s = await testServer();
+  const c = await RawClient.connect(wsUrl(s));
+  await c.start({ client: 'shutdown test' });
+  const dir = s.options.recording.sessionsDir;
+  await s.close();
+  await c.closed;
+  assert.equal(c.closeCode, CloseCode.GOING_AWAY);
+  const [session] = readdirSync(dir);
+  const meta = JSON.parse(readFileSync(join(dir, session!, 'session.json'), 'utf8')) as { ended?: string; endReason?: string };
+  assert.ok(meta.ended);
+  assert.match(meta.endReason ?? '', /shutting down/);
+});
