@@ -15,7 +15,8 @@ import { assertSampleRate, rmsDbfs } from '../audio/frame.js';
 import { VirtualClock, type Clock } from '../audio/clock.js';
 import { FullduplexError, toFullduplexError } from '../errors.js';
 import type { DialogueMessage, DialogueModel } from '../dialogue/types.js';
-import type { AsrEngine, AsrStream, TtsEngine, VoiceActivityDetector, WordTiming } from '../speech/types.js';
+import type { AsrEngine, TtsEngine, VoiceActivityDetector } from '../speech/types.js';
+import { TurnRecognizer } from './turn-recognizer.js';
 import { AgentOutput, AgentUtterance } from './agent-output.js';
 import { CompletenessAssessor, type CompletenessResult } from './evidence/completeness.js';
 import { EchoReference } from './evidence/echo.js';
@@ -61,7 +62,7 @@ export class ConversationSession {
    * commits only those words to the history. Unset: everything pulled counts as heard.
    */
   heardSamples: ((u: AgentUtterance) => number) | undefined;
-  private readonly asrStream: AsrStream;
+  private readonly recognizer: TurnRecognizer;
   private readonly pitch = new PitchTracker();
   private readonly contour = new PitchContour();
   private readonly echo = new EchoReference();
@@ -71,15 +72,7 @@ export class ConversationSession {
   private inputResampler: StreamingResampler | undefined;
   private inputRate = ENGINE_SAMPLE_RATE;
   private pending = new Int16Array(0);
-  private readonly preroll: Int16Array[] = [];
   private chain: Promise<void> = Promise.resolve();
-  // -- recogniser state for the current user turn (or overlap)
-  private asrActive = false;
-  private asrSegmentSamples = 0;
-  private turnText = '';
-  private turnWords: WordTiming[] = [];
-  private asrSegmentStart = 0;
-  private partial = '';
   private lastAssessed: { text: string; result: CompletenessResult } | undefined;
   // -- replies
   private speculative: ReplyTask | undefined;
@@ -100,11 +93,19 @@ export class ConversationSession {
     this.predictor = new DuplexPredictor(o.predictor);
     this.replyOptions = { ...defaultReplyOptions, ...o.reply };
     this.clips = clips;
-    this.asrStream = o.asr.createStream();
-    this.asrStream.onPartial = (p) => {
-      this.partial = p.text;
-      this.emit({ type: 'transcript_partial', t: this.stamp(), text: this.transcript() });
-    };
+    this.recognizer = new TurnRecognizer(
+      o.asr.createStream(),
+      {
+        prerollWindows: Math.ceil((o.prerollMs ?? 320) / WINDOW_MS),
+        maxSegmentS: o.maxAsrSegmentS ?? 30,
+        sampleRate: ENGINE_SAMPLE_RATE,
+      },
+      {
+        now: () => o.clock.now(),
+        onText: (text) => this.emit({ type: 'transcript_partial', t: this.stamp(), text }),
+        onError: (e) => this.error('asr', e),
+      },
+    );
     this.output = new AgentOutput(
       ENGINE_SAMPLE_RATE,
       {
@@ -159,7 +160,7 @@ export class ConversationSession {
     this.speculative?.abort();
     this.reply?.abort();
     await Promise.allSettled([...this.tasks]);
-    this.asrStream.close();
+    this.recognizer.close();
     this.inputResampler?.destroy();
     this.emit({ type: 'session_end', t: this.o.clock.now() });
   }
@@ -203,9 +204,8 @@ export class ConversationSession {
     this.contour.push(est);
     const agent = this.agentActivity();
     const echoLikelihood = agent === 'speaking' || agent === 'backchannel' ? this.echo.echoLikelihood(win, this.o.clock.now()) : 0;
-    if (this.asrActive) this.feedAsr(win);
-    else this.keepPreroll(win);
-    const transcript = this.transcript();
+    this.recognizer.feed(win);
+    const transcript = this.recognizer.transcript();
     const decisions = this.predictor.update({
       t: this.o.clock.now(),
       windowMs: WINDOW_MS,
@@ -237,7 +237,7 @@ export class ConversationSession {
       case 'user_start':
         this.emit({ type: 'user_speech_start', t, onset: t - this.predictor.segmentMs / 1000 });
         this.userSpeechOpen = true;
-        if (!this.asrActive) this.startAsr();
+        this.recognizer.start();
         break;
       case 'user_stop':
         this.emit({ type: 'user_speech_stop', t });
@@ -245,7 +245,7 @@ export class ConversationSession {
         // Each speech segment is one recogniser utterance: its final hypothesis (best path over the
         // whole segment) is what end-of-turn decisions read, not a partial still settling — partials
         // lag the last word and invent words ("huh") in the silence after it.
-        if (this.asrActive) await this.finishAsrSegment();
+        await this.recognizer.finishSegment();
         break;
       case 'speculate':
         this.startSpeculation();
@@ -266,7 +266,7 @@ export class ConversationSession {
       case 'resume':
         this.output.resume();
         this.emit({ type: 'agent_resumed', t });
-        this.cancelAsr();
+        this.recognizer.cancel();
         break;
       case 'cancel':
         this.cutAgent(t);
@@ -283,67 +283,11 @@ export class ConversationSession {
   }
 
   // ------------------------------------------------------------------ recognition
-  private keepPreroll(win: Int16Array): void {
-    this.preroll.push(win);
-    const keep = Math.ceil((this.o.prerollMs ?? 320) / WINDOW_MS);
-    while (this.preroll.length > keep) this.preroll.shift();
-  }
-
-  private startAsr(): void {
-    this.asrActive = true;
-    this.asrSegmentSamples = 0;
-    this.partial = '';
-    const pre = this.preroll.splice(0);
-    this.asrSegmentStart = this.o.clock.now() - (pre.length * WINDOW_SAMPLES) / ENGINE_SAMPLE_RATE;
-    for (const w of pre) this.feedAsr(w);
-  }
-
-  private feedAsr(win: Int16Array): void {
-    try {
-      this.asrStream.push(win);
-      this.asrSegmentSamples += win.length;
-    } catch (e) {
-      this.error('asr', toFullduplexError(e));
-    }
-    const maxS = this.o.maxAsrSegmentS ?? 30;
-    const long = this.asrSegmentSamples / ENGINE_SAMPLE_RATE;
-    // Long monologues are recognised in pieces, cut in a pause (or forcibly at 1.5× the limit).
-    if (long > maxS) this.track(this.finishAsrSegment().then(() => this.startAsr()));
-  }
-
-  /** End the recogniser's utterance; its words join the turn's words, timed in session time. */
-  private async finishAsrSegment(): Promise<void> {
-    this.asrActive = false;
-    this.partial = '';
-    try {
-      const r = await this.asrStream.finish();
-      this.turnText = [this.turnText, r.text].filter(Boolean).join(' ');
-      const t0 = this.asrSegmentStart;
-      this.turnWords.push(...r.words.map((w) => ({ word: w.word, start: t0 + w.start, end: t0 + w.end })));
-      this.emit({ type: 'transcript_partial', t: this.stamp(), text: this.turnText });
-    } catch (e) {
-      this.error('asr', toFullduplexError(e));
-    }
-  }
-
-  private cancelAsr(): void {
-    if (this.asrActive) this.asrStream.cancel();
-    this.asrActive = false;
-    this.turnText = '';
-    this.turnWords = [];
-    this.partial = '';
-  }
-
   /** The predictor dropped the turn (side talk, noise) or the overlap ended: forget its words. */
   private dropAbandonedRecognition(): void {
-    const holding = this.asrActive || this.turnText !== '';
-    if (holding && !this.committing && !this.predictor.inTurn && !this.predictor.userSpeaking && this.agentActivity() !== 'paused') {
-      this.cancelAsr();
+    if (this.recognizer.holdsTurn && !this.committing && !this.predictor.inTurn && !this.predictor.userSpeaking && this.agentActivity() !== 'paused') {
+      this.recognizer.cancel();
     }
-  }
-
-  private transcript(): string {
-    return [this.turnText, this.partial].filter(Boolean).join(' ');
   }
 
   private assess(text: string): CompletenessResult {
@@ -369,7 +313,7 @@ export class ConversationSession {
   }
 
   private startSpeculation(): void {
-    const text = this.transcript().trim();
+    const text = this.recognizer.transcript().trim();
     if (!text) return;
     this.speculative?.abort();
     const task = new ReplyTask(this.replyContext(), [...this.history, { role: 'user', content: text }], text, true);
@@ -388,14 +332,9 @@ export class ConversationSession {
   private async commitTurn(): Promise<void> {
     this.committing = true;
     try {
-      if (this.asrActive) await this.finishAsrSegment();
-      let text = this.turnText;
-      this.emit({ type: 'transcript_final', t: this.stamp(), text, words: this.turnWords });
-      this.turnText = '';
-      this.turnWords = [];
-      this.partial = '';
+      const { text, words } = await this.recognizer.take();
+      this.emit({ type: 'transcript_final', t: this.stamp(), text, words });
       this.predictor.turnTaken();
-      text = text.trim();
       const spec = this.speculative;
       this.speculative = undefined;
       this.history.push({ role: 'user', content: text });
