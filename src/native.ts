@@ -8,9 +8,10 @@ import { FullduplexError } from './errors.js';
 export interface NativeAddon {
   asrCreate(args: string[]): unknown;
   asrStart(handle: unknown): void;
-  asrProcess(handle: unknown, samples: Int16Array): string;
+  asrProcess(handle: unknown, samples: Int16Array, fullUtterance?: boolean): string;
   asrEnd(handle: unknown): { text: string; words: [string, number, number][] };
   asrFree(handle: unknown): void;
+  asrResetAdaptation(handle: unknown): void;
   ttsVoices(): string[];
   ttsStart(
     voice: string,

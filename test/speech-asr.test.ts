@@ -85,3 +85,11 @@ test('bad input gives typed errors', async () => {
   const empty = await asr.transcribe({ samples: new Int16Array(16000), sampleRate: 16000 });
   assert.equal(empty.words.length, 0, 'silence gives no words');
 });
+
+test('batch transcription is reproducible: earlier recordings do not change the words', async () => {
+  const audio = synth('The train was late again this morning.');
+  const first = await asr.transcribe(audio);
+  await asr.transcribe(synth('Hello, how are you doing today?', 'rms'));
+  const again = await asr.transcribe(audio);
+  assert.deepEqual(again.words, first.words);
+});

@@ -73,7 +73,7 @@ test('cancelling stops the native synthesizer itself, not just the delivery', as
 
 test('TtsTextStream speaks clauses in order as they are written, and the result is intelligible', async () => {
   const stream = new TtsTextStream(flite);
-  const clauses = ['Thank you for calling.', 'Your table for two is booked,', 'see you tonight.'];
+  const clauses = ['Thank you for calling.', 'The meeting has been moved to Thursday afternoon,', 'see you then.'];
   const consumed = (async () => {
     const out = [];
     for await (const c of stream) out.push(c);
@@ -126,4 +126,10 @@ test('bad text and unknown voices give typed errors', async () => {
   assert.throws(() => new EspeakTts().synthesize(''), (e) => isFullduplexError(e, 'BAD_TEXT'));
   const missing = new EspeakTts({ binary: '/nonexistent/espeak' });
   await assert.rejects(collect(missing.synthesize('hello')), (e) => isFullduplexError(e, 'MODEL_MISSING'));
+});
+
+test('synthesis is reproducible: the same text gives the same audio', () => {
+  const a = flite.synthesizeAll('Reproducible scenarios need reproducible speech.').samples;
+  const b = flite.synthesizeAll('Reproducible scenarios need reproducible speech.').samples;
+  assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer));
 });

@@ -8,11 +8,16 @@
 #include <string.h>
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/feat.h>
+#include <sphinxbase/cmn.h>
 #include "common.h"
 
 typedef struct {
   ps_decoder_t *ps;
   int in_utt;
+  /* The cepstral mean the decoder started with; live CMN adapts it across utterances. */
+  mfcc_t *initial_cmn;
+  int cmn_len;
 } fd_asr;
 
 static void asr_release(fd_asr *a) {
@@ -26,6 +31,7 @@ static void asr_release(fd_asr *a) {
 static void asr_finalize(napi_env env, void *data, void *hint) {
   fd_asr *a = data;
   asr_release(a);
+  free(a->initial_cmn);
   free(a);
 }
 
@@ -73,6 +79,12 @@ static napi_value asr_create(napi_env env, napi_callback_info info) {
   }
   fd_asr *a = calloc(1, sizeof(fd_asr));
   a->ps = ps;
+  feat_t *feat = ps_get_feat(ps);
+  if (feat && feat->cmn_struct && feat->cmn_struct->cmn_mean) {
+    a->cmn_len = feat->cmn_struct->veclen;
+    a->initial_cmn = malloc(sizeof(mfcc_t) * a->cmn_len);
+    memcpy(a->initial_cmn, feat->cmn_struct->cmn_mean, sizeof(mfcc_t) * a->cmn_len);
+  }
   if (napi_create_external(env, a, asr_finalize, NULL, &result) != napi_ok) {
     asr_release(a);
     free(a);
@@ -98,10 +110,14 @@ static napi_value asr_start(napi_env env, napi_callback_info info) {
   return undef;
 }
 
-/* asrProcess(handle, Int16Array) -> partial hypothesis string ("" when none). */
+/*
+ * asrProcess(handle, Int16Array, fullUtterance?) -> partial hypothesis string ("" when none).
+ * fullUtterance: the block is a whole utterance (batch transcription), which lets a decoder created
+ * with `-cmn batch` normalise over the whole recording instead of adapting as it goes.
+ */
 static napi_value asr_process(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2) return fd_throw(env, "BAD_ARGUMENT", "asrProcess(handle, samples)");
   fd_asr *a = get_asr(env, argv[0]);
@@ -115,7 +131,9 @@ static napi_value asr_process(napi_env env, napi_callback_info info) {
   if (!is_ta || napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
       type != napi_int16_array)
     return fd_throw(env, "BAD_AUDIO", "samples must be an Int16Array");
-  if (length > 0 && ps_process_raw(a->ps, (const int16 *)data, length, FALSE, FALSE) < 0)
+  bool full = false;
+  if (argc >= 3) napi_get_value_bool(env, argv[2], &full);
+  if (length > 0 && ps_process_raw(a->ps, (const int16 *)data, length, FALSE, full ? TRUE : FALSE) < 0)
     return fd_throw(env, "COMPONENT_FAILED", "ps_process_raw failed");
   int32 score = 0;
   const char *hyp = ps_get_hyp(a->ps, &score);
@@ -173,6 +191,24 @@ static napi_value asr_end(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * asrResetAdaptation(handle): forget what live cepstral mean normalisation learned from earlier
+ * utterances, so that the same audio always gives the same words (batch transcription, scoring).
+ */
+static napi_value asr_reset_adaptation(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
+  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  if (a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "cannot reset adaptation inside an utterance");
+  feat_t *feat = ps_get_feat(a->ps);
+  if (a->initial_cmn && feat && feat->cmn_struct) cmn_live_set(feat->cmn_struct, a->initial_cmn);
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  return undef;
+}
+
 static napi_value asr_free(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -192,6 +228,7 @@ napi_value fd_asr_init(napi_env env, napi_value exports) {
       {"asrProcess", NULL, asr_process, NULL, NULL, NULL, napi_default, NULL},
       {"asrEnd", NULL, asr_end, NULL, NULL, NULL, napi_default, NULL},
       {"asrFree", NULL, asr_free, NULL, NULL, NULL, napi_default, NULL},
+      {"asrResetAdaptation", NULL, asr_reset_adaptation, NULL, NULL, NULL, napi_default, NULL},
   };
   FD_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -33,8 +33,15 @@ static fd_voice voices[] = {
 static pthread_mutex_t flite_lock = PTHREAD_MUTEX_INITIALIZER;
 static int flite_ready = 0;
 
+/*
+ * flite's mixed excitation draws noise from libc rand(): seeding it before every synthesis (under
+ * the lock) makes the same text always give the same audio, so scenarios and tests are reproducible.
+ */
+#define FLITE_SEED 20241125u
+
 /* Must be called with flite_lock held. */
 static cst_voice *voice_by_name(const char *name) {
+  srand(FLITE_SEED);
   if (!flite_ready) {
     flite_init();
     flite_ready = 1;
