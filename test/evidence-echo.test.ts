@@ -2,20 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFullduplexError } from '../src/errors.js';
 import { EchoReference } from '../src/engine/evidence/echo.js';
+import { rng } from './helpers/speech.js';
 
 const RATE = 16000;
 const WIN = 512;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Speech-like test signal (float, ±1): "syllables" of 80–250 ms with random level (or a pause),

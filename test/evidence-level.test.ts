@@ -2,17 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFullduplexError } from '../src/errors.js';
 import { LevelTracker } from '../src/engine/evidence/level.js';
+import { rng } from './helpers/speech.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Speech-window levels: mostly around `center` ± 6 dB (vowels louder, consonants quieter). */
 function speechLevels(n: number, center: number, r: () => number): number[] {

@@ -2,21 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFullduplexError } from '../src/errors.js';
 import { PitchContour, PitchTracker, SILENCE_DB, type PitchEstimate } from '../src/engine/evidence/pitch.js';
+import { rng } from './helpers/speech.js';
 
 const RATE = 16000;
 const WIN = 512;
 
-/** Deterministic PRNG (mulberry32) so noise tests never flake. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Voice-like harmonic signal: 6 harmonics with 1/k amplitudes, F0 following `f0At(t)` (phase

@@ -15,18 +15,8 @@ import {
   type OggPacket,
 } from '../src/protocols/codecs/ogg.js';
 import { isFullduplexError } from '../src/errors.js';
+import { rng } from './helpers/speech.js';
 
-/** Seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(n: number, r: () => number): Uint8Array {
   const out = new Uint8Array(n);

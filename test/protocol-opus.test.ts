@@ -10,19 +10,10 @@ import {
 import { OggPageReader, OggPageWriter, opusHead, opusTags } from '../src/protocols/codecs/ogg.js';
 import { isFullduplexError } from '../src/errors.js';
 import { concatInt16, rmsDbfs } from '../src/audio/frame.js';
+import { rng } from './helpers/speech.js';
 
 const RATE = 24000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sine(freq: number, seconds: number, amplitude: number, rate = RATE): Int16Array {
   const n = Math.round(seconds * rate);
