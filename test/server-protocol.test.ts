@@ -203,3 +203,21 @@ test('closing the server ends live sessions with 1001 and finishes their records
   assert.ok(meta.ended);
   assert.match(meta.endReason ?? '', /shutting down/);
 });
+
+test('the live server also speaks OpenAI Realtime (/v1/realtime) and Moshi (/api/chat)', async () => {
+  const { createProtocolTarget } = await import('../bench/runner/protocol-targets.js');
+  const { audio, spans } = compose([0.5, synth('What time is it?'), 3]);
+  for (const spec of [`openai-realtime://127.0.0.1:${server.port}/v1/realtime?model=fullduplex`, `moshi://127.0.0.1:${server.port}`]) {
+    const target = createProtocolTarget(spec);
+    assert.ok(target, spec);
+    try {
+      const r = await target.run(audio, { clock: 'realtime' });
+      const seconds = (f: { samples: Int16Array; sampleRate: number }) => f.samples.length / f.sampleRate;
+      assert.ok(Math.abs(seconds(r.output) - seconds(audio)) < 0.002, `${spec}: recording as long as the input`);
+      const after = r.output.samples.subarray(Math.round(spans[0]!.end * r.output.sampleRate));
+      assert.ok(audibleBounds({ samples: after, sampleRate: r.output.sampleRate }).end > 0, `${spec}: answered`);
+    } finally {
+      await target.close();
+    }
+  }
+});

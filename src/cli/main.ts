@@ -4,6 +4,7 @@ import { formatDoctor, runDoctor } from './doctor.js';
 import { FullduplexError, isFullduplexError } from '../errors.js';
 import { runSimulate, type SimulateCliOptions } from './simulate.js';
 import { addTalkCommand } from './talk.js';
+import { registerBench } from './bench.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     });
 
   addTalkCommand(program);
+  registerBench(program);
 
   return program;
 }

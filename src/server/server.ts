@@ -25,6 +25,7 @@ import { WorkerHost } from './worker-host.js';
 import { EAGERNESS_LEVELS, resolveServerOptions, type ServerOptions, type ServerOverrides } from './options.js';
 import { CloseCode, PROTOCOL_VERSION, SESSION_PATH, SUBPROTOCOL } from './protocol.js';
 import { SECURITY_HEADERS, serveStatic } from './static-files.js';
+import { createProtocolEndpoints, localSessionFactory } from '../protocols/endpoints.js';
 
 export interface FullduplexServer {
   readonly options: ServerOptions;
@@ -119,14 +120,23 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     perMessageDeflate: false, // PCM barely compresses, and inflating untrusted input costs memory
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
+  // Other systems' protocols (OpenAI Realtime on /v1/realtime, Moshi on /api/chat) on the same
+  // server and behind the same access rules; their sessions run on this thread.
+  const protocolAsr = components.asr ?? ownAsr ?? new PocketsphinxAsr();
+  const protocolTts = components.tts ?? ownTts ?? new FliteTts();
+  const protocols = createProtocolEndpoints({
+    createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
+  });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== SESSION_PATH) return refuse(socket, 404, 'Not Found');
+      const isProtocol = protocols.paths.includes(url.pathname);
+      if (url.pathname !== SESSION_PATH && !isProtocol) return refuse(socket, 404, 'Not Found');
       if (shuttingDown) return refuse(socket, 503, 'Service Unavailable');
       if (!hostAllowed(req, o.host)) return refuse(socket, 403, 'Forbidden');
       if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
       if (o.token && !tokenMatches(o.token, requestToken(req, url))) return refuse(socket, 401, 'Unauthorized');
+      if (isProtocol) return void protocols.handleUpgrade(req, socket, head);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const c = new Connection(ws, ctx, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`);
         connections.add(c);
@@ -159,6 +169,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
         shuttingDown = true;
         http.close();
         await Promise.allSettled([...connections].map((c) => c.end(CloseCode.GOING_AWAY, 'the server is shutting down')));
+        await protocols.close();
         wss.close();
         http.closeAllConnections();
         loopDelay.disable();

@@ -158,7 +158,9 @@ function convert(e: Record<string, unknown>, dialect: RealtimeDialect): Record<s
   const item = dialect === 'ga' ? itemToGa : itemToBeta;
   if (isPlainObject(e['session'])) e['session'] = dialect === 'ga' ? sessionToGa(e['session']) : sessionToBeta(e['session']);
   if (isPlainObject(e['item'])) e['item'] = item(e['item'] as ConversationItem);
-  if (isPlainObject(e['part']) && typeof e['part']['type'] === 'string') e['part'] = partToDialect(e['part'] as { type: string }, dialect);
+  // Content-part events spell parts 'audio'/'text' in GA too (only items say output_audio/output_text),
+  // so a part takes the plain spelling in both dialects; the agents SDK rejects anything else there.
+  if (isPlainObject(e['part']) && typeof e['part']['type'] === 'string') e['part'] = partToDialect(e['part'] as { type: string }, 'beta');
   const response = e['response'];
   if (isPlainObject(response) && Array.isArray(response['output'])) {
     e['response'] = { ...response, output: response['output'].map((o) => (isPlainObject(o) ? item(o as ConversationItem) : o)) };

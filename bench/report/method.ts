@@ -1,0 +1,57 @@
+/**
+ * How the numbers are made, in plain sentences: printed in report.html and summarised in the README.
+ * Keep in step with bench/metrics (definitions), bench/runner/config.ts (VAD/ASR) and
+ * bench/scenarios/config.ts (levels).
+ */
+import { BACKCHANNEL } from '../metrics/backchannel.js';
+import { TAKEOVER } from '../metrics/takeover.js';
+import { V15 } from '../metrics/fdb-v15.js';
+import { GENERATION } from '../scenarios/config.js';
+import { BACKCHANNEL_REFERENCE } from '../runner/config.js';
+
+export interface MethodNote {
+  readonly title: string;
+  readonly text: string;
+}
+
+export const METHOD: readonly MethodNote[] = [
+  {
+    title: 'Samples',
+    text:
+      `Generated deterministically from scripts with flite (every line synthesized once, in a fresh process and a fixed order, because flite's CLUSTERGEN voices draw noise from a process-wide random generator; voices ${GENERATION.userVoices.join(', ')}; speaking rates ${GENERATION.rates.join(', ')}× by WSOLA time-stretching; user level ${GENERATION.userLevelDbfs} ± ${GENERATION.userLevelJitterDb} dBFS). ` +
+      `Ground truth = the audible bounds of every clip as placed on the track. Talking to others: the user's own voice at ${GENERATION.sideTalkDb.join(' to ')} dB (turned away), sometimes answered by another voice a little quieter. ` +
+      `Background speech: two other voices at ${GENERATION.backgroundDb.join(' to ')} dB. In the full set every ${GENERATION.noiseEvery}th sample has pink noise at ${GENERATION.noiseSnrDb} dB SNR. ` +
+      `Pause and monologue clips end ${GENERATION.shortTailS} s after the user's last word (the test is the pause, not the answer after it); turn, interruption and overlap clips leave room for the answer.`,
+  },
+  {
+    title: 'Recording',
+    text:
+      'The target hears input.wav and its output is recorded time-synchronous with it and exactly as long (the Full-Duplex-Bench convention). ' +
+      'Real time paces audio at wall-clock speed in 32 ms windows on an absolute schedule; virtual time (in-process targets only) runs faster than real time with every component’s measured compute time charged to the clock. Published numbers use real time.',
+  },
+  {
+    title: 'Takeover (TO)',
+    text: `TO = 0 when the output has no words, or its words span under ${TAKEOVER.turnDurationThresholdS} s and number ${TAKEOVER.turnNumWordsThreshold} or fewer; otherwise 1. TOR = mean TO. Pause handling applies it to the whole output; turn-taking latency = first output word − end of the user's turn (clipped at 0), averaged over TO = 1 samples; interruption: the same on words starting after the interruption ends, plus stop latency = end of the agent speech covering the interruption start − interruption start.`,
+  },
+  {
+    title: 'Backchannel reference (no ICC data here)',
+    text:
+      'Upstream compares the time the system spends backchannelling (0.2 s bins) with the time human listeners (ICC corpus) spent backchannelling to the same speaker; the ICC recordings are not available offline, so we model those listeners. ' +
+      `At every phrase boundary of the user (VAD pause ≥ ${BACKCHANNEL.referenceMinPauseS} s, or the end), five reference backchannels of ${BACKCHANNEL_REFERENCE.durationS} s start at ${BACKCHANNEL_REFERENCE.onsetOffsetsS.map((o) => (o >= 0 ? '+' : '') + o).join(', ')} s — a discrete spread around the human median onset (+0.14 s, most within −0.5…+0.8 s). ` +
+      'JSD = Jensen–Shannon distance (natural log, max 0.833) between that occupancy and the system’s backchannel occupancy (output VAD segments under 1 s with ≤ 2 words; a segment over 3 s, with more than 3 words, or otherwise not a backchannel makes the sample a takeover, TO = 1); no backchannel scores 1. ' +
+      'An ideal listener (every boundary, +0.14 s, 0.4 s) scores ≈ 0.34, one at every other boundary ≈ 0.6, backchannels in mid-phrase 0.83. Frequency = backchannels per second of output. Compare JSD between systems scored here, not with published ICC figures.',
+  },
+  {
+    title: 'v1.5 behaviour labels (rules, not an LLM judge)',
+    text:
+      `Model VAD segments joined across ≤ ${V15.modelMergeGapS} s. Speaking at the event and still speaking ${V15.stopAfterEventS} s after it ends → RESUME (rode through). ` +
+      `Otherwise new speech starting within ${V15.respondWindowS} s after the event is RESPOND unless ≥ ${V15.continuationMinBigramShare * 100} % of its first word pairs continue the agent's planned text (then RESUME); new speech without words or under ${V15.minTokensToJudge} words → UNCERTAIN; stopped and silent → UNCERTAIN (or RESUME if it had just finished its planned text); silent throughout → UNKNOWN. ` +
+      'Success: user interruption → RESPOND; user backchannel → RESUME; talking to others and background speech → not answered (no RESPOND and no unjudgeable new speech).',
+  },
+  {
+    title: 'Hearing the output',
+    text:
+      'Silero VAD v5 segmented by the rules of Silero’s get_speech_timestamps with upstream’s settings (threshold 0.5, end threshold 0.35, min speech 250 ms, min silence 100 ms, 30 ms padding): a backchannel under ~0.25 s is not speech to it, and stop times read ~30 ms late for an abrupt stop (the padding), ~0.1 s late for a decaying voice (Silero’s lag). Words come from pocketsphinx (a wider search than the engine’s: 8000 HMMs per frame, top 3 Gaussians) run on each region of output speech. ' +
+      'Upstream uses parakeet-tdt-0.6b-v2; pocketsphinx misses and invents more words, which moves TO decisions near the 3-word / 1 s boundary. Every report names the ASR.',
+  },
+];

@@ -1,0 +1,129 @@
+/**
+ * The benchmark summary as table rows (one per metric), rendered for the terminal and as Markdown
+ * (README). The HTML report builds its tables from the same rows, so every surface shows the same
+ * numbers.
+ */
+import type { BenchmarkSummary, GoalResult, SkipSummary } from '../metrics/aggregate.js';
+import type { V15Category, V15Summary } from '../metrics/fdb-v15.js';
+import { CATEGORIES, type CategoryId } from '../scenarios/types.js';
+import { num, pad, pct, sec } from './format.js';
+
+export interface MetricRow {
+  readonly category: CategoryId;
+  readonly categoryTitle: string;
+  /** Scored samples / skipped samples (on the category's first row only). */
+  readonly n: number | null;
+  readonly skipped: number | null;
+  readonly metric: string;
+  readonly value: string;
+  /** "≤ 0.05" etc., or "" when the metric has no goal. */
+  readonly goal: string;
+  /** true/false against the goal; null when there is none. */
+  readonly met: boolean | null;
+}
+
+function goalCell(goals: readonly GoalResult[], name: string, asPercent: boolean): { goal: string; met: boolean | null } {
+  const g = goals.find((x) => x.name === name);
+  if (!g) return { goal: '', met: null };
+  return { goal: `${g.comparison === '<=' ? '≤' : '≥'} ${asPercent ? pct(g.target) : g.target}`, met: g.met };
+}
+
+const labels = (s: V15Summary): string => `respond ${s.labels.RESPOND} · resume ${s.labels.RESUME} · uncertain ${s.labels.UNCERTAIN} · unknown ${s.labels.UNKNOWN}`;
+
+export function metricRows(summary: BenchmarkSummary, goals: readonly GoalResult[]): MetricRow[] {
+  const rows: MetricRow[] = [];
+  const add = (category: CategoryId, skips: SkipSummary | undefined, n: number | undefined, list: [string, string, string?][]) => {
+    const title = CATEGORIES.find((c) => c.id === category)!.title;
+    list.forEach(([metric, value, goalName], i) => {
+      const g = goalName ? goalCell(goals, goalName, value.endsWith('%')) : { goal: '', met: null };
+      rows.push({ category, categoryTitle: title, n: i === 0 ? (n ?? 0) : null, skipped: i === 0 ? (skips?.total ?? 0) : null, metric, value, ...g });
+    });
+  };
+  const s = summary;
+  if (s.pauseHandling) add('pause_handling', s.pauseHandling.skipped, s.pauseHandling.n, [['TOR ↓', num(s.pauseHandling.tor), 'pause handling TOR']]);
+  if (s.smoothTurnTaking) {
+    const t = s.smoothTurnTaking;
+    add('smooth_turn_taking', t.skipped, t.n, [
+      ['TOR ↑', num(t.tor), 'turn-taking TOR'],
+      ['latency mean (median) ↓', `${sec(t.latencyS.mean)} (${sec(t.latencyS.median)})`, 'turn-taking mean latency (s)'],
+    ]);
+  }
+  const ui = s.userInterruption;
+  const v15ui = s.v15?.user_interruption;
+  if (ui || v15ui) {
+    const list: [string, string, string?][] = [];
+    if (ui) {
+      list.push(['TOR ↑', num(ui.tor)]);
+      list.push(['stop latency mean (median) ↓', `${sec(ui.stopLatencyS.mean)} (${sec(ui.stopLatencyS.median)})`, 'interruption: agent silent after user starts (s)']);
+      list.push(['answer latency mean (median) ↓', `${sec(ui.latencyS.mean)} (${sec(ui.latencyS.median)})`, 'interruption: answer after user stops (s)']);
+    }
+    if (v15ui) list.push(['v1.5 labels', labels(v15ui)], ['v1.5 responded (RESPOND)', pct(v15ui.respondRate)]);
+    add('user_interruption', ui?.skipped ?? v15ui?.skipped, ui?.n ?? v15ui?.n, list);
+  }
+  if (s.backchannel) {
+    const b = s.backchannel;
+    add('backchannel', b.skipped, b.n, [
+      ['TOR ↓', num(b.tor), 'backchannel TOR'],
+      ['frequency (per s) ↑', num(b.frequencyHz.mean)],
+      ['JSD ↓', num(b.jsd.mean), 'backchannel JSD'],
+    ]);
+  }
+  const v15Row = (cat: V15Category, metric: string, value: (x: V15Summary) => number | null, goalName: string) => {
+    const x = s.v15?.[cat];
+    if (!x) return;
+    add(cat, x.skipped, x.n, [
+      [metric, pct(value(x)), goalName],
+      ['labels', labels(x)],
+      ['rode through without pausing', pct(x.rodeThroughRate)],
+    ]);
+  };
+  v15Row('user_backchannel', 'kept its turn (RESUME) ↑', (x) => x.successRate, 'user backchannels ridden through');
+  v15Row('talking_to_others', 'left unanswered ↑', (x) => x.unansweredRate, 'side talk unanswered');
+  v15Row('background_speech', 'left unanswered ↑', (x) => x.unansweredRate, 'background speech unanswered');
+  return rows;
+}
+
+const mark = (met: boolean | null): string => (met === null ? '' : met ? 'met' : 'MISSED');
+
+/** Fixed-width table for the terminal. */
+export function terminalTable(rows: readonly MetricRow[]): string {
+  const head = ['category', 'n', 'metric', 'value', 'goal', ''];
+  const body = rows.map((r) => [
+    r.n === null ? '' : r.categoryTitle,
+    r.n === null ? '' : `${r.n}${r.skipped ? ` (+${r.skipped} skipped)` : ''}`,
+    r.metric,
+    r.value,
+    r.goal,
+    mark(r.met),
+  ]);
+  const widths = head.map((h, i) => Math.max([...h].length, ...body.map((b) => [...b[i]!].length)));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  const out = [line(head), rule];
+  rows.forEach((r, i) => {
+    if (i > 0 && r.n !== null) out.push('');
+    out.push(line(body[i]!));
+  });
+  return out.join('\n');
+}
+
+/** Goals in one line each, with how far a missed one is off. */
+export function goalLines(goals: readonly GoalResult[]): string {
+  return goals
+    .map((g) => {
+      const target = `${g.comparison === '<=' ? '≤' : '≥'} ${g.target}`;
+      if (g.value === null) return `  ·  ${g.name}: no data (goal ${target})`;
+      const v = num(g.value);
+      return g.met ? `  ✓  ${g.name}: ${v} (goal ${target})` : `  ✗  ${g.name}: ${v} (goal ${target}, short by ${num(g.shortBy)})`;
+    })
+    .join('\n');
+}
+
+export function markdownTable(rows: readonly MetricRow[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const out = ['| category | n | metric | value | goal | |', '|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    out.push(`| ${r.n === null ? '' : esc(r.categoryTitle)} | ${r.n ?? ''} | ${esc(r.metric)} | ${esc(r.value)} | ${r.goal} | ${r.met === null ? '' : r.met ? '✓' : '**✗**'} |`);
+  }
+  return out.join('\n');
+}

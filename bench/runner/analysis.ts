@@ -1,0 +1,82 @@
+/**
+ * What the scorer hears: VAD segments and ASR words of a recording, from the same components for
+ * every target (so a number from a foreign system and one from ours differ only by the system).
+ */
+import type { PcmFrame } from '../../src/audio/frame.js';
+import { resample } from '../../src/audio/resampler.js';
+import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
+import { SileroVad } from '../../src/speech/vad/silero.js';
+import { mergeSegments, type Segment, type Word } from '../metrics/types.js';
+import { SCORING_ASR, SCORING_VAD, TRANSCRIPTION } from './config.js';
+import { speechTimestamps } from './speech-timestamps.js';
+
+export const ANALYSIS_RATE = 16000;
+
+export interface AnalyzerInfo {
+  readonly asr: string;
+  readonly asrOptions: Record<string, unknown>;
+  readonly vad: string;
+  readonly vadOptions: Record<string, unknown>;
+}
+
+export class Analyzer {
+  private constructor(
+    private readonly vad: SileroVad,
+    private readonly asr: PocketsphinxAsr,
+  ) {}
+
+  static async create(): Promise<Analyzer> {
+    return new Analyzer(await SileroVad.create(), new PocketsphinxAsr(SCORING_ASR));
+  }
+
+  get info(): AnalyzerInfo {
+    return {
+      asr: this.asr.name,
+      asrOptions: { maxHmmPerFrame: this.asr.options.maxHmmPerFrame, topN: this.asr.options.topN, bestpath: this.asr.options.bestpath },
+      vad: this.vad.name,
+      vadOptions: { ...SCORING_VAD },
+    };
+  }
+
+  /** Speech segments (seconds) by upstream's rules (see SCORING_VAD). */
+  async segments(audio: PcmFrame): Promise<Segment[]> {
+    const a = await to16k(audio);
+    this.vad.reset();
+    const windows = await this.vad.push(a.samples);
+    this.vad.reset();
+    return speechTimestamps(windows, a.samples.length / ANALYSIS_RATE, SCORING_VAD).map((s) => ({ start: round3(s.start), end: round3(s.end) }));
+  }
+
+  /**
+   * Words with times in the recording. Each region of speech (VAD segments joined across short gaps)
+   * is one recogniser utterance with a little audio on either side: pocketsphinx is far more
+   * accurate on utterance-sized pieces than on a minute of mostly silence, and the silence between
+   * regions holds no words by construction of the VAD.
+   */
+  async words(audio: PcmFrame, segments: readonly Segment[]): Promise<Word[]> {
+    const a = await to16k(audio);
+    const out: Word[] = [];
+    for (const r of mergeSegments(segments, TRANSCRIPTION.joinGapS)) {
+      const from = Math.max(0, Math.floor((r.start - TRANSCRIPTION.padS) * ANALYSIS_RATE));
+      const to = Math.min(a.samples.length, Math.ceil((r.end + TRANSCRIPTION.padS) * ANALYSIS_RATE));
+      if (to - from < ANALYSIS_RATE * 0.05) continue;
+      const res = await this.asr.transcribe({ samples: a.samples.subarray(from, to), sampleRate: ANALYSIS_RATE });
+      const t0 = from / ANALYSIS_RATE;
+      for (const w of res.words) out.push({ text: w.word, start: round3(t0 + w.start), end: round3(t0 + w.end) });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.asr.close();
+    await this.vad.close();
+  }
+}
+
+async function to16k(audio: PcmFrame): Promise<PcmFrame> {
+  return audio.sampleRate === ANALYSIS_RATE ? audio : resample(audio, ANALYSIS_RATE);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,80 @@
+/**
+ * run.json: everything needed to reproduce or judge a run: config, git commit, machine, ASR, VAD and
+ * clock. Also decides whether an existing folder holds the same run (so it can be resumed).
+ */
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gitCommit, machineInfo, type MachineInfo } from '../lib/machine.js';
+import { SCENARIO_VERSION } from '../scenarios/config.js';
+import type { CategoryId } from '../scenarios/types.js';
+import type { AnalyzerInfo } from './analysis.js';
+import type { BenchClock } from './target.js';
+
+export interface RunConfig {
+  readonly target: string;
+  readonly set: string;
+  readonly clock: BenchClock;
+  readonly snrDb: number | null;
+  readonly categories: readonly CategoryId[] | null;
+  readonly perCategory: number | null;
+  readonly generatorVersion: number;
+  /** Engine options passed to the target (voice, eagerness). */
+  readonly engine: Record<string, unknown>;
+}
+
+export interface RunInfo {
+  readonly kind: 'fullduplex-bench-run' | 'fullduplex-bench-score';
+  readonly config: RunConfig | null;
+  readonly targetDescription: string;
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean | null;
+  readonly machine: MachineInfo;
+  readonly analysis: AnalyzerInfo;
+  /** The run's clock; for a scored folder, what its run.json says or 'as recorded'. */
+  readonly clock: string;
+  readonly startedAt: string;
+  finishedAt: string | null;
+  /** False when the run stopped early (Ctrl-C); its reports cover the samples done. */
+  complete?: boolean;
+  /** Each time the run was resumed in the same folder, and the commit it ran at then. */
+  readonly resumed?: readonly { readonly at: string; readonly gitCommit: string | null }[];
+}
+
+export function projectRoot(): string {
+  // dist/bench/runner/run-info.js → the repository root.
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+export function makeRunConfig(c: Omit<RunConfig, 'generatorVersion'>): RunConfig {
+  return { ...c, generatorVersion: SCENARIO_VERSION };
+}
+
+export function makeRunInfo(kind: RunInfo['kind'], config: RunConfig | null, targetDescription: string, analysis: AnalyzerInfo): RunInfo {
+  const root = projectRoot();
+  return {
+    kind,
+    config,
+    targetDescription,
+    gitCommit: gitCommit(root),
+    gitDirty: gitDirty(root),
+    machine: machineInfo(),
+    analysis,
+    clock: config?.clock ?? 'as recorded',
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+  };
+}
+
+/** Two configs describe the same run when every field agrees (then finished samples are reused). */
+export function sameRun(a: RunConfig, b: RunConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function gitDirty(cwd: string): boolean | null {
+  try {
+    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+  } catch {
+    return null;
+  }
+}

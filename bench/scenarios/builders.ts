@@ -1,0 +1,162 @@
+/**
+ * One builder per category: given the sample's variation (voice, rate, level, random stream), lay
+ * out the track and record what was placed where. See scripts.ts for the words and config.ts for
+ * every number.
+ */
+import { GENERATION, type SetSpec } from './config.js';
+import * as S from './scripts.js';
+import { TrackBuilder } from './track.js';
+import type { CategoryId, ScenarioTruth, SpeechSpan } from './types.js';
+
+export interface Variation {
+  readonly index: number;
+  readonly voice: string;
+  readonly rate: number;
+  readonly userLevelDbfs: number;
+  readonly snrDb: number | null;
+  readonly rand: () => number;
+  readonly set: SetSpec;
+}
+
+/** What a builder returns: the track and the category-specific part of the truth. */
+export interface Built {
+  readonly track: TrackBuilder;
+  readonly durationS: number;
+  readonly extra: Partial<Pick<ScenarioTruth, 'pauses' | 'turnEndS' | 'interruption' | 'overlap'>>;
+}
+
+type Builder = (v: Variation) => Promise<Built>;
+
+const uniform = (rand: () => number, [lo, hi]: readonly [number, number] | readonly number[]): number => lo! + (hi! - lo!) * rand();
+const cycle = <T>(pool: readonly T[], i: number): T => pool[i % pool.length]!;
+/** Another flite voice than the user's, chosen by the random stream. */
+function otherVoice(v: Variation): string {
+  const others = GENERATION.userVoices.filter((x) => x !== v.voice);
+  return others[Math.floor(v.rand() * others.length)]!;
+}
+const span = (s: SpeechSpan) => ({ start: s.start, end: s.end });
+
+async function pauseHandling(v: Variation): Promise<Built> {
+  const t = new TrackBuilder(v.voice, v.rate, v.userLevelDbfs).pause(GENERATION.leadS);
+  const parts = cycle(S.PAUSE_SCRIPTS, v.index);
+  const pauses: { start: number; end: number }[] = [];
+  let prev: SpeechSpan | undefined;
+  for (const p of parts) {
+    if (prev) t.pause(uniform(v.rand, GENERATION.pauseS));
+    const s = await t.say(p, 'part');
+    if (prev) pauses.push({ start: prev.end, end: s.start });
+    prev = s;
+  }
+  return { track: t, durationS: t.cursor + GENERATION.shortTailS, extra: { pauses } };
+}
+
+async function turnTaking(v: Variation): Promise<Built> {
+  const t = new TrackBuilder(v.voice, v.rate, v.userLevelDbfs).pause(GENERATION.leadS);
+  const s = await t.say(cycle(S.TURN_SCRIPTS, v.index), 'turn');
+  return { track: t, durationS: t.cursor + v.set.answerTailS, extra: { turnEndS: s.end } };
+}
+
+/** The user asks for a story; returns the track and the end of the request. */
+async function longAnswer(v: Variation): Promise<{ t: TrackBuilder; request: SpeechSpan }> {
+  const t = new TrackBuilder(v.voice, v.rate, v.userLevelDbfs).pause(GENERATION.leadS);
+  const request = await t.say(cycle(S.LONG_REQUESTS, Math.floor(v.index / GENERATION.userVoices.length)), 'request');
+  t.pause(uniform(v.rand, v.set.overlapAfterRequestS));
+  return { t, request };
+}
+
+async function userInterruption(v: Variation): Promise<Built> {
+  const { t, request } = await longAnswer(v);
+  const b = await t.say(cycle(S.BARGE_INS, v.index), 'barge_in');
+  return {
+    track: t,
+    durationS: t.cursor + v.set.answerTailS,
+    extra: {
+      interruption: { context: request.text, text: b.text, ...span(b) },
+      overlap: { contextText: request.text, text: b.text, ...span(b) },
+    },
+  };
+}
+
+async function backchannelMonologue(v: Variation): Promise<Built> {
+  const t = new TrackBuilder(v.voice, v.rate, v.userLevelDbfs).pause(GENERATION.leadS);
+  await t.say(cycle(S.MONOLOGUE_OPENERS, v.index), 'sentence');
+  const [lo, hi] = v.set.monologueSentences;
+  const n = lo + Math.floor(v.rand() * (hi - lo + 1));
+  // Four sentences belong to each story; start at the opener's story, then run on.
+  const first = (v.index % S.MONOLOGUE_OPENERS.length) * 4;
+  for (let k = 0; k < n; k++) {
+    t.pause(uniform(v.rand, GENERATION.sentencePauseS));
+    await t.say(cycle(S.MONOLOGUE_SENTENCES, first + k), 'sentence');
+  }
+  return { track: t, durationS: t.cursor + GENERATION.shortTailS, extra: {} };
+}
+
+async function userBackchannel(v: Variation): Promise<Built> {
+  const { t, request } = await longAnswer(v);
+  const b = await t.say(cycle(S.USER_BACKCHANNELS, v.index), 'backchannel');
+  return {
+    track: t,
+    durationS: t.cursor + v.set.answerTailS,
+    extra: { overlap: { contextText: request.text, text: b.text, ...span(b) } },
+  };
+}
+
+async function talkingToOthers(v: Variation): Promise<Built> {
+  const { t, request } = await longAnswer(v);
+  const db = uniform(v.rand, GENERATION.sideTalkDb);
+  const side = await t.overlay(cycle(S.SIDE_TALK, v.index), t.cursor, v.voice, round1(db), 'side_talk', v.rate);
+  let end = side.end;
+  let text = side.text;
+  if (v.rand() < GENERATION.sideReplyShare) {
+    const replyDb = db + uniform(v.rand, GENERATION.sideReplyExtraDb);
+    const reply = await t.overlay(cycle(S.SIDE_REPLIES, v.index), side.end + 0.3, otherVoice(v), round1(replyDb), 'side_reply');
+    end = reply.end;
+    text = `${text} / ${reply.text}`;
+  }
+  t.cursor = end;
+  return {
+    track: t,
+    durationS: end + v.set.answerTailS,
+    extra: { overlap: { contextText: request.text, text, start: side.start, end } },
+  };
+}
+
+async function backgroundSpeech(v: Variation): Promise<Built> {
+  const { t, request } = await longAnswer(v);
+  const db = round1(uniform(v.rand, GENERATION.backgroundDb));
+  const want = uniform(v.rand, v.set.backgroundS);
+  const voices = [otherVoice(v), otherVoice(v)];
+  let at = t.cursor;
+  let start = Infinity;
+  let end = at;
+  const said: string[] = [];
+  // Whole lines, alternating two voices (a TV dialogue or two people talking), until long enough.
+  for (let k = 0; end - Math.min(start, at) < want; k++) {
+    const s = await t.overlay(cycle(S.BACKGROUND_LINES, v.index + k), at, voices[k % 2]!, db, 'background');
+    start = Math.min(start, s.start);
+    end = s.end;
+    said.push(s.text);
+    at = s.end + 0.25;
+    if (k >= 5) break; // six lines at most, whatever the wanted length
+  }
+  t.cursor = end;
+  return {
+    track: t,
+    durationS: end + v.set.answerTailS,
+    extra: { overlap: { contextText: request.text, text: said.join(' '), start, end } },
+  };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+export const BUILDERS: Readonly<Record<CategoryId, Builder>> = {
+  pause_handling: pauseHandling,
+  smooth_turn_taking: turnTaking,
+  user_interruption: userInterruption,
+  backchannel: backchannelMonologue,
+  user_backchannel: userBackchannel,
+  talking_to_others: talkingToOthers,
+  background_speech: backgroundSpeech,
+};

@@ -1,0 +1,172 @@
+/**
+ * Mount the foreign-protocol endpoints on any HTTP server:
+ *
+ *   WS /v1/realtime   OpenAI Realtime (GA and beta)           → handleRealtimeConnection
+ *   WS /api/chat      Moshi / PersonaPlex (binary, Ogg Opus)   → handleMoshiConnection
+ *
+ * `createProtocolEndpoints(deps).handleUpgrade(req, socket, head)` takes an upgrade on these paths
+ * (call it from the server's own upgrade listener); `attachProtocolEndpoints(http, deps)` adds a
+ * listener of its own. `startProtocolServer` is a tiny standalone server with just these endpoints
+ * (tests, benchmarking the local engine through the protocols).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createLocalSession, type LocalEngineOptions } from '../engine/local.js';
+import type { ConversationSession } from '../engine/session.js';
+import type { AsrEngine, TtsEngine } from '../speech/types.js';
+import { resolveLimits, type ProtocolSessionRequest } from './endpoint-deps.js';
+import { handleMoshiConnection, MOSHI_PATH, type MoshiEndpointDeps } from './moshi/endpoint.js';
+import { handleRealtimeConnection, REALTIME_PATH, type RealtimeEndpointDeps } from './openai-realtime/endpoint.js';
+
+export type ProtocolEndpointsDeps = RealtimeEndpointDeps & MoshiEndpointDeps;
+
+export interface ProtocolEndpoints {
+  /** Live protocol connections. */
+  readonly connections: ReadonlySet<WebSocket>;
+  /** Paths these endpoints answer. */
+  readonly paths: readonly string[];
+  /**
+   * Take an HTTP upgrade if its path is one of `paths` (returns true), else leave it alone (false).
+   * Call it from the server's own 'upgrade' listener, after its access checks.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Close every protocol connection (1001) and wait for their sessions to end. */
+  close(): Promise<void>;
+}
+
+export interface AttachOptions {
+  /**
+   * Checked before an upgrade is accepted (host, origin, token…): return an HTTP status to refuse
+   * (e.g. 401), or undefined to accept. The live server passes its own access rules here.
+   */
+  authorize?: (req: IncomingMessage, url: URL) => number | undefined;
+}
+
+/** The endpoints as an upgrade handler, for a server that routes upgrades itself. */
+export function createProtocolEndpoints(deps: ProtocolEndpointsDeps, o: AttachOptions = {}): ProtocolEndpoints {
+  const limits = resolveLimits(deps.limits);
+  const connections = new Set<WebSocket>();
+  const finished = new Set<Promise<void>>();
+  // The browser-style Realtime handshake offers subprotocols ('realtime', the key, the beta marker);
+  // answering with 'realtime' keeps browsers happy, Node clients offer none.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxMessageBytes,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => (offered.has('realtime') ? 'realtime' : false),
+  });
+  const routes: Record<string, (ws: WebSocket, req: IncomingMessage) => Promise<void>> = {
+    [REALTIME_PATH]: (ws, req) => handleRealtimeConnection(ws, req, deps),
+    [MOSHI_PATH]: (ws, req) => handleMoshiConnection(ws, req, deps),
+  };
+  let closing = false;
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return false; // not ours to judge; the server's own listener answers
+    }
+    const route = routes[url.pathname];
+    if (!route) return false;
+    const refusal = closing || connections.size >= limits.maxConnections ? 503 : o.authorize?.(req, url);
+    if (refusal !== undefined) {
+      socket.end(`HTTP/1.1 ${refusal} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return true;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections.add(ws);
+      const done = route(ws, req).finally(() => {
+        connections.delete(ws);
+        finished.delete(done);
+      });
+      finished.add(done);
+    });
+    return true;
+  };
+  return {
+    connections,
+    paths: Object.keys(routes),
+    handleUpgrade,
+    close: async () => {
+      closing = true;
+      for (const ws of connections) ws.close(1001, 'the server is shutting down');
+      await Promise.allSettled([...finished]);
+      wss.close();
+    },
+  };
+}
+
+/**
+ * Mount the endpoints on `http` with an 'upgrade' listener of their own. The server's other upgrade
+ * listeners must then leave `paths` alone (not answer them with 404).
+ */
+export function attachProtocolEndpoints(http: Server, deps: ProtocolEndpointsDeps, o: AttachOptions = {}): ProtocolEndpoints {
+  const endpoints = createProtocolEndpoints(deps, o);
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => void endpoints.handleUpgrade(req, socket, head);
+  http.on('upgrade', onUpgrade);
+  return {
+    ...endpoints,
+    close: async () => {
+      http.off('upgrade', onUpgrade);
+      await endpoints.close();
+    },
+  };
+}
+
+/** Sessions from the fully local engine, sharing one recogniser and one synthesizer. */
+export function localSessionFactory(o: Omit<LocalEngineOptions, 'onEvent' | 'shared'> & { asr: AsrEngine; tts: TtsEngine }): (req: ProtocolSessionRequest) => Promise<ConversationSession> {
+  const { asr, tts, ...engine } = o;
+  return (req) => {
+    // Only a voice the synthesizer has; OpenAI voice names and PersonaPlex voice files are not ours.
+    const asked = req.voice?.replace(/\.[a-z0-9]+$/i, '');
+    const voice = asked && tts.voices.includes(asked) ? asked : engine.voice;
+    return createLocalSession(req.clock, {
+      ...engine,
+      voice,
+      predictor: { ...engine.predictor, ...req.predictor },
+      onEvent: req.onEvent,
+      computeTime: 'measured',
+      shared: { asr, tts },
+    });
+  };
+}
+
+export interface ProtocolServer {
+  readonly port: number;
+  readonly http: Server;
+  readonly endpoints: ProtocolEndpoints;
+  /** ws://host:port */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A standalone HTTP server that answers only the protocol endpoints (every other request: 404). */
+export async function startProtocolServer(deps: ProtocolEndpointsDeps, host = '127.0.0.1', port = 0): Promise<ProtocolServer> {
+  const http = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'));
+  const endpoints = attachProtocolEndpoints(http, deps);
+  // Upgrades on other paths get a plain 404 (the attachment ignores them).
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (!endpoints.paths.includes(path ?? '')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  http.on('clientError', (_e, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => resolve());
+  });
+  const address = http.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  return {
+    port: actual,
+    http,
+    endpoints,
+    url: `ws://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    close: async () => {
+      await endpoints.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * Realtime client events → the engine session. Each handler answers with the server events OpenAI's
+ * API sends for it, or with an `error` event (returning false). Events arrive already validated by
+ * parseClientEvent, in the client's dialect.
+ */
+import type { DialogueMessage } from '../../dialogue/types.js';
+import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
+import { toFullduplexError } from '../../errors.js';
+import { isPlainObject } from './fields.js';
+import { itemToGa, sessionDialect, type RealtimeClientEvent } from './events.js';
+import { decodeInputAudio, OutputAudioEncoder } from './endpoint-audio.js';
+import { announceAdded, announceDone, newId } from './endpoint-conversation.js';
+import { commitUserItem, newResponse } from './endpoint-engine-events.js';
+import { ENDPOINT_ERROR_CODES as E } from './endpoint-options.js';
+import type { ResponseStream } from './endpoint-response.js';
+import type { RealtimeConnection } from './endpoint.js';
+import type { ConversationItem } from './types.js';
+
+type Handler<T extends RealtimeClientEvent['type']> = (c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: T }>) => boolean | Promise<boolean>;
+
+const HANDLERS: { [T in RealtimeClientEvent['type']]: Handler<T> } = {
+  'session.update': sessionUpdate,
+  'input_audio_buffer.append': append,
+  'input_audio_buffer.commit': commit,
+  'input_audio_buffer.clear': (c) => {
+    c.uncommittedMs = 0;
+    if (c.userItem && !c.userItem.speaking) c.userItem = undefined;
+    c.send({ type: 'input_audio_buffer.cleared' });
+    return true;
+  },
+  'output_audio_buffer.clear': (c, e) => fail(c, E.unsupported, 'output_audio_buffer.clear is for WebRTC and SIP sessions; on a WebSocket, send response.cancel and conversation.item.truncate.', 'type', e.event_id),
+  'conversation.item.create': itemCreate,
+  'conversation.item.truncate': truncate,
+  'conversation.item.delete': (c, e) => {
+    if (!c.conversation.delete(e.item_id)) return notFound(c, e.item_id, e.event_id);
+    c.send({ type: 'conversation.item.deleted', item_id: e.item_id });
+    return true;
+  },
+  'conversation.item.retrieve': (c, e) => {
+    const item = c.conversation.get(e.item_id);
+    if (!item) return notFound(c, e.item_id, e.event_id);
+    c.send({ type: 'conversation.item.retrieved', item: structuredClone(item) });
+    return true;
+  },
+  'response.create': responseCreate,
+  'response.cancel': responseCancel,
+};
+
+export function handleClientEvent(c: RealtimeConnection, e: RealtimeClientEvent): Promise<boolean> {
+  const h = HANDLERS[e.type] as Handler<typeof e.type>;
+  return Promise.resolve(h(c, e as never));
+}
+
+function fail(c: RealtimeConnection, code: string, message: string, param: string | null, eventId: string | undefined): false {
+  c.error(code, message, param, eventId ?? null);
+  return false;
+}
+
+function notFound(c: RealtimeConnection, id: string, eventId: string | undefined): false {
+  return fail(c, E.itemNotFound, `Item with item_id '${id.slice(0, 80)}' not found.`, 'item_id', eventId);
+}
+
+async function sessionUpdate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'session.update' }>): Promise<boolean> {
+  const before = c.config.outputFormat;
+  try {
+    c.config.update(e.session);
+  } catch (err) {
+    return fail(c, 'invalid_value', toFullduplexError(err).message, 'session.type', e.event_id);
+  }
+  if (sessionDialect(e.session as Record<string, unknown>) === 'beta') c.dialect = 'beta';
+  if (c.config.outputFormat !== before) {
+    c.encoder = await OutputAudioEncoder.create(c.config.outputFormat, ENGINE_SAMPLE_RATE);
+    c.encoders.push(c.encoder);
+  }
+  setInstructions(c.session.history, c.config.instructions);
+  c.turns.apply(c.config.turns);
+  c.send({ type: 'session.updated', session: c.config.current });
+  return true;
+}
+
+/** The instructions travel as the conversation's leading system message (models that take one read it). */
+function setInstructions(history: DialogueMessage[], text: string): void {
+  const hasSystem = history[0]?.role === 'system';
+  if (text.trim() === '') {
+    if (hasSystem) history.shift();
+  } else if (hasSystem) history[0] = { role: 'system', content: text };
+  else history.unshift({ role: 'system', content: text });
+}
+
+function append(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'input_audio_buffer.append' }>): boolean {
+  const format = c.config.inputFormat;
+  let samples: Int16Array;
+  try {
+    samples = decodeInputAudio(e.audio, format);
+  } catch (err) {
+    return fail(c, 'invalid_value', `Invalid 'audio': ${toFullduplexError(err).message}`, 'audio', e.event_id);
+  }
+  if (samples.length === 0) return true;
+  const backlogS = c.backlogSamples / format.sampleRate;
+  if (backlogS > c.limits.maxInputBacklogS) {
+    return fail(c, E.inputOverflow, `The engine is ${backlogS.toFixed(1)} s behind the audio sent; stream input in real time. This chunk was dropped.`, 'audio', e.event_id);
+  }
+  const ms = (samples.length / format.sampleRate) * 1000;
+  c.inputMs += ms;
+  c.uncommittedMs += ms;
+  c.lastInputAt = performance.now();
+  c.backlogSamples += samples.length;
+  void c.session.pushAudio(samples, format.sampleRate).finally(() => (c.backlogSamples -= samples.length));
+  return true;
+}
+
+function commit(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'input_audio_buffer.commit' }>): boolean {
+  if (c.uncommittedMs < c.options.minCommitMs) {
+    return fail(c, E.commitEmpty, `Error committing input audio buffer: buffer too small. Expected at least ${c.options.minCommitMs}ms of audio, but buffer only has ${c.uncommittedMs.toFixed(2)}ms of audio.`, null, e.event_id);
+  }
+  c.awaitingTranscript = commitUserItem(c);
+  return true;
+}
+
+function itemCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'conversation.item.create' }>): boolean {
+  const item = itemToGa(e.item);
+  if (item.type !== 'message') return fail(c, E.unsupported, `Items of type '${String(item.type).slice(0, 40)}' are not supported (no tools); send messages.`, 'item.type', e.event_id);
+  if (item.role !== 'user' && item.role !== 'assistant' && item.role !== 'system') {
+    return fail(c, 'invalid_value', "Invalid value for 'item.role': expected 'user', 'assistant' or 'system'.", 'item.role', e.event_id);
+  }
+  if (e.previous_item_id && e.previous_item_id !== 'root' && !c.conversation.has(e.previous_item_id)) {
+    return fail(c, 'invalid_value', `previous_item_id '${e.previous_item_id.slice(0, 80)}' does not exist.`, 'previous_item_id', e.event_id);
+  }
+  const id = typeof item.id === 'string' && item.id !== '' ? item.id.slice(0, 64) : newId('item');
+  if (c.conversation.has(id)) return fail(c, 'invalid_value', `An item with id '${id}' already exists.`, 'item.id', e.event_id);
+  const content = (Array.isArray(item.content) ? item.content : []).filter(isPlainObject);
+  const stored: ConversationItem & { id: string } = { ...item, id, object: 'realtime.item', status: 'completed', content };
+  const previous = c.conversation.add(stored);
+  announceAdded(c, stored, previous);
+  announceDone(c, stored, previous);
+  // Text joins the engine's history as context for its next reply (it cannot yet answer text by itself).
+  const text = content.map((p) => (typeof p.text === 'string' ? p.text : typeof p.transcript === 'string' ? p.transcript : '')).join(' ').trim();
+  if (text) c.session.history.push({ role: item.role, content: text });
+  return true;
+}
+
+function truncate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'conversation.item.truncate' }>): boolean {
+  const r = c.byItem.get(e.item_id);
+  if (!r) {
+    if (c.conversation.has(e.item_id)) return fail(c, 'invalid_value', 'Only assistant audio items can be truncated.', 'item_id', e.event_id);
+    return notFound(c, e.item_id, e.event_id);
+  }
+  if (e.content_index !== 0) return fail(c, 'invalid_value', `Invalid content_index ${e.content_index}: the item has one audio part (index 0).`, 'content_index', e.event_id);
+  if (e.audio_end_ms > r.audioMs + c.options.truncateSlackMs) {
+    return fail(c, E.truncateTooLong, `Audio content of ${Math.floor(r.audioMs)}ms is already shorter than ${e.audio_end_ms}ms`, 'audio_end_ms', e.event_id);
+  }
+  // The client stopped playing: whatever the engine still had to say for this item is dropped.
+  if (r.active) cancel(c, r, 'client_cancelled');
+  const heard = r.truncate(e.audio_end_ms);
+  correctHistory(c.session.history, r.utterance?.fullText ?? '', heard);
+  c.send({ type: 'conversation.item.truncated', item_id: e.item_id, content_index: 0, audio_end_ms: e.audio_end_ms });
+  return true;
+}
+
+/** The engine counted as heard everything it played out; the client knows better. */
+function correctHistory(history: DialogueMessage[], fullText: string, heard: string): void {
+  if (fullText === '') return;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const m = history[i]!;
+    if (m.role === 'user') return;
+    if (m.role === 'assistant' && fullText.startsWith(m.content)) {
+      if (heard === '') history.splice(i, 1);
+      else history[i] = { role: 'assistant', content: heard, interrupted: true };
+      return;
+    }
+  }
+  if (heard !== '') history.push({ role: 'assistant', content: heard, interrupted: true });
+}
+
+function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'response.create' }>): boolean {
+  const playing = c.session.output.utterance;
+  const current = playing ? c.byUtterance.get(playing) : undefined;
+  if (c.pendingReply?.active || (current?.active && current.kind === 'reply')) {
+    const id = c.pendingReply?.active ? c.pendingReply.id : current!.id;
+    return fail(c, E.activeResponse, `Conversation already has an active response in progress: ${id}. Wait until the response is finished before creating a new one.`, null, e.event_id);
+  }
+  const r = newResponse(c, 'reply');
+  c.pendingReply = r;
+  r.announce();
+  const pending = c.turns.userTurnPending || c.userItem !== undefined || c.awaitingTranscript !== undefined;
+  if (!pending) {
+    // Nothing to answer: the engine replies to speech, not to text items alone.
+    r.end('failed', 'no_user_turn');
+    c.pendingReply = undefined;
+    return true;
+  }
+  c.turns.release();
+  if (c.pendingTimer) clearTimeout(c.pendingTimer);
+  c.pendingTimer = setTimeout(() => {
+    c.pendingTimer = undefined;
+    if (c.pendingReply !== r || !r.active) return;
+    r.end('failed', 'no_user_turn');
+    c.pendingReply = undefined;
+  }, c.options.responseStartTimeoutMs);
+  return true;
+}
+
+function responseCancel(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'response.cancel' }>): boolean {
+  const playing = c.session.output.utterance;
+  const candidates = [c.pendingReply, playing ? c.byUtterance.get(playing) : undefined].filter((r): r is ResponseStream => !!r?.active);
+  const r = e.response_id ? candidates.find((x) => x.id === e.response_id) : candidates[0];
+  // No such active response: nothing to do. (A client that saw speech_started cancels a response the
+  // engine has already cancelled; that is not an error worth reporting.)
+  if (r) cancel(c, r, 'client_cancelled');
+  return true;
+}
+
+/** Stop a response on the client's word: its audio stops, and the engine keeps what was played as said. */
+function cancel(c: RealtimeConnection, r: ResponseStream, reason: 'client_cancelled'): void {
+  const u = c.session.output.utterance;
+  const mine = u !== undefined && (r.utterance === u || (r.utterance === undefined && c.pendingReply === r && u.kind === 'reply'));
+  if (mine) {
+    c.session.output.stop();
+    const said = u.heardText(u.played);
+    if (said) c.session.history.push({ role: 'assistant', content: said, interrupted: true });
+    r.utterance ??= u;
+  }
+  if (c.pendingReply === r) {
+    c.pendingReply = undefined;
+    c.turns.turnTaken();
+  }
+  r.end('cancelled', reason);
+}

@@ -1,0 +1,168 @@
+/**
+ * Engine → Realtime: the engine's timeline becomes the server events a Realtime client expects, and
+ * its audio, pulled on the real-time beat, becomes response audio.
+ *
+ * The mapping keeps the engine's judgement where OpenAI's API has a blunter rule: speech over the
+ * agent only pauses the audio stream until the engine confirms a barge-in; only then does the client
+ * see `input_audio_buffer.speech_started` and `response.done {status: cancelled, reason:
+ * turn_detected}`. A backchannel or a cough over the agent never reaches the client as speech.
+ */
+import type { AgentUtterance } from '../../engine/agent-output.js';
+import type { EngineEvent } from '../../engine/events.js';
+import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
+import { announceAdded, announceDone, newId, userAudioItem } from './endpoint-conversation.js';
+import { ResponseStream } from './endpoint-response.js';
+import { ENDPOINT_ERROR_CODES } from './endpoint-options.js';
+import type { RealtimeConnection } from './endpoint.js';
+
+export function handleEngineEvent(c: RealtimeConnection, e: EngineEvent): void {
+  switch (e.type) {
+    case 'user_speech_start':
+      if (c.session.output.utterance?.kind === 'reply') {
+        c.overlapOnset = e.onset; // over the agent: wait for the engine's verdict
+        return;
+      }
+      startUserSpeech(c, e.onset);
+      return;
+    case 'user_speech_stop':
+      if (c.userItem?.speaking) {
+        c.userItem.speaking = false;
+        c.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: c.audioMsAt(e.t), item_id: c.userItem.id });
+      }
+      return;
+    case 'decision':
+      if (e.action === 'cancel') {
+        startUserSpeech(c, c.overlapOnset ?? e.t);
+        c.overlapOnset = undefined;
+      } else if (e.action === 'resume' || e.action === 'ignore') c.overlapOnset = undefined;
+      return;
+    case 'transcript_final': {
+      const id = c.awaitingTranscript ?? commitUserItem(c);
+      c.awaitingTranscript = undefined;
+      const item = c.conversation.get(id);
+      const part = item?.content?.[0];
+      if (part) part.transcript = e.text;
+      if (c.config.transcribeInput) c.send({ type: 'conversation.item.input_audio_transcription.completed', item_id: id, content_index: 0, transcript: e.text });
+      return;
+    }
+    case 'agent_reply_start':
+      c.turns.turnTaken();
+      if (c.pendingTimer) clearTimeout(c.pendingTimer);
+      c.pendingTimer = undefined;
+      if (!c.pendingReply?.active) c.pendingReply = newResponse(c, 'reply');
+      c.pendingReply.announce();
+      return;
+    case 'agent_text':
+      replyResponse(c)?.text(e.text);
+      return;
+    case 'agent_speech_stop':
+      if (e.reason === 'interrupted') interrupted(c, e.kind);
+      return;
+    case 'error':
+      c.error(ENDPOINT_ERROR_CODES.engine, `${e.component}: ${e.message}`, null, null, 'server_error');
+      return;
+    default:
+      return;
+  }
+}
+
+/** speech_started for the user's current (or a new) input item; nothing is said with turn detection off. */
+function startUserSpeech(c: RealtimeConnection, onset: number): void {
+  c.userItem ??= { id: newId('item'), speaking: false };
+  if (c.config.turns.mode === null || c.userItem.speaking) return;
+  c.userItem.speaking = true;
+  c.send({ type: 'input_audio_buffer.speech_started', audio_start_ms: c.audioMsAt(onset), item_id: c.userItem.id });
+}
+
+/** The user's audio becomes a conversation item: speech_stopped if still open, committed, item added. */
+export function commitUserItem(c: RealtimeConnection): string {
+  const open = c.userItem ?? { id: newId('item'), speaking: false };
+  c.userItem = undefined;
+  if (open.speaking) c.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: c.audioMsAt(c.clock.now()), item_id: open.id });
+  const item = userAudioItem(open.id);
+  const previous = c.conversation.add(item);
+  c.send({ type: 'input_audio_buffer.committed', item_id: open.id, previous_item_id: previous });
+  announceAdded(c, item, previous);
+  announceDone(c, item, previous);
+  c.uncommittedMs = 0;
+  return open.id;
+}
+
+export function newResponse(c: RealtimeConnection, kind: 'reply' | 'backchannel'): ResponseStream {
+  const r = new ResponseStream(c, c.conversation, kind, c.config.textOnly, c.encoder);
+  c.byItem.set(r.itemId, r);
+  if (c.byItem.size > c.options.maxItems) c.byItem.delete(c.byItem.keys().next().value!);
+  return r;
+}
+
+/** The response the agent's words belong to: the one waiting for audio, or the reply now playing. */
+function replyResponse(c: RealtimeConnection): ResponseStream | undefined {
+  if (c.pendingReply?.active) return c.pendingReply;
+  const u = c.session.output.utterance;
+  const r = u ? c.byUtterance.get(u) : undefined;
+  return r?.active && r.kind === 'reply' ? r : undefined;
+}
+
+/** The engine cut its own speech (a confirmed barge-in). */
+function interrupted(c: RealtimeConnection, kind: 'reply' | 'backchannel'): void {
+  const last = c.lastUtterance ? c.byUtterance.get(c.lastUtterance) : undefined;
+  if (last?.active && last.kind === kind) last.end('cancelled', 'turn_detected');
+  else if (kind === 'reply' && c.pendingReply?.active) {
+    c.pendingReply.end('cancelled', 'turn_detected');
+    c.pendingReply = undefined;
+  }
+}
+
+/** The response for utterance `u`, bound on its first frame (null: its audio stays off the wire). */
+function responseFor(c: RealtimeConnection, u: AgentUtterance): ResponseStream | null {
+  const known = c.byUtterance.get(u);
+  if (known !== undefined) return known;
+  let r: ResponseStream | null;
+  if (u.kind === 'reply') {
+    r = c.pendingReply?.active ? c.pendingReply : newResponse(c, 'reply');
+    c.pendingReply = undefined;
+  } else {
+    r = c.options.backchannels === 'response' ? newResponse(c, 'backchannel') : null;
+  }
+  if (r) r.utterance = u;
+  c.byUtterance.set(u, r);
+  return r;
+}
+
+/** `count` frames are due: pull them from the engine in one piece and route them to their response. */
+export function outputFrames(c: RealtimeConnection, count: number): void {
+  keepEngineListening(c, count);
+  const u = c.session.output.utterance;
+  if (c.lastUtterance && c.lastUtterance !== u) finishUtterance(c, c.lastUtterance);
+  const before = u?.played ?? 0;
+  const pcm = c.session.pullAudio(count * c.frameSamples);
+  if (!u) return;
+  c.lastUtterance = u;
+  const r = responseFor(c, u);
+  if (r && u.played > before) r.audio(pcm, u.played);
+  // Finished inside this pull (agent_speech_stop 'completed' fired in it): the last audio went out first.
+  if (c.session.output.utterance !== u) finishUtterance(c, u);
+}
+
+/**
+ * The client committed, asked for a response and stopped streaming (as clients without turn detection
+ * do): the engine decides on windows of audio, so it hears silence in real time until it answers.
+ */
+function keepEngineListening(c: RealtimeConnection, frames: number): void {
+  if (!c.turns.releasedTurn || performance.now() - c.lastInputAt < 2 * c.limits.frameMs) return;
+  const samples = frames * c.frameSamples;
+  c.inputMs += (samples / ENGINE_SAMPLE_RATE) * 1000;
+  void c.session.pushAudio(new Int16Array(samples), ENGINE_SAMPLE_RATE);
+}
+
+/** An utterance left the speaker: completed, or replaced (a reply taking over from a backchannel). */
+function finishUtterance(c: RealtimeConnection, u: AgentUtterance): void {
+  const r = c.byUtterance.get(u);
+  if (r?.active) {
+    if (u.isDone) r.end('completed');
+    else r.end('cancelled', 'turn_detected');
+  }
+  c.byUtterance.delete(u);
+  if (c.lastUtterance === u) c.lastUtterance = undefined;
+  if (u.kind === 'reply') c.overlapOnset = undefined;
+}

@@ -1,0 +1,129 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeWav } from '../src/audio/wav.js';
+import { FliteTts } from '../src/speech/tts/flite.js';
+import { SileroVad } from '../src/speech/vad/silero.js';
+import { detectSpeechSegments } from '../src/speech/vad/segmenter.js';
+import { speechBounds, speechLevelDbfs } from '../bench/scenarios/audio.js';
+import { SETS } from '../bench/scenarios/config.js';
+import { generateScenario, setPlan } from '../bench/scenarios/generate.js';
+import { FILES, writeScenario } from '../bench/scenarios/layout.js';
+import { changeRate } from '../bench/scenarios/stretch.js';
+import { speech } from '../bench/scenarios/track.js';
+import { CATEGORY_IDS, type Scenario } from '../bench/scenarios/types.js';
+import { loadSample } from '../bench/runner/sample-io.js';
+
+let vad: SileroVad | undefined;
+after(async () => vad?.close());
+
+test('the quick set has 5 samples per category and the full set 40, for all seven categories', () => {
+  for (const [name, want] of [['quick', 5], ['full', 40]] as const) {
+    const plan = setPlan(name);
+    assert.equal(SETS[name].perCategory, want);
+    for (const c of CATEGORY_IDS) assert.equal(plan.filter((p) => p.category === c).length, want, `${name} ${c}`);
+  }
+  assert.equal(CATEGORY_IDS.length, 7);
+});
+
+test('generation is deterministic: the same id gives the same audio and truth, another id differs', async () => {
+  const a = await generateScenario('quick', 'talking_to_others', 2);
+  const b = await generateScenario('quick', 'talking_to_others', 2);
+  const c = await generateScenario('quick', 'talking_to_others', 3);
+  assert.deepEqual(a.truth, b.truth);
+  assert.deepEqual(a.input, b.input);
+  assert.notDeepEqual(a.truth, c.truth);
+  assert.ok(a.truth.others.length >= 1 && a.truth.others.every((o) => o.relativeDb <= -12 && o.relativeDb >= -21));
+});
+
+test('a sample is the same in another process, whatever flite synthesized before it', async () => {
+  new FliteTts().synthesizeAll('Something else entirely, to move the synthesizer on.', 'slt');
+  const here = await generateScenario('full', 'background_speech', 6);
+  const module = new URL('../bench/scenarios/generate.js', import.meta.url).href;
+  const code = `const { generateScenario } = await import(${JSON.stringify(module)});
+    const s = await generateScenario('full', 'background_speech', 6);
+    process.stdout.write(Buffer.from(s.input.buffer).toString('base64'));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(Buffer.from(r.stdout, 'base64').equals(Buffer.from(here.input.buffer)), 'the child generated different audio');
+});
+
+test('voices, speaking rates and noise vary across the full set', async () => {
+  const plan = setPlan('full').filter((p) => p.category === 'smooth_turn_taking').slice(0, 12);
+  const truths = await Promise.all(plan.map((p) => generateScenario('full', p.category, p.index).then((s) => s.truth)));
+  assert.deepEqual(new Set(truths.map((t) => t.voice)), new Set(['slt', 'rms', 'awb', 'kal16']));
+  assert.deepEqual(new Set(truths.map((t) => t.rate)), new Set([1, 0.85, 1.15]));
+  assert.ok(truths.some((t) => t.snrDb !== null) && truths.some((t) => t.snrDb === null));
+});
+
+test('WSOLA changes the tempo by the rate and keeps the speech level', async () => {
+  const clip = await speech('The weather was cold but the view from the top was amazing.', 'rms');
+  for (const rate of [0.85, 1.15]) {
+    const out = changeRate(clip, rate);
+    const ratio = out.samples.length / clip.samples.length;
+    assert.ok(Math.abs(ratio - 1 / rate) < 0.01, `length ratio ${ratio} for rate ${rate}`);
+    assert.ok(Math.abs(speechLevelDbfs(out) - speechLevelDbfs(clip)) < 1.5, 'level kept');
+  }
+  // The bounds of a clip are its speech: the synthesizer's silence is not counted.
+  const b = speechBounds(clip);
+  assert.ok(b.start < 0.06 && clip.samples.length / 16000 - b.end < 0.06, JSON.stringify(b));
+});
+
+test('each sample is written in Full-Duplex-Bench layout and reads back with its category and windows', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'fdx-layout-'));
+  try {
+    const cases: [Scenario, string][] = [];
+    for (const c of CATEGORY_IDS) cases.push([await generateScenario('quick', c, 0), c]);
+    for (const [s, c] of cases) {
+      const d = join(dir, ...s.truth.id.split('/'));
+      await writeScenario(d, s);
+      await writeWav(join(d, FILES.output), [new Int16Array(s.input.length)], 16000);
+      const loaded = await loadSample(d, dir);
+      assert.ok(!('skipped' in loaded), JSON.stringify(loaded));
+      if ('skipped' in loaded) continue;
+      assert.equal(loaded.category, c);
+      const t = s.truth;
+      if (t.pauses) assert.deepEqual(loaded.annotations.pauses, t.pauses);
+      if (t.turnEndS !== undefined) assert.equal(loaded.annotations.turnEndS, t.turnEndS);
+      if (t.interruption) assert.deepEqual([loaded.annotations.interruption?.start, loaded.annotations.interruption?.end], [t.interruption.start, t.interruption.end]);
+      if (t.overlap) assert.deepEqual([loaded.annotations.overlap?.start, loaded.annotations.overlap?.end], [t.overlap.start, t.overlap.end]);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Every annotated time is the audible start or end of a clip; the VAD (the engine's segmenter) must
+ * find a segment boundary there. Silero's end lag varies with how a word decays (60–140 ms; the
+ * segmenter corrects 64 ms), and quiet voices start later for it, so: all main-user boundaries
+ * within ±150 ms and ≥ 95 % within ±50 ms; quieter voices (side talk, background, −12…−18 dB)
+ * within ±150 ms.
+ */
+test('scenario annotations agree with VAD on the input (quick set)', async () => {
+  vad ??= await SileroVad.create();
+  const main: { id: string; what: string; d: number }[] = [];
+  const quiet: { id: string; what: string; d: number }[] = [];
+  for (const p of setPlan('quick')) {
+    const s = await generateScenario('quick', p.category, p.index);
+    const segs = await detectSpeechSegments(vad, { samples: s.input, sampleRate: 16000 });
+    const near = (x: number, edges: number[]) => Math.min(...edges.map((e) => Math.abs(e - x)));
+    const starts = segs.map((x) => x.start);
+    const ends = segs.map((x) => x.end);
+    const t = s.truth;
+    for (const u of t.user) main.push({ id: t.id, what: `${u.role} start`, d: near(u.start, starts) }, { id: t.id, what: `${u.role} end`, d: near(u.end, ends) });
+    for (const w of t.pauses ?? []) main.push({ id: t.id, what: 'pause start', d: near(w.start, ends) }, { id: t.id, what: 'pause end', d: near(w.end, starts) });
+    if (t.turnEndS !== undefined) main.push({ id: t.id, what: 'turn end', d: near(t.turnEndS, ends) });
+    if (t.interruption) main.push({ id: t.id, what: 'interruption', d: Math.max(near(t.interruption.start, starts), near(t.interruption.end, ends)) });
+    if (t.overlap && t.others.length > 0) quiet.push({ id: t.id, what: 'overlap window', d: Math.max(near(t.overlap.start, starts), near(t.overlap.end, ends)) });
+  }
+  const within = (xs: typeof main, s: number) => xs.filter((x) => x.d <= s + 1e-9).length / xs.length;
+  const worst = (xs: typeof main) => [...xs].sort((a, b) => b.d - a.d).slice(0, 3).map((x) => `${x.id} ${x.what} ${x.d.toFixed(3)}`).join('; ');
+  assert.ok(main.length > 150);
+  assert.equal(within(main, 0.15), 1, `main-user boundary off by more than 150 ms: ${worst(main)}`);
+  assert.ok(within(main, 0.05) >= 0.95, `only ${(within(main, 0.05) * 100).toFixed(1)} % within ±50 ms; worst: ${worst(main)}`);
+  assert.equal(within(quiet, 0.15), 1, `quiet voice window off by more than 150 ms: ${worst(quiet)}`);
+});
