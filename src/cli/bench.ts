@@ -14,6 +14,7 @@ import { projectRoot } from '../../bench/runner/run-info.js';
 import { runBenchmark, type RunResult } from '../../bench/runner/run.js';
 import { scoreFolder } from '../../bench/runner/score-dir.js';
 import { createTarget, knownTargets } from '../../bench/runner/targets.js';
+import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js';
 import type { BenchClock } from '../../bench/runner/target.js';
 
 interface RunCliOptions {
@@ -118,6 +119,7 @@ async function scoreCommand(dir: string, o: ScoreCliOptions): Promise<void> {
 }
 
 export function registerBench(program: Command): void {
+  registerProtocolTargets(); // openai-realtime://, moshi://, gemini-live:// (and their +wss forms)
   const bench = program.command('bench').description('the conversation benchmark (Full-Duplex-Bench v1/v1.5 definitions)');
   bench
     .command('run')
