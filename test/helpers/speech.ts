@@ -2,6 +2,7 @@
 import type { PcmFrame } from '../../src/audio/frame.js';
 import { concatInt16 } from '../../src/audio/frame.js';
 import { FliteTts } from '../../src/speech/tts/flite.js';
+import { pinkNoise as scenarioPinkNoise, rng, silence } from '../../bench/scenarios/audio.js';
 
 let tts: FliteTts | undefined;
 
@@ -11,21 +12,8 @@ export function synth(text: string, voice = 'slt'): PcmFrame {
   return { samples: c.samples, sampleRate: c.sampleRate };
 }
 
-export function silence(seconds: number, sampleRate = 16000): Int16Array {
-  return new Int16Array(Math.round(seconds * sampleRate));
-}
-
-/** Deterministic pseudo-random numbers (tests must not depend on Math.random). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG, silence and pink noise are the scenario generator's own (bench/scenarios/audio.ts). */
+export { rng, silence } from '../../bench/scenarios/audio.js';
 
 export function whiteNoise(seconds: number, dbfs: number, seed = 1, sampleRate = 16000): Int16Array {
   const r = rng(seed);
@@ -33,23 +21,8 @@ export function whiteNoise(seconds: number, dbfs: number, seed = 1, sampleRate =
   return Int16Array.from({ length: Math.round(seconds * sampleRate) }, () => Math.round((r() * 2 - 1) * amp));
 }
 
-/** Pink noise by Paul Kellet's economy filter, scaled to the requested RMS level. */
 export function pinkNoise(seconds: number, dbfs: number, seed = 2, sampleRate = 16000): Int16Array {
-  const r = rng(seed);
-  const n = Math.round(seconds * sampleRate);
-  const x = new Float64Array(n);
-  let b0 = 0, b1 = 0, b2 = 0;
-  for (let i = 0; i < n; i++) {
-    const w = r() * 2 - 1;
-    b0 = 0.99765 * b0 + w * 0.099046;
-    b1 = 0.963 * b1 + w * 0.2965164;
-    b2 = 0.57 * b2 + w * 1.0526913;
-    x[i] = b0 + b1 + b2 + w * 0.1848;
-  }
-  let acc = 0;
-  for (const v of x) acc += v * v;
-  const scale = (32768 * 10 ** (dbfs / 20)) / Math.sqrt(acc / n);
-  return Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * scale))));
+  return scenarioPinkNoise(seconds, dbfs, seed, sampleRate);
 }
 
 /** Start and end (seconds) of the audible part of a clip: first/last 10 ms frame above −50 dBFS (quieter tails are inaudible in practice). */
