@@ -18,7 +18,7 @@ export const METHOD: readonly MethodNote[] = [
   {
     title: 'Samples',
     text:
-      `Generated deterministically from scripts with flite (every line synthesized once, in a fresh process and a fixed order, because flite's CLUSTERGEN voices draw noise from a process-wide random generator; voices ${GENERATION.userVoices.join(', ')}; speaking rates ${GENERATION.rates.join(', ')}× by WSOLA time-stretching; user level ${GENERATION.userLevelDbfs} ± ${GENERATION.userLevelJitterDb} dBFS). ` +
+      `Generated deterministically from scripts with flite (voices ${GENERATION.userVoices.join(', ')}; speaking rates ${GENERATION.rates.join(', ')}× by WSOLA time-stretching; user level ${GENERATION.userLevelDbfs} ± ${GENERATION.userLevelJitterDb} dBFS). ` +
       `Ground truth = the audible bounds of every clip as placed on the track. Talking to others: the user's own voice at ${GENERATION.sideTalkDb.join(' to ')} dB (turned away), sometimes answered by another voice a little quieter. ` +
       `Background speech: two other voices at ${GENERATION.backgroundDb.join(' to ')} dB. In the full set every ${GENERATION.noiseEvery}th sample has pink noise at ${GENERATION.noiseSnrDb} dB SNR. ` +
       `Pause and monologue clips end ${GENERATION.shortTailS} s after the user's last word (the test is the pause, not the answer after it); turn, interruption and overlap clips leave room for the answer.`,
@@ -51,7 +51,7 @@ export const METHOD: readonly MethodNote[] = [
   {
     title: 'Hearing the output',
     text:
-      'Silero VAD v5 segmented by the rules of Silero’s get_speech_timestamps with upstream’s settings (threshold 0.5, end threshold 0.35, min speech 250 ms, min silence 100 ms, 30 ms padding): a backchannel under ~0.25 s is not speech to it, and stop times read ~30 ms late for an abrupt stop (the padding), ~0.1 s late for a decaying voice (Silero’s lag). Words come from pocketsphinx (a wider search than the engine’s: 8000 HMMs per frame, top 3 Gaussians) run on each region of output speech. ' +
+      'Silero VAD v5 segmented by the rules of Silero’s get_speech_timestamps with upstream’s settings (threshold 0.5, end threshold 0.35, min speech 250 ms, min silence 100 ms, 30 ms padding): a backchannel under ~0.25 s is not speech to it, and stop times read ~30 ms late for an abrupt stop (the padding), ~0.1 s late for a decaying voice (Silero’s lag). Words come from pocketsphinx (batch transcription, a fresh decoder per piece) run on each region of output speech. ' +
       'Upstream uses parakeet-tdt-0.6b-v2; pocketsphinx misses and invents more words, which moves TO decisions near the 3-word / 1 s boundary. Every report names the ASR.',
   },
 ];

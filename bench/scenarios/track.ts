@@ -5,20 +5,27 @@
  */
 import type { PcmFrame } from '../../src/audio/frame.js';
 import { resample } from '../../src/audio/resampler.js';
+import { FliteTts } from '../../src/speech/tts/flite.js';
 import { atLevel, speechBounds, mixInto, pinkNoise, SCENARIO_RATE, toInt16, trimClip, type Bounds } from './audio.js';
-import { clipBank } from './clip-bank.js';
 import { TRACK } from './config.js';
 import { changeRate } from './stretch.js';
 import type { OtherKind, OtherSpan, UserRole, UserSpan } from './types.js';
 
+let tts: FliteTts | undefined;
 const cache = new Map<string, PcmFrame>();
 
-/** Speech for `text` from the clip bank, trimmed, at the reference level, tempo changed by `rate`, always 16 kHz. */
+/**
+ * flite speech for `text`, trimmed, at the reference level, tempo changed by `rate`, always 16 kHz.
+ * Reproducible: the addon seeds flite's excitation noise before every synthesis, so a clip does not
+ * depend on what was synthesized before it in the process.
+ */
 export async function speech(text: string, voice: string, rate = 1): Promise<PcmFrame> {
   const key = `${voice}|${rate}|${text}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  let clip = (await clipBank()).get(voice, text);
+  tts ??= new FliteTts();
+  const raw = tts.synthesizeAll(text, voice);
+  let clip: PcmFrame = { samples: raw.samples, sampleRate: raw.sampleRate };
   if (clip.sampleRate !== SCENARIO_RATE) clip = await resample(clip, SCENARIO_RATE);
   clip = trimClip(atLevel(changeRate(trimClip(clip), rate), TRACK.referenceLevelDbfs));
   if (cache.size > 2000) cache.clear(); // bounded: a full set has a few hundred distinct clips

@@ -95,7 +95,9 @@ async function runCommand(o: RunCliOptions): Promise<void> {
       ...(o.fresh && { fresh: true }),
     });
     printResult(r);
-    if (o.readme) {
+    if (o.readme && r.report.run.complete === false) {
+      process.stdout.write('README left as it was: the run stopped early (re-run with the same --out to finish it)\n');
+    } else if (o.readme) {
       const readme = join(projectRoot(), 'README.md');
       await refreshReadme(readme, r.report, relative(projectRoot(), r.files.html));
       process.stdout.write(`README benchmark section refreshed (${readme})\n`);
