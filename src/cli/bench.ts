@@ -1,13 +1,12 @@
 /**
  * `fullduplex bench run` and `fullduplex bench score`: the conversation benchmark from the command
- * line. The work lives in bench/runner; this file parses options and prints.
+ * line (`bench compare` is in bench-compare.ts). The work lives in bench/runner; this file parses
+ * options and prints.
  */
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FullduplexError } from '../errors.js';
-import type { Eagerness } from '../engine/options.js';
 import { refreshReadme } from '../../bench/report/readme.js';
-import { isSetName } from '../../bench/scenarios/config.js';
 import { isCategoryId, CATEGORY_IDS, type CategoryId } from '../../bench/scenarios/types.js';
 import { RESULTS } from '../../bench/runner/config.js';
 import { projectRoot } from '../../bench/runner/run-info.js';
@@ -15,7 +14,8 @@ import { runBenchmark, type RunResult } from '../../bench/runner/run.js';
 import { scoreFolder } from '../../bench/runner/score-dir.js';
 import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js';
-import type { BenchClock } from '../../bench/runner/target.js';
+import { addCompareCommand } from './bench-compare.js';
+import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, stamp } from './bench-options.js';
 
 interface RunCliOptions {
   target: string;
@@ -37,44 +37,15 @@ interface ScoreCliOptions {
   words?: string;
 }
 
-function parseCategories(list: string | undefined): CategoryId[] | undefined {
-  if (!list) return undefined;
-  const out = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const c of out) if (!isCategoryId(c)) throw new FullduplexError('BAD_ARGUMENT', `unknown category '${c}' (use ${CATEGORY_IDS.join(', ')})`);
-  return out as CategoryId[];
-}
-
-function parseNumber(x: string | undefined, name: string, integer = false): number | undefined {
-  if (x === undefined) return undefined;
-  const n = Number(x);
-  if (!Number.isFinite(n) || (integer && (!Number.isInteger(n) || n < 1))) throw new FullduplexError('BAD_ARGUMENT', `${name} must be ${integer ? 'a whole number ≥ 1' : 'a number'}, got '${x}'`);
-  return n;
-}
-
-/** Stops after the current sample on Ctrl-C (the reports still get written); a second Ctrl-C exits. */
-function abortOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after the current sample (Ctrl-C again to quit now)…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
-}
-
 function printResult(r: RunResult): void {
   process.stdout.write(`\n${r.text}\n\nreport: ${r.files.html}\n        ${r.files.json}\n`);
 }
 
 async function runCommand(o: RunCliOptions): Promise<void> {
-  if (!isSetName(o.set)) throw new FullduplexError('BAD_ARGUMENT', `--set must be quick or full, got '${o.set}'`);
-  if (o.clock !== 'virtual' && o.clock !== 'realtime') throw new FullduplexError('BAD_ARGUMENT', `--clock must be virtual or realtime, got '${o.clock}'`);
-  if (o.eagerness && !['low', 'medium', 'high'].includes(o.eagerness)) throw new FullduplexError('BAD_ARGUMENT', '--eagerness must be low, medium or high');
-  const clock: BenchClock = o.clock;
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const out = resolve(o.out ?? join(projectRoot(), RESULTS.runsDir, `${stamp}-${o.target.replace(/[^a-z0-9]+/gi, '_')}-${o.set}-${clock}`));
-  const engine = { ...(o.voice && { voice: o.voice }), ...(o.eagerness && { eagerness: o.eagerness as Eagerness }) };
+  const set = parseSet(o.set);
+  const clock = parseClock(o.clock);
+  const out = resolve(o.out ?? join(projectRoot(), RESULTS.runsDir, `${stamp()}-${o.target.replace(/[^a-z0-9]+/gi, '_')}-${set}-${clock}`));
+  const engine = engineChoice(o.voice, o.eagerness);
   const target = await createTarget(o.target, { local: engine });
   const interrupt = abortOnInterrupt();
   try {
@@ -84,7 +55,7 @@ async function runCommand(o: RunCliOptions): Promise<void> {
     process.stderr.write(`bench: ${target.describe()}\n       set ${o.set}, ${clock} clock → ${out}\n`);
     const r = await runBenchmark({
       target,
-      set: o.set,
+      set,
       clock,
       out,
       engine,
@@ -146,4 +117,5 @@ export function registerBench(program: Command): void {
     .option('--category <id>', `treat every sample as this category (${CATEGORY_IDS.join(', ')})`)
     .option('--words <source>', 'asr (default: our ASR hears every output the same way) or provided (output.json)', 'asr')
     .action(scoreCommand);
+  addCompareCommand(bench);
 }
