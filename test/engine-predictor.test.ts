@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { DuplexPredictor, contentWords, type AgentActivity, type Decision, type WindowEvidence } from '../src/engine/predictor.js';
 import { resolvePredictorOptions } from '../src/engine/options.js';
 import { assessCompleteness } from '../src/engine/evidence/completeness.js';
+import { isNarrativeTurn } from '../src/engine/evidence/narrative.js';
 
 /** Drives a predictor window by window with a tiny script. */
 class Script {
@@ -130,4 +131,33 @@ test('content words leave out backchannels and fillers', () => {
   assert.equal(contentWords('uh huh'), 0);
   assert.equal(contentWords('um wait'), 1);
   assert.equal(contentWords('wait what time is it'), 5);
+});
+
+test('a short overlap the recogniser turned into words ("yeah" → "you had") resumes; a stop word cancels', () => {
+  for (const [text, expected] of [['you had', 'resume'], ['wait', 'cancel'], ['no', 'cancel']] as const) {
+    const s = new Script().step(10, { agent: 'speaking' }).step(2, { p: 0.95, agent: 'speaking' });
+    s.step(10, { p: 0.95, agent: 'paused', text }).step(12, { agent: 'paused', text });
+    assert.ok(s.first(expected), `${text}: ${s.actions().join(' ')}`);
+    assert.equal(s.first(expected === 'resume' ? 'cancel' : 'resume'), undefined, `${text}: ${s.actions().join(' ')}`);
+  }
+});
+
+test('side talk over the agent: the agent carries on at once and its words never confirm a barge-in', () => {
+  const s = new Script().step(5).step(30, { p: 0.95, level: -22, text: 'tell me a story' }).step(20, { text: 'tell me a story' });
+  assert.ok(s.first('take_turn'));
+  const side = new Script(s.p);
+  side.t = s.t;
+  side.step(10, { agent: 'speaking' }).step(2, { p: 0.95, level: -36, agent: 'speaking' });
+  assert.ok(side.first('yield'), 'it yields before it can judge the level');
+  side.step(30, { p: 0.95, level: -36, agent: 'paused', text: 'just a second i am on the phone' });
+  assert.ok(side.first('ignore'), side.actions().join(' '));
+  assert.ok(side.first('resume'), side.actions().join(' '));
+  assert.equal(side.first('cancel'), undefined, side.actions().join(' '));
+});
+
+test('a telling is recognised from its opener, even with a word the recogniser inserted; questions are not tellings', () => {
+  for (const t of ['let me tell you about my weekend', 'so the yesterday something funny happened at work', 'okay so there is the story of my first car', 'you will not believe what happened'])
+    assert.equal(isNarrativeTurn(t), true, t);
+  for (const t of ['can you tell me the story of moshi', 'what happened yesterday', 'the weather is nice today', ''])
+    assert.equal(isNarrativeTurn(t), false, t);
 });

@@ -57,8 +57,14 @@ export interface BargeInOptions {
   wordsConfirmMinMs: number;
   /** After the overlap ends, silence this long without confirmation resumes the paused output, ms. */
   resumeAfterSilenceMs: number;
-  /** Once the overlap has ended, any non-backchannel word ("stop", "wait") spoken this long confirms, ms. */
+  /**
+   * Once the overlap has ended, non-backchannel words spoken this long confirm, ms. Shorter overlaps
+   * are most often a backchannel the recogniser misheard ("yeah" → "you had"), so they resume —
+   * unless they hold one of the `stopWords`.
+   */
   singleWordConfirmMs: number;
+  /** Words that confirm a barge-in however short the overlap ("stop", "wait"). */
+  stopWords: readonly string[];
 }
 
 export interface BackchannelOptions {
@@ -120,8 +126,9 @@ export const defaultPredictorOptions: PredictorOptions = {
     risingPitchFactor: 1.5,
     strongCompletenessScore: 0.8,
   },
-  bargeIn: { yieldAfterMs: 64, confirmAfterMs: 640, confirmWords: 2, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 350 },
-  backchannel: { enabled: true, minTurnMs: 4000, atPauseMs: 192, minGapMs: 5000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
+  bargeIn: { yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
+    stopWords: ['stop', 'wait', 'no', 'hold', 'hang', 'sorry', 'excuse', 'actually', 'but', 'what', 'hey', 'pause', 'quiet', 'enough', 'shut'] },
+  backchannel: { enabled: true, minTurnMs: 3000, atPauseMs: 192, minGapMs: 3000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
   attention: { sideTalkLevelDropDb: 10, initialUserLevelDb: -28, judgeAfterWindows: 5, judgeWithinMs: 480, echoLikelihoodThreshold: 0.6 },
   maxHoldMs: 3000,
 };

@@ -79,6 +79,8 @@ export class DuplexPredictor {
   private lastBackchannelAt = -Infinity;
   // -- overlap with the agent
   private overlapSpeechMs = 0;
+  /** The current segment's share of `overlapSpeechMs`, taken back if the segment turns out to be someone else's. */
+  private segmentOverlapMs = 0;
   private keepTalkingLogged = false;
   // -- attention: the main user's usual level
   private userLevelDb: number;
@@ -139,7 +141,10 @@ export class DuplexPredictor {
       this.segmentSpeechMs += e.windowMs;
       if (!this.segmentIgnored) {
         this.turnSpeechMs += e.windowMs;
-        if (agentTalking) this.overlapSpeechMs += e.windowMs;
+        if (agentTalking) {
+          this.overlapSpeechMs += e.windowMs;
+          this.segmentOverlapMs += e.windowMs;
+        }
       }
       this.segmentLevelMax = Math.max(this.segmentLevelMax, e.levelDb);
       this.segmentLevelN++;
@@ -166,6 +171,7 @@ export class DuplexPredictor {
     this.silenceMs = 0;
     this.candidateMs = 0;
     this.keepTalkingLogged = false;
+    this.segmentOverlapMs = 0;
     this.checkAttention(out);
     if (this.segmentIgnored) return;
     out.push({ action: 'user_start', reason: `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})` });
@@ -173,6 +179,7 @@ export class DuplexPredictor {
     this.backchannelledThisPause = false;
     if (e.agent === 'speaking' || e.agent === 'paused') {
       this.overlapSpeechMs += this.segmentSpeechMs;
+      this.segmentOverlapMs = this.segmentSpeechMs;
       return;
     }
     if (this.speculating) {
@@ -203,6 +210,9 @@ export class DuplexPredictor {
     const drop = this.userLevelDb - this.segmentLevelMax;
     if (drop < a.sideTalkLevelDropDb) return;
     this.segmentIgnored = true;
+    // Its speech over the agent was not the user's: it must not confirm a barge-in.
+    this.overlapSpeechMs = Math.max(0, this.overlapSpeechMs - this.segmentOverlapMs);
+    this.segmentOverlapMs = 0;
     if (this.segmentStartedTurn) {
       // It was never the user's turn: forget it, and any reply speculated on it.
       this.turnActive = false;
@@ -259,9 +269,12 @@ export class DuplexPredictor {
     const c = e.completeness;
     let base: number;
     let why: string;
-    if (c.score >= o.strongCompletenessScore) [base, why] = [o.commitStrongMs, `finished (${c.reason})`];
-    else if (c.verdict === 'complete' && (e.narrative || this.turnSpeechMs >= o.narrativeAfterMs))
-      [base, why] = [o.commitNarrativeMs, `finished sentence in a ${e.narrative ? 'telling' : `${(this.turnSpeechMs / 1000).toFixed(1)} s turn`} (${c.reason})`];
+    // A telling holds the floor across sentence ends, even ones that read like questions: the
+    // transcript has no punctuation, so "…only when the engine was very hot" looks like one.
+    if (c.verdict === 'complete' && e.narrative) [base, why] = [o.commitNarrativeMs, `finished sentence in a telling (${c.reason})`];
+    else if (c.score >= o.strongCompletenessScore) [base, why] = [o.commitStrongMs, `finished (${c.reason})`];
+    else if (c.verdict === 'complete' && this.turnSpeechMs >= o.narrativeAfterMs)
+      [base, why] = [o.commitNarrativeMs, `finished sentence in a ${(this.turnSpeechMs / 1000).toFixed(1)} s turn (${c.reason})`];
     else if (c.verdict === 'complete') [base, why] = [o.commitCompleteMs, `finished (${c.reason})`];
     else if (c.verdict === 'unsure') [base, why] = [o.commitUnsureMs, `unclear (${c.reason})`];
     else [base, why] = [o.commitIncompleteMs, `not finished (${c.reason})`];
@@ -287,6 +300,11 @@ export class DuplexPredictor {
 
   private whileAgentPaused(e: WindowEvidence, out: Decision[]): void {
     const b = this.options.bargeIn;
+    if (this.segmentIgnored && this.overlapSpeechMs === 0) {
+      // Everything said over the agent was someone else's (side talk, a TV): carry on at once.
+      out.push({ action: 'resume', reason: 'the speech over the agent was not the user\'s' });
+      return;
+    }
     const words = contentWords(e.transcript);
     if (this.overlapSpeechMs >= b.confirmAfterMs || (words >= b.confirmWords && this.overlapSpeechMs >= b.wordsConfirmMinMs)) {
       out.push({
@@ -297,12 +315,21 @@ export class DuplexPredictor {
       return;
     }
     if (this.userSpeaking || this.silenceMs < b.resumeAfterSilenceMs) return;
-    if (words >= 1 && this.overlapSpeechMs >= b.singleWordConfirmMs) {
-      out.push({ action: 'cancel', reason: `"${tail(e.transcript)}" spoken over the agent for ${ms(this.overlapSpeechMs)}` });
+    const stop = stopWord(e.transcript, b.stopWords);
+    if (words >= 1 && (stop !== undefined || this.overlapSpeechMs >= b.singleWordConfirmMs)) {
+      out.push({
+        action: 'cancel',
+        reason: stop !== undefined ? `"${stop}" spoken over the agent` : `"${tail(e.transcript)}" spoken over the agent for ${ms(this.overlapSpeechMs)}`,
+      });
       this.startTurnFromOverlap(e);
       return;
     }
-    const what = e.transcript.trim() === '' ? 'no words (a cough, a click or noise)' : `a backchannel ("${e.transcript.trim()}")`;
+    const what =
+      e.transcript.trim() === ''
+        ? 'no words (a cough, a click or noise)'
+        : words === 0
+          ? `a backchannel ("${e.transcript.trim()}")`
+          : `too short for a barge-in ("${e.transcript.trim()}", likely a misheard backchannel)`;
     out.push({ action: 'resume', reason: `overlap of ${ms(this.overlapSpeechMs)} was ${what}` });
     this.overlapSpeechMs = 0;
   }
@@ -321,6 +348,12 @@ export function contentWords(transcript: string): number {
   const t = transcript.trim();
   if (t === '' || isBackchannelText(t)) return 0;
   return t.split(/\s+/).filter((w) => !FILLERS.has(w)).length;
+}
+
+/** The first of `stopWords` in the transcript, if any. */
+function stopWord(transcript: string, stopWords: readonly string[]): string | undefined {
+  const words = transcript.toLowerCase().split(/\s+/);
+  return stopWords.find((w) => words.includes(w));
 }
 
 const FILLERS = new Set(['um', 'uh', 'er', 'ah', 'hmm', 'mm', 'oh', 'huh', 'hm']);

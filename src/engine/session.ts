@@ -275,6 +275,7 @@ export class ConversationSession {
         // Speech that had been taken for the user's is somebody else's after all.
         if (this.userSpeechOpen) this.emit({ type: 'user_speech_stop', t });
         this.userSpeechOpen = false;
+        this.recognizer.dropSegment(); // its words must not join the user's turn
         break;
       case 'hold':
       case 'keep_talking':

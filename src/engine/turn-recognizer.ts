@@ -105,6 +105,15 @@ export class TurnRecognizer {
     return out;
   }
 
+  /** Forget the current segment only (it was someone else's voice); the turn's earlier words stay. */
+  dropSegment(): void {
+    if (!this.active) return;
+    this.stream.cancel();
+    this.active = false;
+    this.partial = '';
+    this.hooks.onText(this.transcript());
+  }
+
   /** Forget the turn (it was side talk, noise, or a backchannel over the agent). */
   cancel(): void {
     if (this.active) this.stream.cancel();

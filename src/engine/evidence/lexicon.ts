@@ -51,7 +51,9 @@ export const INVERTED_SUBJECTS = ['i', 'you', 'we', 'they', 'he', 'she', 'it', '
 export const MODIFIERS = ['very', 'quite', 'rather', 'extremely', 'fairly', 'somewhat'] as const;
 
 /** Hesitation fillers; a multi-word entry matches the last words ("you know"). */
-export const FILLERS = ['um', 'uh', 'er', 'erm', 'uhm', 'ah', 'eh', 'hmm', 'hm', 'mm', 'like', 'you know', 'i mean', 'sort of', 'kind of'] as const;
+// 'm' and 'n': pocketsphinx's dictionary has no "um", and writes a hummed one as a lone letter
+// ("can you um" → "can u n"); spelled addresses and digits are judged before fillers.
+export const FILLERS = ['um', 'uh', 'er', 'erm', 'uhm', 'ah', 'eh', 'hmm', 'hm', 'mm', 'm', 'n', 'like', 'you know', 'i mean', 'sort of', 'kind of'] as const;
 
 /** Words that open a question or request. */
 export const WH_WORDS = ['what', "what's", 'how', "how's", 'why', 'when', 'where', "where's", 'who', "who's", 'whom', 'which', 'whose'] as const;

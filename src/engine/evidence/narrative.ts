@@ -29,17 +29,29 @@ export const NARRATIVE_OPENERS: readonly string[] = [
   'it all started',
   'so this morning',
   'this morning i',
+  'something funny',
+  'something strange',
+  'something weird',
+  'something crazy',
+  'something happened',
+  'the story of',
+  'a story about',
+  'one time i',
+  'this one time',
 ];
 
-const SKIP = new Set(['so', 'well', 'okay', 'ok', 'oh', 'um', 'uh', 'and', 'hey', 'alright']);
+/** A turn that starts like a question or a request is asking for something, whatever follows. */
+const ASKING = new Set(['can', 'could', 'would', 'will', 'do', 'does', 'did', 'is', 'are', 'what', 'who', 'how', 'why', 'when', 'where', 'which', 'tell', 'please', 'give', 'show']);
+
+const SKIP = new Set(['so', 'well', 'okay', 'ok', 'oh', 'um', 'uh', 'and', 'hey', 'alright', 'the']);
+/** Openers are looked for among the turn's first words only; the recogniser may insert a word or two. */
+const SEARCH_WORDS = 8;
 
 export function isNarrativeTurn(transcript: string, openers: readonly string[] = NARRATIVE_OPENERS): boolean {
   // Only the opening matters, and this runs every window on a transcript that may be minutes long.
   const words = transcript.slice(0, 120).toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean);
-  for (let skip = 0; skip <= 2 && skip < words.length; skip++) {
-    const head = words.slice(skip, skip + 6).join(' ');
-    if (openers.some((o) => head.startsWith(o))) return true;
-    if (!SKIP.has(words[skip]!)) break;
-  }
-  return false;
+  const first = words.find((w) => !SKIP.has(w));
+  if (first === undefined || ASKING.has(first)) return false;
+  const head = ` ${words.slice(0, SEARCH_WORDS).join(' ')} `;
+  return openers.some((o) => head.includes(` ${o} `) || head.trimEnd().endsWith(` ${o}`));
 }
