@@ -12,7 +12,7 @@ import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import WebSocket from 'ws';
 import { decodeMulaw, encodeAlaw, encodeMulaw } from '../src/protocols/codecs/g711.js';
 import { base64ToPcm16, decodeBase64, encodeBase64 } from '../src/protocols/codecs/pcm-base64.js';
-import { closeProtocolShared, concat, paced, protocolServer, seconds, speechIn, track, waitFor } from './helpers/protocol-endpoints.js';
+import { closeProtocolShared, concat, hear, paced, protocolServer, seconds, sharedWords, speechIn, track, waitFor } from './helpers/protocol-endpoints.js';
 
 type Ev = { type: string; [k: string]: unknown };
 type Server = Awaited<ReturnType<typeof protocolServer>>;
@@ -161,4 +161,32 @@ test('openai package: output_modalities text — the answer comes as output_text
   assert.equal(of(events, 'response.output_text.delta').map((e) => e.delta).join(''), text);
   assert.match(text, /\w/);
   assert.deepEqual((done.response as { output: { content: { type: string; text: string }[] }[] }).output[0]!.content[0], { type: 'output_text', text });
+});
+
+test('openai package: a typed user message and response.create are answered aloud; nothing new to answer fails cleanly', async () => {
+  const { rt, events } = await openaiClient();
+  rt.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } } } });
+  await until(events, (e) => e.type === 'session.updated', 'session.updated');
+  rt.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'What time is it?' }] } });
+  await until(events, (e) => e.type === 'conversation.item.added', 'item added');
+  rt.send({ type: 'response.create' });
+  const done = await until(events, (e) => e.type === 'response.done', 'response.done');
+  assert.equal(status(done).status, 'completed', JSON.stringify(status(done)));
+  const id = (done.response as { id: string }).id;
+  const pcm = { samples: concat(of(events, 'response.output_audio.delta').filter((e) => e.response_id === id).map((e) => base64ToPcm16(e.delta as string))), sampleRate: 24000 };
+  const transcript = of(events, 'response.output_audio_transcript.done').find((e) => e.response_id === id)!.transcript as string;
+  assert.match(transcript, /^It.s /, `the time is answered: "${transcript}"`);
+  const heard = await hear(pcm);
+  assert.ok(sharedWords(heard, transcript).length >= 2, `the audio says the transcript: heard "${heard}" for "${transcript}"`);
+  const history = server.sessions.at(-1)!.history;
+  assert.deepEqual(history.slice(0, 1), [{ role: 'user', content: 'What time is it?' }]);
+  assert.equal(history.at(-1)?.role, 'assistant');
+
+  // The assistant spoke last: nothing to answer.
+  rt.send({ type: 'response.create' });
+  const failed = await until(events, (e) => e.type === 'response.done' && (e.response as { id: string }).id !== id, 'the second response');
+  const details = (failed.response as { status: string; status_details: { error?: { code: string } } }).status_details;
+  assert.deepEqual([status(failed).status, details.error?.code], ['failed', 'no_user_turn']);
+  assert.equal(of(events, 'error').length, 0, JSON.stringify(of(events, 'error')));
+  rt.close();
 });

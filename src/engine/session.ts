@@ -140,6 +140,36 @@ export class ConversationSession {
   }
 
   /**
+   * Answer without waiting for speech: `userText` (typed by the user, or a turn from another channel)
+   * joins the history as the user's turn and the agent answers it aloud; without it the agent answers
+   * the history as it stands. Whatever the agent was saying is cut, as a barge-in would, and a user
+   * turn still being spoken is dropped. Runs in order with the audio pushed before it.
+   */
+  respond(userText?: string): Promise<void> {
+    const run = this.chain.then(() => {
+      if (this.closed) throw new FullduplexError('BAD_ARGUMENT', 'the session is closed');
+      const text = userText?.trim() ?? '';
+      const t = this.stamp();
+      if (this.output.utterance) this.cutAgent(t);
+      this.discardSpeculation('the agent was asked to answer now');
+      this.recognizer.cancel();
+      this.predictor.turnTaken();
+      if (text) this.history.push({ role: 'user', content: text });
+      const lastUser = [...this.history].reverse().find((m) => m.role === 'user')?.content ?? '';
+      const task = new ReplyTask(this.replyContext(), [...this.history], text || lastUser);
+      this.trackReply(task);
+      task.commit();
+      this.emit({ type: 'agent_reply_start', t: this.stamp(), userText: text || lastUser });
+      task.attach((clause) => this.emit({ type: 'agent_text', t: this.stamp(), text: clause }));
+      this.reply?.abort();
+      this.reply = task;
+      this.output.play(task.utterance, this.stamp());
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Resolves once all work triggered so far has finished: recognition, replies in flight (a
    * speculative reply counts once its first clause is synthesized and it waits for the commit).
    */

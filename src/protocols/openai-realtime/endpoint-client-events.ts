@@ -133,7 +133,7 @@ function itemCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { typ
   const previous = c.conversation.add(stored);
   announceAdded(c, stored, previous);
   announceDone(c, stored, previous);
-  // Text joins the engine's history as context for its next reply (it cannot yet answer text by itself).
+  // Text joins the engine's history; response.create answers it (or it is context for the next spoken turn).
   const text = content.map((p) => (typeof p.text === 'string' ? p.text : typeof p.transcript === 'string' ? p.transcript : '')).join(' ').trim();
   if (text) c.session.history.push({ role: item.role, content: text });
   return true;
@@ -184,9 +184,20 @@ function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, {
   r.announce();
   const pending = c.turns.userTurnPending || c.userItem !== undefined || c.awaitingTranscript !== undefined;
   if (!pending) {
-    // Nothing to answer: the engine replies to speech, not to text items alone.
-    r.end('failed', 'no_user_turn');
-    c.pendingReply = undefined;
+    // No speech to wait for: answer the conversation as it stands (text items the client added).
+    const last = c.session.history.at(-1);
+    if (last === undefined || last.role === 'assistant') {
+      r.end('failed', 'no_user_turn');
+      c.pendingReply = undefined;
+      return true;
+    }
+    c.session.respond().catch((err: unknown) => {
+      if (c.pendingReply === r && r.active) {
+        r.end('failed', 'engine_error');
+        c.pendingReply = undefined;
+      }
+      fail(c, 'server_error', `The engine could not answer: ${(err as Error).message}`, null, e.event_id);
+    });
     return true;
   }
   c.turns.release();

@@ -9,7 +9,7 @@ import { announceAdded, announceDone, newId, type Conversation, type RealtimeOut
 import type { OutputAudioEncoder } from './endpoint-audio.js';
 import type { ConversationItem, RealtimeResponse as ResponseObject, ResponseStatus } from './types.js';
 
-export type ResponseEndReason = 'turn_detected' | 'client_cancelled' | 'no_user_turn';
+export type ResponseEndReason = 'turn_detected' | 'client_cancelled' | 'no_user_turn' | 'engine_error';
 
 interface LedgerEntry {
   /** Engine-rate samples sent up to the end of this frame. */
@@ -126,7 +126,7 @@ export class ResponseStream {
         ? null
         : status === 'cancelled'
           ? { type: 'cancelled' as const, reason: reason ?? 'client_cancelled' }
-          : { type: 'failed' as const, error: { type: 'invalid_request_error', code: reason ?? 'failed' } };
+          : { type: 'failed' as const, error: { type: reason === 'engine_error' ? 'server_error' : 'invalid_request_error', code: reason ?? 'failed' } };
     this.out.send({ type: 'response.done', response: { ...this.object(output), status_details: details } });
   }
 
