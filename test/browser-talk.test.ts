@@ -1,7 +1,7 @@
 /**
  * The page in a real browser (Debian's Chromium, headless, a WAV file as its microphone): a spoken
  * question gets the user's transcript and a spoken answer on the page, a barge-in visibly cuts the
- * agent off, and a lost server is shown to the person. Screenshots go to test-artifacts/.
+ * agent off, a typed message is answered aloud, and a lost server is shown to the person. Screenshots go to test-artifacts/.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,6 +65,12 @@ test('a spoken question shows the transcript and a spoken answer; a barge-in cut
   assert.ok(unheard.trim().length > 0, 'the unheard rest of the story is shown struck through');
   assert.match((await cut.locator('.chip.cut').textContent()) ?? '', /interrupted/);
   await page.locator('.msg.user:not(.partial)', { hasText: /stop|question/i }).waitFor({ timeout: 10_000 }); // the interruption is in the transcript
+  // A typed message is answered aloud too.
+  await page.fill('#typed-text', 'What day is it today?');
+  await page.click('#typed-send');
+  await page.locator('.msg.user:not(.partial)', { hasText: 'What day is it today?' }).waitFor({ timeout: 10_000 });
+  await page.locator('.msg.agent .spoken', { hasText: /today is/i }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.inputValue('#typed-text'), '', 'the box is cleared once sent');
   const s = await state();
   assert.ok(s.playback.audibleMs > 2000, `${s.playback.audibleMs} ms of agent audio played`);
   await page.waitForTimeout(600); // let the timeline draw the cut

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import type { FullduplexServer } from '../src/server/server.js';
-import { CloseCode, type ServerMessage } from '../src/server/protocol.js';
+import { CloseCode, MAX_TEXT_CHARS, parseClientMessage, type ServerMessage } from '../src/server/protocol.js';
 import type { EngineEvent } from '../src/engine/events.js';
 import { WebSocketTarget, WsConversation } from '../bench/runner/ws-target.js';
 import { compose, synth } from './helpers/speech.js';
@@ -220,4 +220,29 @@ test('the live server also speaks OpenAI Realtime (/v1/realtime) and Moshi (/api
       await target.close();
     }
   }
+});
+
+test('a typed turn is answered aloud and written to the transcript; bad text messages are errors', async () => {
+  const c = await RawClient.connect(wsUrl(server));
+  const ready = await c.start({ client: 'typed turn test' });
+  c.send({ type: 'text' });
+  assert.match((await c.error('BAD_MESSAGE')).message, /'text' must be a non-empty string/);
+  c.send({ type: 'text', text: '   ' });
+  await c.error('BAD_MESSAGE');
+  assert.throws(() => parseClientMessage(JSON.stringify({ type: 'text', text: 'x'.repeat(MAX_TEXT_CHARS + 1) })), /limited to 2000 characters/);
+  const frames = c.audioFrames;
+  c.send({ type: 'text', text: 'What time is it?' });
+  const typed = await c.next((m) => m.type === 'event' && m.event.type === 'user_text');
+  assert.equal(typed.type === 'event' && typed.event.type === 'user_text' && typed.event.text, 'What time is it?');
+  const spoken = await c.next((m) => m.type === 'spoken' && m.kind === 'reply' && /^It's/.test(m.text));
+  assert.ok(spoken);
+  await c.next((m) => m.type === 'event' && m.event.type === 'agent_speech_stop');
+  assert.ok(c.audioFrames > frames);
+  c.send({ type: 'stop' });
+  await c.closed;
+  const dir = server.options.recording.sessionsDir;
+  const folder = readdirSync(dir).find((d) => d.includes(ready.sessionId));
+  assert.ok(folder, `a record for session ${ready.sessionId}`);
+  const transcript = readFileSync(join(dir, folder, 'transcript.txt'), 'utf8');
+  assert.match(transcript, /user \(typed\): +What time is it\?\n.*agent: It's/);
 });

@@ -11,6 +11,7 @@ const ui = {
   banner: $('banner'), bannerText: $('banner-text'), bannerAction: $('banner-action'), bannerClose: $('banner-close'),
   start: $('start'), activity: $('activity'), face: $('agent-face'), micLevel: $('mic-level'),
   voice: $('voice'), eagerness: $('eagerness'), lastDecision: $('last-decision'),
+  typed: $('typed'), typedText: $('typed-text'), typedSend: $('typed-send'),
   stat: { last: $('stat-last'), median: $('stat-median'), turns: $('stat-turns'), barge: $('stat-barge'), buffer: $('stat-buffer'), underruns: $('stat-underruns') },
 };
 
@@ -38,6 +39,7 @@ function setState(state, label) {
   ui.start.textContent = live ? 'End conversation' : state === 'connecting' ? 'Connecting…' : 'Start conversation';
   ui.start.disabled = state === 'connecting';
   ui.voice.disabled = ui.eagerness.disabled = live || state === 'connecting';
+  ui.typedText.disabled = ui.typedSend.disabled = !live;
   if (!live) setActivity('idle', state === 'connecting' ? 'Opening the microphone…' : 'Not connected');
 }
 
@@ -169,6 +171,9 @@ function onEvent(e) {
     case 'transcript_final':
       transcript.userFinal(e.text);
       break;
+    case 'user_text':
+      transcript.userFinal(e.text);
+      break;
     case 'agent_reply_start':
       transcript.agentReplyStart();
       setActivity('thinking', 'Thinking…');
@@ -235,6 +240,14 @@ function updateStats() {
 
 // ------------------------------------------------------------------ boot
 ui.start.onclick = () => (debug.state === 'live' ? stop() : start());
+// A typed turn: the agent answers it aloud, as it would a spoken one.
+ui.typed.onsubmit = (ev) => {
+  ev.preventDefault();
+  const text = ui.typedText.value.trim();
+  if (!text || debug.state !== 'live' || !client) return;
+  client.send({ type: 'text', text });
+  ui.typedText.value = '';
+};
 setInterval(() => {
   if (debug.state !== 'live') return;
   const s = Math.floor((performance.now() - sessionStart) / 1000);

@@ -8,6 +8,7 @@ export type EngineEvent =
   | { type: 'user_speech_stop'; t: number }
   | { type: 'transcript_partial'; t: number; text: string }
   | { type: 'transcript_final'; t: number; text: string; words: readonly WordTiming[] }
+  | { type: 'user_text'; t: number; /** a typed turn (session.respond) */ text: string }
   | { type: 'decision'; t: number; action: Action; reason: string; agent: AgentActivity }
   | { type: 'speculation_start'; t: number; text: string }
   | { type: 'speculation_used'; t: number; text: string }

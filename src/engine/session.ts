@@ -154,7 +154,10 @@ export class ConversationSession {
       this.discardSpeculation('the agent was asked to answer now');
       this.recognizer.cancel();
       this.predictor.turnTaken();
-      if (text) this.history.push({ role: 'user', content: text });
+      if (text) {
+        this.history.push({ role: 'user', content: text });
+        this.emit({ type: 'user_text', t, text });
+      }
       const lastUser = [...this.history].reverse().find((m) => m.role === 'user')?.content ?? '';
       const task = new ReplyTask(this.replyContext(), [...this.history], text || lastUser);
       this.trackReply(task);

@@ -115,6 +115,7 @@ export class Connection {
     if (this.state !== 'live') return this.error('NOT_STARTED', `'${m.type}' needs a live session`);
     if (m.type === 'playback') this.live!.playback(m);
     else if (m.type === 'flushed') this.live!.flushed(m);
+    else if (m.type === 'text') this.live!.text(m);
   }
 
   private async begin(start: StartMessage): Promise<void> {

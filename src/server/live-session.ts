@@ -18,7 +18,7 @@ import type { EnginePool, Lease } from './engine-pool.js';
 import type { Beat } from './metronome.js';
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
 import { PlaybackLedger } from './playback-ledger.js';
-import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage } from './protocol.js';
+import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { SessionRecorder } from './recorder.js';
 
@@ -176,6 +176,11 @@ export class LiveSession implements Beat {
 
   flushed(m: FlushedMessage): void {
     this.ledger.recordDropped(m.position, m.dropped);
+  }
+
+  /** A typed user turn: the engine answers it aloud (its events and audio go out as for speech). */
+  text(m: TextMessage): void {
+    this.session.respond(m.text).catch((e: Error) => this.d.sink.error('SESSION_FAILED', `the typed turn could not be answered: ${e.message}`));
   }
 
   /**

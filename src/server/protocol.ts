@@ -86,7 +86,16 @@ export interface PingMessage {
   id?: string | number;
 }
 
-export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage;
+/** A typed user turn: the agent answers it aloud, cutting what it was saying (as a barge-in would). */
+export interface TextMessage {
+  type: 'text';
+  text: string;
+}
+
+export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage;
+
+/** Longest typed turn accepted, characters. */
+export const MAX_TEXT_CHARS = 2000;
 
 // ---------------------------------------------------------------- server → client
 export interface ReadyMessage {
@@ -189,6 +198,11 @@ export function parseClientMessage(text: string): ClientMessage {
       return { type: 'flushed', position: o.position, dropped: o.dropped };
     case 'stop':
       return { type: 'stop' };
+    case 'text': {
+      if (typeof o.text !== 'string' || o.text.trim() === '') throw new ProtocolError('BAD_MESSAGE', "'text' must be a non-empty string");
+      if (o.text.length > MAX_TEXT_CHARS) throw new ProtocolError('BAD_MESSAGE', `'text' is limited to ${MAX_TEXT_CHARS} characters`);
+      return { type: 'text', text: o.text };
+    }
     case 'ping': {
       const id = optional(o, 'id', isId, 'a short string or a number');
       return id === undefined ? { type: 'ping' } : { type: 'ping', id };

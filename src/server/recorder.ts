@@ -110,6 +110,8 @@ export class SessionRecorder {
     switch (e.type) {
       case 'transcript_final':
         return e.text.trim() ? `${at} user:  ${e.text.trim()}` : undefined;
+      case 'user_text':
+        return `${at} user (typed):  ${e.text.trim()}`;
       case 'agent_reply_start':
         this.replyText = [];
         return undefined;

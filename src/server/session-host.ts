@@ -11,7 +11,7 @@ import { EnginePool } from './engine-pool.js';
 import { LiveSession, type LiveSessionSink, type LiveSessionStats } from './live-session.js';
 import { Metronome } from './metronome.js';
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
-import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage } from './protocol.js';
+import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage } from './protocol.js';
 
 /** What a host needs to know about sessions: plain data, so it can cross to a worker thread. */
 export interface HostConfig {
@@ -34,6 +34,8 @@ export interface SessionHandle {
   input(samples: Int16Array): void;
   playback(m: PlaybackMessage): void;
   flushed(m: FlushedMessage): void;
+  /** A typed user turn, answered aloud. */
+  text(m: TextMessage): void;
   stats(): Promise<LiveSessionStats | undefined>;
   /** End the session; resolves when its record is finished (with the recording's folder, if any). */
   close(reason: string): Promise<string | undefined>;
@@ -114,6 +116,7 @@ export class InProcessHost implements SessionHost {
       input: (samples) => live.input(samples),
       playback: (m) => live.playback(m),
       flushed: (m) => live.flushed(m),
+      text: (m) => live.text(m),
       stats: async () => live.stats(),
       close: async (reason) => {
         this.metronome.delete(live);

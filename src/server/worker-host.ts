@@ -128,6 +128,7 @@ class EngineWorker {
       },
       playback: (m) => this.post({ op: 'playback', id, m }),
       flushed: (m) => this.post({ op: 'flushed', id, m }),
+      text: (m) => this.post({ op: 'text', id, m }),
       stats: () => this.request<LiveSessionStats>((req) => ({ op: 'session_stats', req, id })),
       close: (reason) =>
         new Promise((resolve) => {
