@@ -142,17 +142,17 @@ test('a short overlap the recogniser turned into words ("yeah" → "you had") re
   }
 });
 
-test('side talk over the agent: the agent carries on at once and its words never confirm a barge-in', () => {
+test('side talk over the agent: it keeps talking, and the voice never becomes a barge-in or a turn', () => {
   const s = new Script().step(5).step(30, { p: 0.95, level: -22, text: 'tell me a story' }).step(20, { text: 'tell me a story' });
   assert.ok(s.first('take_turn'));
   const side = new Script(s.p);
   side.t = s.t;
-  side.step(10, { agent: 'speaking' }).step(2, { p: 0.95, level: -36, agent: 'speaking' });
-  assert.ok(side.first('yield'), 'it yields before it can judge the level');
-  side.step(30, { p: 0.95, level: -36, agent: 'paused', text: 'just a second i am on the phone' });
-  assert.ok(side.first('ignore'), side.actions().join(' '));
-  assert.ok(side.first('resume'), side.actions().join(' '));
-  assert.equal(side.first('cancel'), undefined, side.actions().join(' '));
+  // A voice well below the user's is judged before the agent pauses at all.
+  const quiet = side.step(10, { agent: 'speaking' }).step(40, { p: 0.95, level: -36, agent: 'speaking', text: 'just a second i am on the phone' });
+  assert.equal(quiet.first('yield'), undefined, quiet.actions().join(' '));
+  assert.ok(quiet.first('ignore'), quiet.actions().join(' '));
+  assert.equal(quiet.first('cancel'), undefined, quiet.actions().join(' '));
+  assert.equal(quiet.p.inTurn, false, 'it never became the user’s turn');
 });
 
 test('a telling is recognised from its opener, even with a word the recogniser inserted; questions are not tellings', () => {

@@ -34,6 +34,7 @@ const TABLE: readonly Row[] = [
   ['it was like', 'incomplete', "filler 'like'"],
   ['the thing is you know', 'incomplete', "filler 'you know'"],
   ['can u n', 'incomplete', "filler 'n'"], // a hummed "um" as pocketsphinx writes it
+  ['the meeting is on', 'unsure', "'is on' may go on"], // a time or place usually follows
   // digits
   ['my number is five five five', 'incomplete', "number after 'number' has 3 of 10 digits"],
   ['my number is five five five one two three four five six seven', 'complete', 'complete with 10 of 10 digits'],

@@ -39,6 +39,11 @@ export interface EndOfTurnOptions {
   /** Falling final pitch shortens the wait by this factor; rising ("list intonation") lengthens it. */
   fallingPitchFactor: number;
   risingPitchFactor: number;
+  /**
+   * …and a rising contour on an ending that is not a question waits at least this long: it is the
+   * continuation rise of a list or an unfinished thought ("eggs, bread, …"), ms.
+   */
+  risingPitchMinMs: number;
   /** Completeness score at or above which the ending is "strong" (questions: 0.85 by default). */
   strongCompletenessScore: number;
 }
@@ -124,6 +129,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     commitNarrativeMs: 1200,
     fallingPitchFactor: 0.8,
     risingPitchFactor: 1.5,
+    risingPitchMinMs: 600,
     strongCompletenessScore: 0.8,
   },
   bargeIn: { yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
@@ -150,7 +156,7 @@ export function resolvePredictorOptions(o: PredictorOverrides = {}): PredictorOp
   const eagerness = o.eagerness ?? defaultPredictorOptions.eagerness;
   const f = EAGERNESS_WAIT_FACTOR[eagerness];
   const e = { ...defaultPredictorOptions.endOfTurn };
-  for (const k of ['commitCompleteMs', 'commitUnsureMs', 'commitIncompleteMs', 'commitNarrativeMs'] as const) e[k] *= f;
+  for (const k of ['commitCompleteMs', 'commitUnsureMs', 'commitIncompleteMs', 'commitNarrativeMs', 'risingPitchMinMs'] as const) e[k] *= f;
   return {
     ...defaultPredictorOptions,
     ...o,

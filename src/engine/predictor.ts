@@ -85,6 +85,10 @@ export class DuplexPredictor {
   // -- attention: the main user's usual level
   private userLevelDb: number;
   private userLevelKnown = false;
+  /** The user's usual level in a segment's first window (onsets are well below the peak). */
+  private userOnsetLevelDb = 0;
+  private userOnsetKnown = false;
+  private segmentOnsetLevel = -Infinity;
 
   constructor(options: PredictorOverrides = {}) {
     this.options = resolvePredictorOptions(options);
@@ -165,6 +169,7 @@ export class DuplexPredictor {
     this.speaking = true;
     this.segmentSpeechMs = this.candidateMs;
     this.segmentLevelMax = e.levelDb;
+    this.segmentOnsetLevel = e.levelDb;
     this.segmentLevelN = 1;
     this.segmentIgnored = false;
     this.segmentStartedTurn = false;
@@ -196,7 +201,7 @@ export class DuplexPredictor {
 
   private endSegment(out: Decision[]): void {
     const wasAttended = !this.segmentIgnored;
-    if (wasAttended && this.segmentLevelN >= this.options.attention.judgeAfterWindows) this.learnLevel(this.segmentLevelMax);
+    if (wasAttended && this.segmentLevelN >= this.options.attention.judgeAfterWindows) this.learnLevel(this.segmentLevelMax, this.segmentOnsetLevel);
     this.speaking = false;
     this.segmentIgnored = false;
     if (wasAttended) out.push({ action: 'user_stop', reason: `silence for ${ms(this.silenceMs)}` });
@@ -222,11 +227,15 @@ export class DuplexPredictor {
     out.push({ action: 'ignore', reason: `voice ${drop.toFixed(0)} dB below the user's usual level: side talk or background` });
   }
 
-  private learnLevel(segmentLevel: number): void {
+  private learnLevel(segmentLevel: number, onsetLevel: number): void {
     // The first turns set the level quickly; later ones nudge it, so one loud cough cannot move it far.
     const alpha = this.userLevelKnown ? 0.2 : 1;
     this.userLevelDb += alpha * (segmentLevel - this.userLevelDb);
     this.userLevelKnown = true;
+    if (Number.isFinite(onsetLevel)) {
+      this.userOnsetLevelDb += (this.userOnsetKnown ? 0.2 : 1) * (onsetLevel - this.userOnsetLevelDb);
+      this.userOnsetKnown = true;
+    }
   }
 
   private whileListening(e: WindowEvidence, out: Decision[]): void {
@@ -282,7 +291,7 @@ export class DuplexPredictor {
       base *= o.fallingPitchFactor;
       why += ', falling pitch';
     } else if (e.pitchShape === 'rising' && c.score < o.strongCompletenessScore) {
-      base *= o.risingPitchFactor;
+      base = Math.max(base * o.risingPitchFactor, o.risingPitchMinMs);
       why += ', rising pitch';
     }
     return { ms: Math.min(base, this.options.maxHoldMs), why };
@@ -290,11 +299,17 @@ export class DuplexPredictor {
 
   private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {
     if (!this.speaking || this.segmentIgnored) return;
-    if (this.segmentSpeechMs >= this.options.bargeIn.yieldAfterMs) {
+    const a = this.options.attention;
+    // An onset well below the user's usual onsets is probably someone else's voice: judge it (a few
+    // windows more) before pausing, so side talk and a TV do not make the agent stutter. Onsets are
+    // compared with onsets: a word's first window is often 10-15 dB below its peak.
+    const drop = this.userOnsetLevelDb - this.segmentLevelMax;
+    const quiet = this.userOnsetKnown && this.segmentLevelN < a.judgeAfterWindows && drop >= a.sideTalkLevelDropDb;
+    if (this.segmentSpeechMs >= this.options.bargeIn.yieldAfterMs && !quiet) {
       out.push({ action: 'yield', reason: `user speech over the agent for ${ms(this.segmentSpeechMs)}` });
     } else if (!this.keepTalkingLogged) {
       this.keepTalkingLogged = true;
-      out.push({ action: 'keep_talking', reason: `short overlap so far (${ms(this.segmentSpeechMs)})` });
+      out.push({ action: 'keep_talking', reason: quiet ? `quiet onset (${drop.toFixed(0)} dB below the user's): judging it first` : `short overlap so far (${ms(this.segmentSpeechMs)})` });
     }
   }
 

@@ -80,6 +80,8 @@ export interface CompletenessOptions {
   readonly determiners: readonly string[];
   readonly auxiliaries: readonly string[];
   readonly copulas: readonly string[];
+  /** Particles that after a copula usually open a place or time still to come ("is on …"). */
+  readonly copulaParticles: readonly string[];
   readonly subjectContractions: readonly string[];
   readonly subjectPronouns: readonly string[];
   readonly invertedSubjects: readonly string[];
@@ -136,6 +138,7 @@ export const defaultCompletenessOptions: CompletenessOptions = {
   determiners: L.DETERMINERS,
   auxiliaries: L.AUXILIARIES,
   copulas: L.COPULAS,
+  copulaParticles: L.COPULA_PARTICLES,
   subjectContractions: L.SUBJECT_CONTRACTIONS,
   subjectPronouns: L.SUBJECT_PRONOUNS,
   invertedSubjects: L.INVERTED_SUBJECTS,
@@ -174,6 +177,7 @@ export class CompletenessAssessor {
   private readonly det: ReadonlySet<string>;
   private readonly aux: ReadonlySet<string>;
   private readonly cop: ReadonlySet<string>;
+  private readonly copulaParticles: ReadonlySet<string>;
   private readonly contr: ReadonlySet<string>;
   private readonly subj: ReadonlySet<string>;
   private readonly inv: ReadonlySet<string>;
@@ -207,7 +211,7 @@ export class CompletenessAssessor {
     }
     const s = (list: readonly string[]): ReadonlySet<string> => new Set(list);
     this.conj = s(o.conjunctions); this.prep = s(o.prepositions); this.det = s(o.determiners);
-    this.aux = s(o.auxiliaries); this.cop = s(o.copulas); this.contr = s(o.subjectContractions);
+    this.aux = s(o.auxiliaries); this.cop = s(o.copulas); this.copulaParticles = s(o.copulaParticles); this.contr = s(o.subjectContractions);
     this.subj = s(o.subjectPronouns); this.inv = s(o.invertedSubjects); this.mod = s(o.modifiers);
     this.wh = s(o.whWords); this.markers = s(o.leadingMarkers); this.infin = s(o.infinitiveTakers);
     this.ack = s(o.acknowledgements); this.digits = s(o.digitWords); this.providers = s(o.emailProviders);
@@ -260,6 +264,9 @@ export class CompletenessAssessor {
     if (this.contr.has(last)) return this.result(fw, `ends on '${last}' (subject and auxiliary, verb missing)`);
     if (this.det.has(last)) return this.result(fw, `ends on determiner '${last}'`);
     if (this.conj.has(last)) return this.result(fw, `ends on conjunction '${last}'`);
+    if (this.cop.has(prev) && this.copulaParticles.has(last) && form === null) {
+      return this.result(sc.possiblyElliptic, `'${prev} ${last}' may go on ("is on … Thursday")`);
+    }
     if (this.prep.has(last) || (last === 'like' && hasWh)) {
       if (last === 'to' && this.infin.has(prev)) return this.result(fw, `ends on infinitive '${prev} to'`);
       if (hasWh && prev !== '' && !this.wh.has(prev) && !this.isFunctionWord(prev)) {

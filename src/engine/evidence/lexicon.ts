@@ -20,6 +20,12 @@ export const PREPOSITIONS = [
   'toward', 'towards', 'against', 'via', 'per', 'during', 'including', 'except', 'upon', 'within',
 ] as const;
 
+/**
+ * Particles that may end a statement ("the light is on") but after a copula usually open a place or a
+ * time still to come ("the meeting is on… Thursday"): such endings are judged unsure.
+ */
+export const COPULA_PARTICLES = ['on', 'in', 'by', 'over', 'under', 'behind', 'near', 'before', 'after', 'around', 'through', 'until', 'till', 'since'] as const;
+
 /** Articles and possessive determiners: a noun must follow. ("this", "that", "some" can stand alone.) */
 export const DETERMINERS = ['the', 'a', 'an', 'my', 'your', 'our', 'their', 'his', 'its', 'every', 'whose'] as const;
 
