@@ -11,7 +11,7 @@ const EXTRA_CSS = `
 main { max-width: 1280px; }
 th a, td a { color: inherit; }
 th a { text-transform: none; letter-spacing: 0; }
-td.cell { white-space: nowrap; }
+td.metric { min-width: 13em; } td.goal { white-space: nowrap; }
 td.cell.ok { color: var(--ok); } td.cell.bad { color: var(--bad); }
 tr.cat td { font-weight: 600; background: var(--panel); }
 tr.total td { border-top: 2px solid var(--line); font-weight: 600; }
@@ -66,7 +66,7 @@ function metricsSection(c: Comparison): string {
           return `<td class="cell">${h(x.value)}${mark}</td>`;
         })
         .join('');
-      body.push(`<tr><td>${h(row.metric)}</td><td>${h(row.goal)}</td>${cells}</tr>`);
+      body.push(`<tr><td class="metric">${h(row.metric)}</td><td class="goal">${h(row.goal)}</td>${cells}</tr>`);
     }
   }
   const total = (label: string, cells: string[]) => `<tr class="total"><td>${h(label)}</td><td></td>${cells.map((x) => `<td class="cell">${h(x)}</td>`).join('')}</tr>`;
