@@ -9,6 +9,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createProtocolTarget } from '../bench/runner/protocol-targets.js';
 import type { TargetRunResult } from '../bench/runner/target.js';
+import { plannedText } from '../bench/runner/score-sample.js';
 import { startGeminiFakeServer, type GeminiFakeServer } from '../src/protocols/gemini-live/fake-server.js';
 import { localSessionFactory } from '../src/protocols/endpoints.js';
 import { PocketsphinxAsr } from '../src/speech/asr/pocketsphinx.js';
@@ -72,6 +73,10 @@ test('openai-realtime:// target: a barge-in stops playback, truncates the item, 
   assert.ok(story, `the story was playing when the user barged in: ${JSON.stringify(speech)}`);
   assert.ok(story.end - barge.start < 1.5, `the story went on ${(story.end - barge.start).toFixed(2)} s into the barge-in`);
   assert.ok(speech.some((s) => s.start > barge.end), `no answer to the interruption: ${JSON.stringify(speech)}`);
+  // The words of each response, as the v1.5 labeller reads them: the story was the reply under way.
+  const planned = plannedText(r.events, barge.start);
+  assert.match(planned ?? '', /^Here's a story\. Once upon a time/, JSON.stringify(r.events));
+  assert.ok(r.events!.filter((e) => e.type === 'agent_reply_start').length >= (info['responses'] as number), 'one reply per response.created');
 });
 
 test('moshi:// target (PersonaPlex prompts) against our endpoint: aligned recording, answer after the question', async () => {
@@ -96,4 +101,5 @@ test('gemini-live:// target against a loopback Gemini Live server: transcripts, 
   const story = speech.find((s) => s.start < barge.start && s.end > barge.start - 1);
   assert.ok(story && story.end - barge.start < 1.5, `story ${JSON.stringify(story)} vs barge-in at ${barge.start}`);
   assert.ok(speech.some((s) => s.start > barge.end), 'the interruption is answered');
+  assert.match(plannedText(r.events, barge.start) ?? '', /story/i, JSON.stringify(r.events));
 });

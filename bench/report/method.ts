@@ -46,6 +46,7 @@ export const METHOD: readonly MethodNote[] = [
     text:
       `Model VAD segments joined across ≤ ${V15.modelMergeGapS} s. Speaking at the event and still speaking ${V15.stopAfterEventS} s after it ends → RESUME (rode through). ` +
       `Otherwise new speech starting within ${V15.respondWindowS} s after the event is RESPOND unless ≥ ${V15.continuationMinBigramShare * 100} % of its first word pairs continue the agent's planned text (then RESUME); new speech without words or under ${V15.minTokensToJudge} words → UNCERTAIN; stopped and silent → UNCERTAIN (or RESUME if it had just finished its planned text); silent throughout → UNKNOWN. ` +
+      'The planned text is the reply under way at the event, as the target reported its words: the engine’s own timeline (in-process, native WebSocket), the response transcript (OpenAI Realtime), the turn’s output transcription (Gemini Live). Moshi’s text stream has no reply boundaries, so a Moshi target is compared with the words heard in its previous speech instead, which rarely shows a continuation: its RESUME counts read low. ' +
       'Success: user interruption → RESPOND; user backchannel → RESUME; talking to others and background speech → not answered (no RESPOND and no unjudgeable new speech).',
   },
   {

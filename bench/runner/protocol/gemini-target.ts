@@ -9,6 +9,7 @@ import { GeminiLiveClient } from '../../../src/protocols/gemini-live/client.js';
 import { GEMINI_INPUT_SAMPLE_RATE, GEMINI_OUTPUT_SAMPLE_RATE } from '../../../src/protocols/gemini-live/messages.js';
 import type { BenchTarget, TargetRunOptions, TargetRunResult } from '../target.js';
 import { streamInput } from './stream.js';
+import { ReplyTextLog } from './reply-text.js';
 import { OutputTimeline } from './timeline.js';
 import { apiKeyFor, type ParsedTarget } from './urls.js';
 
@@ -45,6 +46,7 @@ export class GeminiLiveTarget implements BenchTarget {
     });
     const outLength = Math.round((pcm.samples.length / GEMINI_INPUT_SAMPLE_RATE) * GEMINI_OUTPUT_SAMPLE_RATE);
     const timeline = new OutputTimeline(GEMINI_OUTPUT_SAMPLE_RATE, outLength);
+    let t0: number | undefined;
     let interruptions = 0;
     let otherRates = 0;
     client.onAudio = (c) => {
@@ -62,11 +64,19 @@ export class GeminiLiveTarget implements BenchTarget {
       const s = await streamInput(pcm.samples, GEMINI_INPUT_SAMPLE_RATE, frame, (chunk) => client.sendAudio(chunk), {
         frameMs: GEMINI_TARGET_FRAME_MS,
         isOpen: () => client.open,
-        onStart: (t0) => timeline.start(t0),
+        onStart: (start) => ((t0 = start), timeline.start(start)),
         ...(o.signal ? { signal: o.signal } : {}),
       });
+      // The model's words per turn (outputTranscription), for the v1.5 labeller.
+      const replies = new ReplyTextLog(() => t0);
+      for (const { message, at } of client.messages) {
+        const c = message.serverContent;
+        if (c?.outputTranscription?.text) replies.text(at, c.outputTranscription.text);
+        if (c?.turnComplete || c?.interrupted) replies.end();
+      }
       return {
         output: { samples: timeline.output(), sampleRate: GEMINI_OUTPUT_SAMPLE_RATE },
+        events: replies.events(),
         info: {
           transport: 'websocket',
           protocol: 'gemini-live',

@@ -11,6 +11,7 @@ import { RealtimeClient, REALTIME_CLIENT_RATE } from '../../../src/protocols/ope
 import type { RealtimeSessionConfig, TurnDetection } from '../../../src/protocols/openai-realtime/types.js';
 import type { BenchTarget, TargetRunOptions, TargetRunResult } from '../target.js';
 import { streamInput } from './stream.js';
+import { ReplyTextLog } from './reply-text.js';
 import { OutputTimeline, type PlacedSpan } from './timeline.js';
 import { apiKeyFor, type ParsedTarget } from './urls.js';
 
@@ -50,6 +51,8 @@ export class OpenAIRealtimeTarget implements BenchTarget {
     const pcm = input.sampleRate === REALTIME_CLIENT_RATE ? input : await resample(input, REALTIME_CLIENT_RATE);
     const client = await RealtimeClient.connect({ url: this.t.url.toString(), apiKey: apiKeyFor(this.t) ?? 'sk-none', dialect: this.dialect, session: this.session() });
     const timeline = new OutputTimeline(REALTIME_CLIENT_RATE, pcm.samples.length);
+    let t0: number | undefined;
+    const replies = new ReplyTextLog(() => t0);
     const items = new Map<string, PlacedSpan[]>();
     const stopped = new Set<string>();
     let current: string | undefined;
@@ -63,6 +66,10 @@ export class OpenAIRealtimeTarget implements BenchTarget {
     };
     const audioDone = new Set<string>();
     client.onEvent = (e) => {
+      const type = e.event.type;
+      if (type === 'response.created') replies.start(e.at);
+      else if (type === 'response.output_audio_transcript.delta' || type === 'response.output_text.delta') replies.text(e.at, String(e.event['delta'] ?? ''));
+      else if (type === 'response.done') replies.end();
       if (e.event.type === 'response.output_audio.done') audioDone.add(String(e.event['item_id']));
       if (e.event.type !== 'input_audio_buffer.speech_started' || !timeline.started || current === undefined) return;
       const spans = items.get(current) ?? [];
@@ -80,12 +87,13 @@ export class OpenAIRealtimeTarget implements BenchTarget {
       const s = await streamInput(pcm.samples, REALTIME_CLIENT_RATE, frame, (chunk) => client.appendAudio(chunk), {
         frameMs: OPENAI_TARGET_FRAME_MS,
         isOpen: () => client.open,
-        onStart: (t0) => timeline.start(t0),
+        onStart: (start) => ((t0 = start), timeline.start(start)),
         ...(o.signal ? { signal: o.signal } : {}),
       });
       const responses = client.events.filter((e) => e.event.type === 'response.done').map((e) => (e.event['response'] as { status?: string }).status ?? '?');
       return {
         output: { samples: timeline.output(), sampleRate: REALTIME_CLIENT_RATE },
+        events: replies.events(),
         info: {
           transport: 'websocket',
           protocol: 'openai-realtime',
