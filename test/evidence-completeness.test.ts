@@ -35,6 +35,8 @@ const TABLE: readonly Row[] = [
   ['the thing is you know', 'incomplete', "filler 'you know'"],
   ['can u n', 'incomplete', "filler 'n'"], // a hummed "um" as pocketsphinx writes it
   ['the meeting is on', 'unsure', "'is on' may go on"], // a time or place usually follows
+  ['what can you do', 'complete', "question ending 'can you do'"], // 'do' is the verb here
+  ['please write down my number', 'incomplete', 'announces a number'], // dictation follows
   // digits
   ['my number is five five five', 'incomplete', "number after 'number' has 3 of 10 digits"],
   ['my number is five five five one two three four five six seven', 'complete', 'complete with 10 of 10 digits'],

@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { FullduplexError } from '../../src/errors.js';
 import { goalLines, markdownTable } from './summary-table.js';
 import type { BenchReport } from './report.js';
+import { RESULTS } from '../runner/config.js';
 
 export const README_MARKERS = { start: '<!-- bench:start -->', end: '<!-- bench:end -->' } as const;
 
@@ -31,7 +32,7 @@ export function readmeSection(r: BenchReport, reportPath: string): string {
     '',
     `Latest run: ${c?.set ?? ''} set, ${samples} samples, target \`${c?.target ?? ''}\`, **${r.run.clock} clock**, ASR \`${r.run.analysis.asr}\`,`,
     `${m.cpuModel} × ${m.cores}, commit \`${r.run.gitCommit?.slice(0, 10) ?? 'unknown'}\`${r.run.gitDirty ? ' + local changes' : ''}, ${day}. The published systems were`,
-    `scored with another ASR on other recordings, so compare with care. Report: \`${reportPath}\` (not committed).`,
+    `scored with another ASR on other recordings, so compare with care. Report: \`${reportPath}\`${reportPath.startsWith(RESULTS.runsDir) ? ' (not committed)' : ''}.`,
     '',
     markdownTable(r.rows),
     '',

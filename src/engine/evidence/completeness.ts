@@ -275,7 +275,7 @@ export class CompletenessAssessor {
       return this.result(fw, `ends on preposition '${last}'`);
     }
     if (this.mod.has(last)) return this.result(fw, `ends on modifier '${last}'`);
-    if (this.aux.has(last)) return this.auxEnding(t, replying);
+    if (this.aux.has(last)) return this.auxEnding(t, replying, form);
     if (this.aux.has(prev) && this.inv.has(last)) {
       // "how are you", "who is it", "where am i" are whole; "can you", "should i" need a verb.
       if (form === 'wh' && this.cop.has(prev)) return this.result(sc.question, `question ending '${prev} ${last}'`);
@@ -329,7 +329,7 @@ export class CompletenessAssessor {
   }
 
   /** "my name is" vs the elliptic reply "yes it is" / "i can", and "so i can" (purpose, unfinished). */
-  private auxEnding(t: readonly string[], replying: boolean): CompletenessResult {
+  private auxEnding(t: readonly string[], replying: boolean, form: Form): CompletenessResult {
     const sc = this.options.scores;
     const n = t.length;
     const last = t[n - 1]!;
@@ -337,6 +337,8 @@ export class CompletenessAssessor {
     if (!this.inv.has(prev)) return this.result(sc.functionWordEnding, `ends on auxiliary '${last}'`);
     const before = n >= 3 ? t[n - 3]! : '';
     if (this.conj.has(before)) return this.result(sc.functionWordEnding, `'${before} ${prev} ${last}' needs a verb`);
+    // "what can you do", "what did i have": after an auxiliary and its subject, do / have / be is the verb.
+    if (form === 'wh' && this.aux.has(before)) return this.result(sc.question, `question ending '${before} ${prev} ${last}'`);
     if ((n >= 3 && this.ack.has(t[0]!)) || (n === 2 && replying)) {
       return this.result(sc.ellipticReply, `elliptic reply '${t.join(' ')}'`);
     }
@@ -379,7 +381,15 @@ export class CompletenessAssessor {
       else break;
       i--;
     }
-    if (count === 0) return null;
+    if (count === 0) {
+      // "please write down my number": the user is about to dictate it ("what is my number" asks).
+      const last = t[t.length - 1]!;
+      const owned = t.slice(-3, -1).some((w) => w === 'my' || w === 'our');
+      if (o.digitCues[last] !== undefined && owned && !this.wh.has(t[0]!)) {
+        return this.result(o.scores.partialDigits, `'${t.slice(-2).join(' ')}' announces a number still to come`);
+      }
+      return null;
+    }
     const lead = t.slice(Math.max(0, i + 1 - o.digitCueLookback), i + 1);
     const cue = Object.keys(o.digitCues).find((k) => lead.includes(k));
     let needed: number;
