@@ -161,3 +161,20 @@ test('a telling is recognised from its opener, even with a word the recogniser i
   for (const t of ['can you tell me the story of moshi', 'what happened yesterday', 'the weather is nice today', ''])
     assert.equal(isNarrativeTurn(t), false, t);
 });
+
+test('attention compares like with like: a barge-in that starts softly is the user, not side talk', () => {
+  // Words swell: the first windows of a segment are well below its peak (here 11 dB).
+  const swell = (s: Script, agent: AgentActivity, text: string, peakWindows: number) => {
+    for (const level of [-45, -40, -36, -33, -31, -29]) s.step(1, { p: 0.95, level, agent, text });
+    return s.step(peakWindows, { p: 0.95, level: -18, agent, text });
+  };
+  const s = new Script().step(5);
+  swell(s, 'idle', 'tell me a long story', 40).step(20, { text: 'tell me a long story' });
+  assert.ok(s.first('take_turn'));
+  const barge = new Script(s.p);
+  barge.t = s.t;
+  barge.step(10, { agent: 'speaking' });
+  swell(barge, 'speaking', 'actually what is freeze omni', 30);
+  assert.equal(barge.first('ignore'), undefined, barge.actions().join(' '));
+  assert.ok(barge.first('yield'), barge.actions().join(' '));
+});

@@ -89,6 +89,8 @@ export class DuplexPredictor {
   private userOnsetLevelDb = 0;
   private userOnsetKnown = false;
   private segmentOnsetLevel = -Infinity;
+  /** Max level over the segment's first `judgeAfterWindows` windows: what attention judges by. */
+  private segmentEarlyMax = -Infinity;
 
   constructor(options: PredictorOverrides = {}) {
     this.options = resolvePredictorOptions(options);
@@ -152,6 +154,7 @@ export class DuplexPredictor {
       }
       this.segmentLevelMax = Math.max(this.segmentLevelMax, e.levelDb);
       this.segmentLevelN++;
+      if (this.segmentLevelN <= this.options.attention.judgeAfterWindows) this.segmentEarlyMax = this.segmentLevelMax;
       this.checkAttention(out);
     } else {
       this.silenceMs += e.windowMs;
@@ -170,6 +173,7 @@ export class DuplexPredictor {
     this.segmentSpeechMs = this.candidateMs;
     this.segmentLevelMax = e.levelDb;
     this.segmentOnsetLevel = e.levelDb;
+    this.segmentEarlyMax = e.levelDb;
     this.segmentLevelN = 1;
     this.segmentIgnored = false;
     this.segmentStartedTurn = false;
@@ -201,7 +205,7 @@ export class DuplexPredictor {
 
   private endSegment(out: Decision[]): void {
     const wasAttended = !this.segmentIgnored;
-    if (wasAttended && this.segmentLevelN >= this.options.attention.judgeAfterWindows) this.learnLevel(this.segmentLevelMax, this.segmentOnsetLevel);
+    if (wasAttended && this.segmentLevelN >= this.options.attention.judgeAfterWindows) this.learnLevel(this.segmentEarlyMax, this.segmentOnsetLevel);
     this.speaking = false;
     this.segmentIgnored = false;
     if (wasAttended) out.push({ action: 'user_stop', reason: `silence for ${ms(this.silenceMs)}` });
