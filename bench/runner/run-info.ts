@@ -73,7 +73,8 @@ export function sameRun(a: RunConfig, b: RunConfig): boolean {
 
 function gitDirty(cwd: string): boolean | null {
   try {
-    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    // Results written by earlier runs (committed reports being refreshed) are not changes to the code.
+    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
   } catch {
     return null;
   }
