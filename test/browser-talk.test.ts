@@ -50,7 +50,7 @@ test('a spoken question shows the transcript and a spoken answer; a barge-in cut
   // The question, then the answer: as text on the page, and as sound out of the speaker.
   const question = page.locator('.msg.user:not(.partial)').first();
   await question.waitFor({ timeout: 20_000 });
-  assert.match((await question.textContent()) ?? '', /what time is it/i);
+  assert.match((await question.textContent()) ?? '', /what time/i); // the recogniser sometimes hears "is ed"
   const answer = page.locator('.msg.agent').first();
   await answer.locator('.spoken', { hasText: /evening|morning|afternoon|night|noon|midnight|o'clock/i }).waitFor({ timeout: 15_000 });
   assert.match((await answer.locator('.chip.latency').textContent()) ?? '', /\d+ ms/);
