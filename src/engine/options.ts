@@ -133,7 +133,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     strongCompletenessScore: 0.8,
   },
   bargeIn: { yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
-    stopWords: ['stop', 'wait', 'no', 'hold', 'hang', 'sorry', 'excuse', 'actually', 'but', 'what', 'hey', 'pause', 'quiet', 'enough', 'shut'] },
+    stopWords: ['stop', 'wait', 'no', 'hold', 'hang', 'sorry', 'excuse', 'actually', 'hey', 'pause', 'quiet', 'enough', 'shut'] },
   backchannel: { enabled: true, minTurnMs: 3000, atPauseMs: 192, minGapMs: 3000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
   attention: { sideTalkLevelDropDb: 10, initialUserLevelDb: -28, judgeAfterWindows: 5, judgeWithinMs: 480, echoLikelihoodThreshold: 0.6 },
   maxHoldMs: 3000,

@@ -325,7 +325,9 @@ export class DuplexPredictor {
       return;
     }
     const words = contentWords(e.transcript);
-    if (this.overlapSpeechMs >= b.confirmAfterMs || (words >= b.confirmWords && this.overlapSpeechMs >= b.wordsConfirmMinMs)) {
+    // A long "yeah, right" at a slow pace is still a backchannel while its words say so.
+    const backchannelSoFar = e.transcript.trim() !== '' && words === 0;
+    if ((this.overlapSpeechMs >= b.confirmAfterMs && !backchannelSoFar) || this.overlapSpeechMs >= 2 * b.confirmAfterMs || (words >= b.confirmWords && this.overlapSpeechMs >= b.wordsConfirmMinMs)) {
       out.push({
         action: 'cancel',
         reason: words >= b.confirmWords ? `barge-in confirmed by ${words} words: "${tail(e.transcript)}"` : `barge-in confirmed by ${ms(this.overlapSpeechMs)} of speech`,
