@@ -161,12 +161,7 @@ export class ConversationSession {
       const lastUser = [...this.history].reverse().find((m) => m.role === 'user')?.content ?? '';
       const task = new ReplyTask(this.replyContext(), [...this.history], text || lastUser);
       this.trackReply(task);
-      task.commit();
-      this.emit({ type: 'agent_reply_start', t: this.stamp(), userText: text || lastUser });
-      task.attach((clause) => this.emit({ type: 'agent_text', t: this.stamp(), text: clause }));
-      this.reply?.abort();
-      this.reply = task;
-      this.output.play(task.utterance, this.stamp());
+      this.startReply(task, text || lastUser);
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -381,15 +376,20 @@ export class ConversationSession {
         task = new ReplyTask(this.replyContext(), [...this.history], text);
         this.trackReply(task);
       }
-      task.commit();
-      this.emit({ type: 'agent_reply_start', t: this.stamp(), userText: text });
-      task.attach((clause) => this.emit({ type: 'agent_text', t: this.stamp(), text: clause }));
-      this.reply?.abort();
-      this.reply = task;
-      this.output.play(task.utterance, this.stamp());
+      this.startReply(task, text);
     } finally {
       this.committing = false;
     }
+  }
+
+  /** The reply becomes the agent's turn: committed, announced, and played in place of any other. */
+  private startReply(task: ReplyTask, userText: string): void {
+    task.commit();
+    this.emit({ type: 'agent_reply_start', t: this.stamp(), userText });
+    task.attach((clause) => this.emit({ type: 'agent_text', t: this.stamp(), text: clause }));
+    this.reply?.abort();
+    this.reply = task;
+    this.output.play(task.utterance, this.stamp());
   }
 
   private playBackchannel(): void {
