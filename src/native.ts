@@ -9,7 +9,7 @@ export interface NativeAddon {
   asrCreate(args: string[]): unknown;
   asrStart(handle: unknown): void;
   asrProcess(handle: unknown, samples: Int16Array, fullUtterance?: boolean): string;
-  asrEnd(handle: unknown): { text: string; words: [string, number, number][] };
+  asrEnd(handle: unknown): { text: string; words: [string, number, number, number?][] };
   asrFree(handle: unknown): void;
   asrResetAdaptation(handle: unknown): void;
   ttsVoices(): string[];

@@ -143,8 +143,10 @@ static napi_value asr_process(napi_env env, napi_callback_info info) {
 }
 
 /*
- * asrEnd(handle) -> { text, words: [word, startFrame, endFrame][] } at 100 frames per second, counted
- * from the start of this utterance. The decoder's frame counter runs on across utterances, but its
+ * asrEnd(handle) -> { text, words: [word, startFrame, endFrame, posterior][] } at 100 frames per second,
+ * counted from the start of this utterance. `posterior` (0..1) is the word's lattice posterior
+ * probability: how sure the decoder is of that word given the whole utterance (1 where the decoder
+ * computed none). The decoder's frame counter runs on across utterances, but its
  * segmentation always covers the utterance from its first frame, so the smallest start frame is the
  * utterance's origin.
  */
@@ -170,20 +172,27 @@ static napi_value asr_end(napi_env env, napi_callback_info info) {
     if (origin < 0 || sf < origin) origin = sf;
   }
   uint32_t i = 0;
+  logmath_t *lmath = ps_get_logmath(a->ps);
   for (ps_seg_t *seg = ps_seg_iter(a->ps); seg; seg = ps_seg_next(seg)) {
     int sf = 0, ef = 0;
+    int32 ascr = 0, lscr = 0, lback = 0;
     ps_seg_frames(seg, &sf, &ef);
     sf -= origin;
     ef -= origin;
     const char *w = ps_seg_word(seg);
-    napi_value tuple, wv, sv, ev;
-    FD_CALL(env, napi_create_array_with_length(env, 3, &tuple));
+    double post = logmath_exp(lmath, ps_seg_prob(seg, &ascr, &lscr, &lback));
+    if (!(post >= 0.0)) post = 0.0;
+    if (post > 1.0) post = 1.0;
+    napi_value tuple, wv, sv, ev, pv;
+    FD_CALL(env, napi_create_array_with_length(env, 4, &tuple));
     FD_CALL(env, napi_create_string_utf8(env, w ? w : "", NAPI_AUTO_LENGTH, &wv));
     FD_CALL(env, napi_create_int32(env, sf, &sv));
     FD_CALL(env, napi_create_int32(env, ef, &ev));
+    FD_CALL(env, napi_create_double(env, post, &pv));
     napi_set_element(env, tuple, 0, wv);
     napi_set_element(env, tuple, 1, sv);
     napi_set_element(env, tuple, 2, ev);
+    napi_set_element(env, tuple, 3, pv);
     napi_set_element(env, words, i++, tuple);
   }
   napi_set_named_property(env, out, "text", text);

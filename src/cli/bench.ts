@@ -15,6 +15,7 @@ import { scoreFolder } from '../../bench/runner/score-dir.js';
 import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js';
 import { addCompareCommand } from './bench-compare.js';
+import { addEotCommand } from './bench-eot.js';
 import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, stamp } from './bench-options.js';
 
 interface RunCliOptions {
@@ -118,4 +119,5 @@ export function registerBench(program: Command): void {
     .option('--words <source>', 'asr (default: our ASR hears every output the same way) or provided (output.json)', 'asr')
     .action(scoreCommand);
   addCompareCommand(bench);
+  addEotCommand(bench);
 }

@@ -31,6 +31,8 @@ export interface LocalEngineOptions {
   computeTime?: 'measured' | 'none';
   onEvent?: (e: EngineEvent) => void;
   now?: () => Date;
+  /** Observe without answering (see SessionOptions.listenOnly). */
+  listenOnly?: boolean;
   /** Share heavy components between sessions (the server does). */
   shared?: { asr?: AsrEngine; tts?: TtsEngine };
 }
@@ -57,6 +59,7 @@ export async function createLocalSession(clock: Clock, o: LocalEngineOptions = {
     predictor: { ...o.predictor, ...(o.eagerness ? { eagerness: o.eagerness } : {}) },
     reply: o.reply,
     computeTime: o.computeTime,
+    ...(o.listenOnly && { listenOnly: true }),
     onEvent: o.onEvent,
     now: o.now,
   });

@@ -18,7 +18,23 @@ export interface VadStateThresholds {
   minSpeechMs: number;
 }
 
+export type TurnEndPolicyKind = 'model' | 'rules';
+
 export interface EndOfTurnOptions {
+  /**
+   * Who decides that the user's turn is over. 'model' (default): the learned end-of-turn model
+   * (turn-end/model.ts) gives p(turn over) every window of a pause, and the turn is taken once it
+   * reaches the threshold after the action delay. 'rules': the hand-set waits below.
+   */
+  policy: TurnEndPolicyKind;
+  /** Model: p(turn over) at or above which the turn is taken; unset = the trained threshold for the eagerness. */
+  modelThreshold: number | undefined;
+  /** Model: the turn is never taken before this much silence (the action delay), ms; unset = the trained one for the eagerness. */
+  modelActionDelayMs: number | undefined;
+  /** Model: a reply is generated speculatively once p reaches this share of the threshold. */
+  speculateAtShare: number;
+  /** Model: the agent backchannels at a pause only while p is below this share of the threshold (the user is going on). */
+  backchannelBelowShare: number;
   /** Silence after which a reply is generated speculatively when the words look finished, ms. */
   speculateAfterMs: number;
   /** Silence before taking the turn after a question, a closing or an answer to the agent's question, ms. */
@@ -120,6 +136,11 @@ export const defaultPredictorOptions: PredictorOptions = {
   // Stricter while the agent talks: its own voice may leak into the microphone.
   speaking: { startProbability: 0.7, endProbability: 0.4, minSpeechMs: 64 },
   endOfTurn: {
+    policy: 'model',
+    modelThreshold: undefined,
+    modelActionDelayMs: undefined,
+    speculateAtShare: 0.5,
+    backchannelBelowShare: 0.3,
     speculateAfterMs: 32,
     commitStrongMs: 64,
     commitCompleteMs: 96,

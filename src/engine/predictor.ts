@@ -12,8 +12,12 @@
  */
 import type { CompletenessResult } from './evidence/completeness.js';
 import { isBackchannelText } from './evidence/backchannel.js';
-import type { FinalShape } from './evidence/pitch.js';
+import type { FinalShape, FinalStretch } from './evidence/pitch.js';
 import { resolvePredictorOptions, type PredictorOptions, type PredictorOverrides } from './options.js';
+import type { WordTiming } from '../speech/types.js';
+import { TURN_END_FEATURES, turnEndFeatures } from './turn-end/features.js';
+import { describeContributions, TurnEndModel, type FeatureContribution } from './turn-end/model.js';
+import { ruleWait } from './turn-end/rules.js';
 
 /** What the agent is doing, as the session reports it. */
 export type AgentActivity = 'idle' | 'speaking' | 'paused' | 'backchannel';
@@ -34,7 +38,25 @@ export interface WindowEvidence {
   readonly narrative: boolean;
   /** Shape of the pitch over the last voiced stretch, once the user has paused. */
   readonly pitchShape: FinalShape | undefined;
+  /** The last voiced stretch itself (pitch and energy slopes), once the user has paused. */
+  readonly finalStretch?: FinalStretch | null;
+  /** The turn's recognised words with timing and confidence (segment finals). */
+  readonly words?: readonly WordTiming[];
+  /** The agent's last turn asked a question. */
+  readonly agentAskedQuestion?: boolean;
   readonly agent: AgentActivity;
+}
+
+/** The end-of-turn model's reading of the current pause (policy 'model'). */
+export interface TurnEndEstimate {
+  readonly t: number;
+  readonly pauseMs: number;
+  /** p(turn over). */
+  readonly p: number;
+  readonly threshold: number;
+  readonly actionDelayMs: number;
+  /** The strongest features behind p, signed. */
+  readonly top: readonly FeatureContribution[];
 }
 
 export type Action =
@@ -50,6 +72,19 @@ export type Action =
   | 'cancel' // barge-in confirmed: drop the rest of the agent's turn
   | 'resume' // false alarm: continue the paused output
   | 'keep_talking'; // speech over the agent that is not a barge-in
+
+/** What one moment of a pause means for the turn, whichever policy reads it. */
+interface PauseVerdict {
+  readonly take: boolean;
+  readonly why: string;
+  readonly speculate: boolean;
+  readonly speculateWhy: string;
+  /** The policy is waiting on purpose (worth a 'hold' in the timeline). */
+  readonly holding: boolean;
+  readonly holdWhy: string;
+  /** The user is very likely going on: a good moment for a backchannel. */
+  readonly goingOn: boolean;
+}
 
 export interface Decision {
   readonly action: Action;
@@ -92,9 +127,25 @@ export class DuplexPredictor {
   /** Max level over the segment's first `judgeAfterWindows` windows: what attention judges by. */
   private segmentEarlyMax = -Infinity;
 
-  constructor(options: PredictorOverrides = {}) {
+  // -- end of turn (policy 'model')
+  private readonly model: TurnEndModel | undefined;
+  private readonly featureBuf = new Float64Array(TURN_END_FEATURES.length);
+  private estimate: TurnEndEstimate | undefined;
+
+  constructor(options: PredictorOverrides = {}, model?: TurnEndModel) {
     this.options = resolvePredictorOptions(options);
     this.userLevelDb = this.options.attention.initialUserLevelDb;
+    if (this.options.endOfTurn.policy === 'model') this.model = model ?? new TurnEndModel();
+  }
+
+  /** The feature vector behind `turnEnd` (a reused buffer: copy it to keep it). */
+  get turnEndFeatures(): Float64Array | undefined {
+    return this.estimate ? this.featureBuf : undefined;
+  }
+
+  /** The end-of-turn model's reading of the current pause (undefined while the user speaks, or with policy 'rules'). */
+  get turnEnd(): TurnEndEstimate | undefined {
+    return this.estimate;
   }
 
   /** Is the user (attended) currently speaking? */
@@ -244,21 +295,22 @@ export class DuplexPredictor {
 
   private whileListening(e: WindowEvidence, out: Decision[]): void {
     this.overlapSpeechMs = 0;
+    this.estimate = undefined;
     if (!this.turnActive || this.userSpeaking) return;
     const o = this.options.endOfTurn;
     const pause = this.silenceMs;
-    const wait = this.commitWait(e);
-    if (!this.speculating && pause >= o.speculateAfterMs && e.completeness.verdict !== 'incomplete') {
+    const wait = this.model ? this.modelWait(e, pause) : this.ruleWaitNow(e, pause);
+    if (!this.speculating && pause >= o.speculateAfterMs && wait.speculate) {
       this.speculating = true;
-      out.push({ action: 'speculate', reason: `${ms(pause)} pause after "${tail(e.transcript)}" (${e.completeness.reason})` });
+      out.push({ action: 'speculate', reason: `${ms(pause)} pause after "${tail(e.transcript)}" (${wait.speculateWhy})` });
     }
-    if (pause >= wait.ms) {
+    if (wait.take) {
       out.push({ action: 'take_turn', reason: `${ms(pause)} silence; ${wait.why}` });
       return;
     }
-    if (!this.heldThisPause && pause >= o.speculateAfterMs && wait.ms > o.commitCompleteMs) {
+    if (!this.heldThisPause && pause >= o.speculateAfterMs && wait.holding) {
       this.heldThisPause = true;
-      out.push({ action: 'hold', reason: `waiting up to ${ms(wait.ms)}: ${wait.why}` });
+      out.push({ action: 'hold', reason: wait.holdWhy });
     }
     const b = this.options.backchannel;
     if (
@@ -266,7 +318,7 @@ export class DuplexPredictor {
       e.agent === 'idle' &&
       !this.backchannelledThisPause &&
       pause >= b.atPauseMs &&
-      wait.ms >= pause + 400 && // only where the predictor is going to keep holding anyway
+      wait.goingOn && // only where the predictor is going to keep holding anyway
       (e.t - this.turnStart) * 1000 >= b.minTurnMs &&
       (e.t - this.lastBackchannelAt) * 1000 >= b.minGapMs
     ) {
@@ -276,29 +328,55 @@ export class DuplexPredictor {
     }
   }
 
-  /** How long to wait in silence before taking the turn, and why. */
-  private commitWait(e: WindowEvidence): { ms: number; why: string } {
+  /** The learned model's reading of this moment of the pause, and what it means for the turn. */
+  private modelWait(e: WindowEvidence, pause: number): PauseVerdict {
     const o = this.options.endOfTurn;
-    const c = e.completeness;
-    let base: number;
-    let why: string;
-    // A telling holds the floor across sentence ends, even ones that read like questions: the
-    // transcript has no punctuation, so "…only when the engine was very hot" looks like one.
-    if (c.verdict === 'complete' && e.narrative) [base, why] = [o.commitNarrativeMs, `finished sentence in a telling (${c.reason})`];
-    else if (c.score >= o.strongCompletenessScore) [base, why] = [o.commitStrongMs, `finished (${c.reason})`];
-    else if (c.verdict === 'complete' && this.turnSpeechMs >= o.narrativeAfterMs)
-      [base, why] = [o.commitNarrativeMs, `finished sentence in a ${(this.turnSpeechMs / 1000).toFixed(1)} s turn (${c.reason})`];
-    else if (c.verdict === 'complete') [base, why] = [o.commitCompleteMs, `finished (${c.reason})`];
-    else if (c.verdict === 'unsure') [base, why] = [o.commitUnsureMs, `unclear (${c.reason})`];
-    else [base, why] = [o.commitIncompleteMs, `not finished (${c.reason})`];
-    if (e.pitchShape === 'falling' && c.verdict !== 'incomplete') {
-      base *= o.fallingPitchFactor;
-      why += ', falling pitch';
-    } else if (e.pitchShape === 'rising' && c.score < o.strongCompletenessScore) {
-      base = Math.max(base * o.risingPitchFactor, o.risingPitchMinMs);
-      why += ', rising pitch';
-    }
-    return { ms: Math.min(base, this.options.maxHoldMs), why };
+    const model = this.model!;
+    const threshold = o.modelThreshold ?? model.threshold(this.options.eagerness);
+    const delay = o.modelActionDelayMs ?? model.weights.actionDelayMs[this.options.eagerness];
+    const x = turnEndFeatures(
+      {
+        pauseMs: pause,
+        turnSpeechMs: this.turnSpeechMs,
+        transcript: e.transcript,
+        completeness: e.completeness,
+        narrative: e.narrative,
+        finalStretch: e.finalStretch ?? null,
+        words: e.words ?? [],
+        agentAskedQuestion: e.agentAskedQuestion ?? false,
+      },
+      this.featureBuf,
+    );
+    const p = model.probability(x);
+    const top = model.explain(x);
+    this.estimate = { t: e.t, pauseMs: pause, p, threshold, actionDelayMs: delay, top };
+    const why = `p(turn over) ${p.toFixed(2)} (${describeContributions(top)})`;
+    const timeout = pause >= this.options.maxHoldMs;
+    const take = (pause >= delay && p >= threshold) || timeout;
+    return {
+      take,
+      why: timeout && p < threshold ? `no sign of an end after ${ms(this.options.maxHoldMs)} (${why})` : `${why} ≥ ${threshold.toFixed(2)}`,
+      speculate: p >= threshold * o.speculateAtShare,
+      speculateWhy: why,
+      holding: p < threshold,
+      holdWhy: `${why} < ${threshold.toFixed(2)}: the user may go on (${e.completeness.reason})`,
+      goingOn: p < threshold * o.backchannelBelowShare,
+    };
+  }
+
+  /** The hand-set waits (policy 'rules'). */
+  private ruleWaitNow(e: WindowEvidence, pause: number): PauseVerdict {
+    const o = this.options.endOfTurn;
+    const w = ruleWait(o, this.options.maxHoldMs, e.completeness, e.narrative, this.turnSpeechMs, e.pitchShape);
+    return {
+      take: pause >= w.ms,
+      why: w.why,
+      speculate: e.completeness.verdict !== 'incomplete',
+      speculateWhy: e.completeness.reason,
+      holding: w.ms > o.commitCompleteMs,
+      holdWhy: `waiting up to ${ms(w.ms)}: ${w.why}`,
+      goingOn: w.ms >= pause + 400,
+    };
   }
 
   private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {

@@ -47,6 +47,12 @@ export interface SessionOptions {
   prerollMs?: number;
   /** A user turn longer than this is recognised in pieces (keeps the decoder's work per chunk bounded), s. */
   maxAsrSegmentS?: number;
+  /**
+   * Listen without ever answering: the predictor still reads every window (its decisions and its
+   * end-of-turn estimates stay observable), but no reply, speculation or backchannel is started.
+   * The end-of-turn model's training and the benchmark's end-of-turn probe use it.
+   */
+  listenOnly?: boolean;
   onEvent?: (e: EngineEvent) => void;
   now?: () => Date;
 }
@@ -234,6 +240,8 @@ export class ConversationSession {
     const echoLikelihood = agent === 'speaking' || agent === 'backchannel' ? this.echo.echoLikelihood(win, this.o.clock.now()) : 0;
     this.recognizer.feed(win);
     const transcript = this.recognizer.transcript();
+    const paused = !this.predictor.userSpeaking;
+    const completeness = this.assess(transcript);
     const decisions = this.predictor.update({
       t: this.o.clock.now(),
       windowMs: WINDOW_MS,
@@ -241,9 +249,12 @@ export class ConversationSession {
       levelDb: Number.isFinite(est.energyDb) ? est.energyDb : rmsDbfs(win),
       echoLikelihood,
       transcript,
-      completeness: this.assess(transcript),
+      completeness,
       narrative: isNarrativeTurn(transcript),
-      pitchShape: this.predictor.userSpeaking ? undefined : this.contour.final()?.shape,
+      pitchShape: paused ? this.contour.final()?.shape : undefined,
+      finalStretch: paused ? this.contour.final() : null,
+      words: this.recognizer.words,
+      agentAskedQuestion: this.agentAskedQuestion(),
       agent,
     });
     // Output-affecting decisions first: they are time-critical and cheap, recognition work is not.
@@ -261,6 +272,7 @@ export class ConversationSession {
   private async act(d: Decision, agent: AgentActivity): Promise<void> {
     const t = this.stamp();
     this.emit({ type: 'decision', t, action: d.action, reason: d.reason, agent });
+    if (this.o.listenOnly && LISTEN_ONLY_SKIPS.has(d.action)) return;
     switch (d.action) {
       case 'user_start':
         this.emit({ type: 'user_speech_start', t, onset: t - this.predictor.segmentMs / 1000 });
@@ -321,10 +333,17 @@ export class ConversationSession {
 
   private assess(text: string): CompletenessResult {
     if (this.lastAssessed?.text !== text) {
-      const lastAgent = [...this.history].reverse().find((m) => m.role === 'assistant');
-      this.lastAssessed = { text, result: this.completeness.assess(text, { agentAskedQuestion: !!lastAgent?.content.trim().endsWith('?') }) };
+      this.lastAssessed = { text, result: this.completeness.assess(text, { agentAskedQuestion: this.agentAskedQuestion() }) };
     }
     return this.lastAssessed.result;
+  }
+
+  private agentAskedQuestion(): boolean {
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const m = this.history[i]!;
+      if (m.role === 'assistant') return m.content.trim().endsWith('?');
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ replies
@@ -457,6 +476,8 @@ export class ConversationSession {
 }
 
 const URGENT = new Set(['yield', 'cancel', 'resume']);
+/** Decisions a listen-only session observes but does not carry out. */
+const LISTEN_ONLY_SKIPS = new Set(['speculate', 'take_turn', 'backchannel']);
 function priority(d: Decision): number {
   return URGENT.has(d.action) ? 0 : 1;
 }

@@ -27,7 +27,7 @@ export class TurnRecognizer {
   private segmentSamples = 0;
   private segmentStart = 0;
   private text = '';
-  private words: WordTiming[] = [];
+  private turnWords: WordTiming[] = [];
   private partial = '';
   private readonly preroll: Int16Array[] = [];
 
@@ -49,6 +49,11 @@ export class TurnRecognizer {
   /** Recognising, or holding words of an unfinished turn. */
   get holdsTurn(): boolean {
     return this.active || this.text !== '';
+  }
+
+  /** The turn's words so far with session times and confidences (segment finals only). */
+  get words(): readonly WordTiming[] {
+    return this.turnWords;
   }
 
   /** Everything recognised in the turn so far, finals and the current partial. */
@@ -89,7 +94,7 @@ export class TurnRecognizer {
       const r = await this.stream.finish();
       this.text = [this.text, r.text].filter(Boolean).join(' ');
       const t0 = this.segmentStart;
-      this.words.push(...r.words.map((w) => ({ word: w.word, start: t0 + w.start, end: t0 + w.end })));
+      this.turnWords.push(...r.words.map((w) => ({ ...w, start: t0 + w.start, end: t0 + w.end })));
       this.hooks.onText(this.text);
     } catch (e) {
       this.hooks.onError(toFullduplexError(e));
@@ -99,9 +104,9 @@ export class TurnRecognizer {
   /** The turn is over: finish recognising and hand over its words. */
   async take(): Promise<{ text: string; words: WordTiming[] }> {
     await this.finishSegment();
-    const out = { text: this.text.trim(), words: this.words };
+    const out = { text: this.text.trim(), words: this.turnWords };
     this.text = '';
-    this.words = [];
+    this.turnWords = [];
     return out;
   }
 
@@ -119,7 +124,7 @@ export class TurnRecognizer {
     if (this.active) this.stream.cancel();
     this.active = false;
     this.text = '';
-    this.words = [];
+    this.turnWords = [];
     this.partial = '';
   }
 

@@ -34,6 +34,8 @@ export interface WordTiming {
   /** Seconds from the start of the utterance's audio. */
   readonly start: number;
   readonly end: number;
+  /** The recogniser's confidence in the word, 0..1 (pocketsphinx: lattice posterior), where it gives one. */
+  readonly confidence?: number;
 }
 
 export interface AsrResult {

@@ -42,11 +42,16 @@ const FRAMES_PER_SECOND = 100;
 /** Tokens the decoder emits that are not words. */
 const NON_WORDS = /^(<s>|<\/s>|<sil>|\[noise\]|\+\+.*\+\+|\[.*\])$/i;
 
-export function cleanWords(raw: readonly [string, number, number][]): WordTiming[] {
+export function cleanWords(raw: readonly (readonly [string, number, number, number?])[]): WordTiming[] {
   const out: WordTiming[] = [];
-  for (const [w, sf, ef] of raw) {
+  for (const [w, sf, ef, posterior] of raw) {
     if (NON_WORDS.test(w)) continue;
-    out.push({ word: w.replace(/\(\d+\)$/, ''), start: sf / FRAMES_PER_SECOND, end: (ef + 1) / FRAMES_PER_SECOND });
+    out.push({
+      word: w.replace(/\(\d+\)$/, ''),
+      start: sf / FRAMES_PER_SECOND,
+      end: (ef + 1) / FRAMES_PER_SECOND,
+      ...(posterior !== undefined && Number.isFinite(posterior) && { confidence: posterior }),
+    });
   }
   return out;
 }

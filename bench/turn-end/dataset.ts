@@ -1,0 +1,56 @@
+/**
+ * Probing generated conversations for the end-of-turn model: the training set (tuning voices, sample
+ * indices the benchmark's sets never use) and any benchmark set for evaluation.
+ */
+import { SileroVad } from '../../src/speech/vad/silero.js';
+import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
+import { FliteTts } from '../../src/speech/tts/flite.js';
+import type { PredictorOverrides } from '../../src/engine/options.js';
+import { generateScenario, type GenerateOptions } from '../scenarios/generate.js';
+import type { SetName } from '../scenarios/config.js';
+import type { CategoryId } from '../scenarios/types.js';
+import { probeTurnEnds, type ProbeComponents, type ProbedSpan } from './probe.js';
+import { silencesOf } from './spans.js';
+
+/** Categories whose clips are one user turn with known inner silences: what the model learns from. */
+export const TURN_END_CATEGORIES: readonly CategoryId[] = ['pause_handling', 'smooth_turn_taking', 'backchannel'];
+
+export interface ProbedSample {
+  readonly id: string;
+  readonly category: CategoryId;
+  readonly spans: ProbedSpan[];
+}
+
+export interface ProbeSetOptions {
+  readonly set: SetName;
+  readonly categories?: readonly CategoryId[];
+  /** Sample indices to probe (per category). */
+  readonly indices: readonly number[];
+  readonly generate?: GenerateOptions;
+  readonly predictor?: PredictorOverrides;
+  readonly keepFeatures?: boolean;
+  readonly onProgress?: (done: number, total: number, id: string) => void;
+}
+
+export async function createProbeComponents(): Promise<ProbeComponents & { close(): Promise<void> }> {
+  const vad = await SileroVad.create();
+  const asr = new PocketsphinxAsr();
+  const tts = new FliteTts();
+  return { vad, asr, tts, close: async () => void (await Promise.allSettled([vad.close(), asr.close(), tts.close()])) };
+}
+
+export async function probeSet(c: ProbeComponents, o: ProbeSetOptions): Promise<ProbedSample[]> {
+  const cats = o.categories ?? TURN_END_CATEGORIES;
+  const plan = o.indices.flatMap((index) => cats.map((category) => ({ category, index })));
+  const out: ProbedSample[] = [];
+  for (const [k, { category, index }] of plan.entries()) {
+    const sc = await generateScenario(o.set, category, index, o.generate);
+    const spans = await probeTurnEnds(sc.input, silencesOf(sc.truth), c, {
+      ...(o.predictor && { predictor: o.predictor }),
+      ...(o.keepFeatures && { keepFeatures: true }),
+    });
+    out.push({ id: sc.truth.id, category, spans });
+    o.onProgress?.(k + 1, plan.length, sc.truth.id);
+  }
+  return out;
+}

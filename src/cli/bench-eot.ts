@@ -1,0 +1,61 @@
+/** `fullduplex bench eot`: the engine's end-of-turn decisions on tuning and held-out voices (bench/turn-end/evaluate.ts). */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { FullduplexError } from '../errors.js';
+import { evaluateEndOfTurn, formatEotEvaluation, type VoiceSet } from '../../bench/turn-end/evaluate.js';
+import { projectRoot } from '../../bench/runner/run-info.js';
+import { engineChoice, parseNumber, parseSet } from './bench-options.js';
+
+interface EotCliOptions {
+  set: string;
+  voices: string;
+  perCategory?: string;
+  eagerness?: string;
+  rules?: boolean;
+  out?: string;
+}
+
+function parseVoices(x: string): VoiceSet[] {
+  const out = x.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const v of out) if (v !== 'tuning' && v !== 'heldout') throw new FullduplexError('BAD_ARGUMENT', `--voices takes tuning, heldout or both comma-separated, got '${v}'`);
+  if (out.length === 0) throw new FullduplexError('BAD_ARGUMENT', '--voices is empty');
+  return out as VoiceSet[];
+}
+
+async function eotCommand(o: EotCliOptions): Promise<void> {
+  const set = parseSet(o.set);
+  const voices = parseVoices(o.voices);
+  const perCategory = parseNumber(o.perCategory, '--per-category', true);
+  const { eagerness } = engineChoice(undefined, o.eagerness);
+  const t0 = Date.now();
+  const ev = await evaluateEndOfTurn({
+    set,
+    voices,
+    ...(perCategory !== undefined && { perCategory }),
+    ...(eagerness && { eagerness }),
+    ...(o.rules && { withRules: true }),
+    onProgress: (line) => process.stderr.write(`\r[bench eot] ${line}        `),
+  });
+  process.stderr.write('\n');
+  const text = formatEotEvaluation(ev);
+  const out = resolve(o.out ?? join(projectRoot(), 'bench/results/turn-end'));
+  mkdirSync(out, { recursive: true });
+  const name = `eot-${set}${perCategory !== undefined ? `-${perCategory}` : ''}`;
+  writeFileSync(join(out, `${name}.json`), JSON.stringify({ ...ev, seconds: Math.round((Date.now() - t0) / 1000) }, null, 2) + '\n');
+  writeFileSync(join(out, `${name}.txt`), text + '\n');
+  process.stdout.write(`${text}\nwritten: ${join(out, `${name}.json`)}\n`);
+}
+
+export function addEotCommand(bench: Command): void {
+  bench
+    .command('eot')
+    .description('end-of-turn operating points (eot-bench style) of the engine on tuning and held-out voices')
+    .option('--set <name>', 'quick or full', 'quick')
+    .option('--voices <list>', 'tuning, heldout, or both (comma-separated)', 'tuning,heldout')
+    .option('--per-category <n>', 'samples per category instead of the set size')
+    .option('--eagerness <level>', 'low, medium or high', 'medium')
+    .option('--rules', 'also probe the hand-set rules the learned model replaced')
+    .option('--out <dir>', 'where eot-<set>.json and .txt go (default bench/results/turn-end)')
+    .action(eotCommand);
+}

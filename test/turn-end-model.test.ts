@@ -1,0 +1,186 @@
+/**
+ * The learned end-of-turn model: its features, its trainer, the policy replay that picks its
+ * operating points, and the predictor's decisions with the committed weights, on hand-made evidence.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuplexPredictor, type Decision, type WindowEvidence } from '../src/engine/predictor.js';
+import { assessCompleteness } from '../src/engine/evidence/completeness.js';
+import type { FinalStretch } from '../src/engine/evidence/pitch.js';
+import { TURN_END_FEATURES, turnEndFeatures, type TurnEndInputs } from '../src/engine/turn-end/features.js';
+import { TurnEndModel, type TurnEndWeights } from '../src/engine/turn-end/model.js';
+import { TURN_END_WEIGHTS } from '../src/engine/turn-end/weights.js';
+import { fitLogistic } from '../bench/turn-end/logistic.js';
+import { bestPolicyUnderLatency, bestPolicyWithin, evaluatePolicy, fireTime } from '../bench/turn-end/policy-sweep.js';
+import type { ProbedSpan } from '../bench/turn-end/probe.js';
+import { silencesOf } from '../bench/turn-end/spans.js';
+import type { ScenarioTruth } from '../bench/scenarios/types.js';
+
+const falling: FinalStretch = { slopeStPerS: -8, energySlopeDbPerS: -40, meanF0Hz: 180, voicedFrames: 10, durationMs: 320, pauseMs: 0, shape: 'falling', sustained: false } as FinalStretch;
+const flatSustained: FinalStretch = { slopeStPerS: 0.5, energySlopeDbPerS: 2, meanF0Hz: 180, voicedFrames: 10, durationMs: 320, pauseMs: 0, shape: 'flat', sustained: true } as FinalStretch;
+
+function inputs(text: string, pauseMs: number, o: Partial<TurnEndInputs> = {}): TurnEndInputs {
+  const words = text.split(' ').map((w, i) => ({ word: w, start: i * 0.3, end: i * 0.3 + 0.25, confidence: 0.95 }));
+  return { pauseMs, turnSpeechMs: words.length * 300, transcript: text, completeness: assessCompleteness(text), narrative: false, finalStretch: null, words, agentAskedQuestion: false, ...o };
+}
+
+test('features: one bounded value per named feature, pause as a piecewise-linear ramp', () => {
+  const x = turnEndFeatures(inputs('what time is it', 700, { finalStretch: falling }));
+  assert.equal(x.length, TURN_END_FEATURES.length);
+  for (const [i, v] of x.entries()) assert.ok(Number.isFinite(v) && v >= -1 && v <= 3, `${TURN_END_FEATURES[i]} = ${v}`);
+  const at = (name: string) => x[TURN_END_FEATURES.indexOf(name as never)]!;
+  assert.ok(Math.abs(at('pause') - 0.7) < 1e-9);
+  assert.ok(Math.abs(at('pause_over_200ms') - 0.5) < 1e-9);
+  assert.ok(Math.abs(at('pause_over_500ms') - 0.2) < 1e-9);
+  assert.equal(at('pause_over_1000ms'), 0);
+  assert.equal(at('strong_ending'), 1);
+  assert.equal(at('pitch_measured'), 1);
+  assert.ok(at('pitch_slope') < 0);
+  const unfinished = turnEndFeatures(inputs('i went to the store and', 300));
+  assert.equal(unfinished[TURN_END_FEATURES.indexOf('incomplete')], 1);
+});
+
+test('features: the recogniser’s doubt in the last word and a lengthened last word are seen', () => {
+  const words = [
+    { word: 'order', start: 0, end: 0.3, confidence: 0.9 },
+    { word: 'a', start: 0.3, end: 0.4, confidence: 0.9 },
+    { word: 'journey', start: 0.4, end: 1.2, confidence: 0.2 },
+  ];
+  const x = turnEndFeatures(inputs('order a journey', 200, { words }));
+  assert.ok(Math.abs(x[TURN_END_FEATURES.indexOf('last_word_confidence')]! - 0.2) < 1e-9);
+  assert.equal(x[TURN_END_FEATURES.indexOf('final_lengthening')], 1, 'a last word 2.7× the median is lengthened');
+});
+
+test('model: weights must match the features; probabilities and explanations are well formed', () => {
+  assert.throws(() => new TurnEndModel({ ...TURN_END_WEIGHTS, features: ['pause'] }), /retrain/);
+  assert.throws(() => new TurnEndModel({ ...TURN_END_WEIGHTS, weights: TURN_END_WEIGHTS.weights.map(() => NaN) }), /finite/);
+  const m = new TurnEndModel();
+  const x = turnEndFeatures(inputs('what time is it', 300, { finalStretch: falling }));
+  const p = m.probability(x);
+  assert.ok(p > 0 && p < 1);
+  const top = m.explain(x, 3);
+  assert.equal(top.length, 3);
+  for (let i = 1; i < top.length; i++) assert.ok(Math.abs(top[i - 1]!.contribution) >= Math.abs(top[i]!.contribution));
+  for (const e of ['low', 'medium', 'high'] as const) {
+    assert.ok(m.threshold(e) > 0 && m.threshold(e) < 1);
+    assert.ok(m.weights.actionDelayMs[e] >= 32);
+  }
+});
+
+test('committed model: a finished question with a falling end is over; "…and" with a level hum is not', () => {
+  const m = new TurnEndModel();
+  const thr = m.threshold('medium');
+  const done = m.probability(turnEndFeatures(inputs('what time is it', 400, { finalStretch: falling })));
+  const going = m.probability(turnEndFeatures(inputs('i went to the store and', 400, { finalStretch: flatSustained })));
+  assert.ok(done >= thr, `p(turn over | "what time is it", falling, 400 ms) = ${done.toFixed(2)} < ${thr}`);
+  assert.ok(going < thr, `p(turn over | "…and", level, 400 ms) = ${going.toFixed(2)} ≥ ${thr}`);
+  assert.ok(going < done);
+});
+
+test('logistic regression: deterministic, and it finds the direction of the evidence', () => {
+  const xs: Float64Array[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const a = ((i * 37) % 100) / 100;
+    const b = ((i * 61) % 100) / 100;
+    xs.push(Float64Array.from([a, b]));
+    ys.push(2 * a - b + 0.2 * Math.sin(i) > 0.5 ? 1 : 0);
+  }
+  const ws = ys.map(() => 1);
+  const f1 = fitLogistic(xs, ys, ws);
+  const f2 = fitLogistic(xs, ys, ws);
+  assert.deepEqual(f1, f2);
+  assert.ok(f1.weights[0]! > 0 && f1.weights[1]! < 0, JSON.stringify(f1.weights));
+  assert.throws(() => fitLogistic([], [], []), /at least one row/);
+});
+
+function span(kind: 'hold' | 'eot', lengthS: number, ps: number[]): ProbedSpan {
+  return { kind, start: 0, end: lengthS, scores: ps.map((p, i) => ({ t: 0.1 * (i + 1), p })), engineFireS: null };
+}
+
+test('policy replay: fire at the first window past the delay with p ≥ θ, else at the timeout; cut-offs and latency as defined', () => {
+  const hold = span('hold', 0.45, [0.1, 0.8, 0.2, 0.2]); // p crosses 0.5 at 0.2 s, inside the 0.45 s pause
+  const eot = span('eot', 3, [0.3, 0.6, 0.9, 0.9]);
+  const policy = { threshold: 0.5, delayS: 0, timeoutS: 3 };
+  assert.equal(fireTime(hold, policy), 0.2);
+  assert.ok(Math.abs(fireTime(eot, policy) - 0.2) < 1e-9);
+  let r = evaluatePolicy([hold, eot], policy);
+  assert.equal(r.falseCutoffRate, 1);
+  // A 0.3 s action delay skips the hold's spike: the eot then fires at its 0.3 s window.
+  r = evaluatePolicy([hold, eot], { threshold: 0.5, delayS: 0.3, timeoutS: 3 });
+  assert.equal(r.falseCutoffRate, 0);
+  assert.ok(Math.abs(r.meanLatencyS - 0.3) < 1e-9);
+  // Never reaching θ costs the timeout; hold spans outside 0.2–5 s are not scored.
+  assert.equal(evaluatePolicy([eot], { threshold: 0.95, delayS: 0, timeoutS: 3 }).meanLatencyS, 3);
+  assert.equal(evaluatePolicy([span('hold', 0.15, [0.9])], policy).holds, 0);
+  const grid = { thresholds: [0.5, 0.7], delaysS: [0, 0.3], timeoutS: 3 };
+  const best = bestPolicyWithin([hold, eot], 0, grid)!;
+  assert.equal(best.falseCutoffRate, 0);
+  assert.ok(Math.abs(best.meanLatencyS - 0.3) < 1e-9, `${best.threshold}/${best.delayS}: ${best.meanLatencyS}`);
+  assert.equal(bestPolicyUnderLatency([hold, eot], 0.1, grid), undefined, 'no policy answers within 100 ms');
+});
+
+test('silences of a sample: pauses inside a turn are holds, the silence after it the eot', () => {
+  const truth = {
+    durationS: 5,
+    user: [
+      { text: 'I went to the store and', role: 'part', start: 0.5, end: 1.8 },
+      { text: 'bought some milk.', role: 'part', start: 2.9, end: 3.9 },
+    ],
+    others: [],
+  } as unknown as ScenarioTruth;
+  const s = silencesOf(truth);
+  assert.deepEqual(s.map((x) => x.kind), ['hold', 'eot']);
+  assert.ok(Math.abs(s[0]!.end - s[0]!.start - 1.1) < 1e-9);
+  assert.ok(Math.abs(s[1]!.end - s[1]!.start - 3) < 1e-9, 'the eot after the clip’s last turn runs on (the probe pads silence) up to the 3 s answer window');
+  const withReply = silencesOf({ ...truth, others: [{ text: 'sure', kind: 'side_reply', voice: 'rms', relativeDb: -12, start: 4.5, end: 4.9 }] } as unknown as ScenarioTruth);
+  assert.ok(Math.abs(withReply[1]!.end - 4.5) < 1e-9, 'it ends where someone else speaks');
+});
+
+/** Drives a predictor with the committed model through one spoken turn and a silence. */
+function turn(text: string, stretch: FinalStretch, silenceWindows: number): { t: number; d: Decision }[] {
+  const p = new DuplexPredictor({ endOfTurn: { policy: 'model' } });
+  const log: { t: number; d: Decision }[] = [];
+  let t = 0;
+  const words = text.split(' ').map((w, i) => ({ word: w, start: 0.2 + i * 0.3, end: 0.2 + i * 0.3 + 0.25, confidence: 0.95 }));
+  const step = (speech: boolean) => {
+    t += 0.032;
+    const e: WindowEvidence = {
+      t,
+      windowMs: 32,
+      vadProbability: speech ? 0.95 : 0.02,
+      levelDb: speech ? -25 : -70,
+      echoLikelihood: 0,
+      transcript: text,
+      completeness: assessCompleteness(text),
+      narrative: false,
+      pitchShape: speech ? undefined : stretch.shape,
+      finalStretch: speech ? null : stretch,
+      words: speech ? [] : words,
+      agent: 'idle',
+    };
+    for (const d of p.update(e)) log.push({ t, d });
+  };
+  for (let i = 0; i < 5; i++) step(false);
+  for (let i = 0; i < 40; i++) step(true);
+  for (let i = 0; i < silenceWindows; i++) step(false);
+  return log;
+}
+
+test('predictor (model policy): takes the turn after a finished question, with p and its reasons in the timeline', () => {
+  const log = turn('what time is it', falling, 40);
+  const take = log.find((l) => l.d.action === 'take_turn');
+  assert.ok(take, log.map((l) => l.d.action).join(' '));
+  assert.match(take.d.reason, /p\(turn over\) \d\.\d\d \(.+\) ≥ \d\.\d\d/);
+  const speechEnd = 0.032 * 45;
+  assert.ok(take.t - speechEnd <= 1.0, `took the turn ${((take.t - speechEnd) * 1000).toFixed(0)} ms after the question`);
+  assert.ok(take.t - speechEnd >= TURN_END_WEIGHTS.actionDelayMs.medium / 1000 - 1e-9, 'never before the action delay');
+});
+
+test('predictor (model policy): holds through a pause after "and", then times out', () => {
+  const log = turn('i went to the store and', flatSustained, 40);
+  assert.equal(log.find((l) => l.d.action === 'take_turn'), undefined, log.map((l) => `${l.d.action}: ${l.d.reason}`).join('\n'));
+  assert.match(log.find((l) => l.d.action === 'hold')!.d.reason, /may go on/);
+  const long = turn('i went to the store and', flatSustained, 110);
+  assert.ok(long.find((l) => l.d.action === 'take_turn'), 'the silence timeout still ends the turn');
+});
