@@ -18,7 +18,12 @@ const checkOnly = process.argv.includes('--check');
 export const DEBIAN_PACKAGES = [
   ['flite', 'flite command-line synthesizer (used by doctor as a cross-check)'],
   ['flite1-dev', 'libflite headers and voices for the in-process TTS addon'],
-  ['espeak-ng', 'second TTS engine (subprocess)'],
+  ['espeak-ng', 'second TTS engine (subprocess); its variants are scenario voices'],
+  ['festival', 'third TTS engine (subprocess): scenario voices'],
+  // The 8 kHz twins (festvox-kallpc8k, festvox-kdlpc8k) conflict with these and add no speaker.
+  ['festvox-kallpc16k', 'Festival voice kal_diphone (American English male)'],
+  ['festvox-kdlpc16k', 'Festival voice ked_diphone (American English male; a held-out scenario voice)'],
+  ['festvox-us-slt-hts', 'Festival voice cmu_us_slt_arctic_hts (American English female, HTS)'],
   ['pocketsphinx', 'pocketsphinx runtime'],
   ['pocketsphinx-en-us', 'US-English acoustic model, language model and dictionary'],
   ['libpocketsphinx-dev', 'pocketsphinx headers for the ASR addon'],

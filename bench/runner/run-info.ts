@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitCommit, machineInfo, type MachineInfo } from '../lib/machine.js';
-import { SCENARIO_VERSION } from '../scenarios/config.js';
+import { SCENARIO_VERSION, type VoiceSetName } from '../scenarios/config.js';
+import type { Speaker } from '../scenarios/voices.js';
 import type { CategoryId } from '../scenarios/types.js';
 import type { AnalyzerInfo } from './analysis.js';
 import type { BenchClock } from './target.js';
@@ -19,6 +20,8 @@ export interface RunConfig {
   readonly categories: readonly CategoryId[] | null;
   readonly perCategory: number | null;
   readonly generatorVersion: number;
+  /** Which side of the voice split the samples' voices come from. */
+  readonly voices: VoiceSetName;
   /** Engine options passed to the target (voice, eagerness). */
   readonly engine: Record<string, unknown>;
 }
@@ -38,6 +41,8 @@ export interface RunInfo {
   /** False when the run stopped early (Ctrl-C); its reports cover the samples done. */
   complete?: boolean;
   /** Each time the run was resumed in the same folder, and the commit it ran at then. */
+  /** The main user's speaker in each sample run, by sample id (the rest is in each scenario.json). */
+  speakers?: Record<string, Speaker>;
   readonly resumed?: readonly { readonly at: string; readonly gitCommit: string | null }[];
 }
 

@@ -11,7 +11,7 @@ import { FullduplexError } from '../../src/errors.js';
 import type { Skipped } from '../metrics/aggregate.js';
 import { verdictOf } from '../report/verdict.js';
 import { buildReport, summaryText, writeReports, type BenchReport, type SampleDetail } from '../report/report.js';
-import type { SetName } from '../scenarios/config.js';
+import type { SetName, VoiceSetName } from '../scenarios/config.js';
 import { generateScenario, setPlan } from '../scenarios/generate.js';
 import { FILES, writeJson, writeScenario } from '../scenarios/layout.js';
 import type { CategoryId, ScenarioTruth } from '../scenarios/types.js';
@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly snrDb?: number;
   readonly categories?: readonly CategoryId[];
   readonly perCategory?: number;
+  /** Which side of the voice split the samples' voices come from (default tuning). */
+  readonly voices?: VoiceSetName;
   /** Engine options to record in run.json. */
   readonly engine?: Record<string, unknown>;
   /** Start over even if `out` holds a finished or different run. */
@@ -58,6 +60,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     snrDb: o.snrDb ?? null,
     categories: o.categories ?? null,
     perCategory: o.perCategory ?? null,
+    voices: o.voices ?? 'tuning',
     engine: o.engine ?? {},
   });
   await mkdir(o.out, { recursive: true });
@@ -82,6 +85,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       const r = await runOne(o, item.category, item.index, analyzer, resume);
       outcomes.push(r.outcome);
       details.push({ outcome: r.outcome, ...(r.truth && { truth: r.truth }) });
+      if (r.truth) info.speakers = { ...info.speakers, [r.truth.id]: r.truth.speaker };
       progress.tick(r.outcome.id, verdictOf(r.outcome.outcome).note);
     }
   } finally {
@@ -118,7 +122,7 @@ interface OneResult {
 }
 
 async function runOne(o: RunOptions, category: CategoryId, index: number, analyzer: Analyzer, resume: boolean): Promise<OneResult> {
-  const scenario = await generateScenario(o.set, category, index, { ...(o.snrDb !== undefined && { snrDb: o.snrDb }) });
+  const scenario = await generateScenario(o.set, category, index, { voices: o.voices ?? 'tuning', ...(o.snrDb !== undefined && { snrDb: o.snrDb }) });
   const id = scenario.truth.id;
   const dir = join(o.out, 'samples', ...id.split('/'));
   const scorePath = join(dir, FILES.score);

@@ -1,20 +1,26 @@
 /**
- * One builder per category: given the sample's variation (voice, rate, level, random stream), lay
- * out the track and record what was placed where. See scripts.ts for the words and config.ts for
- * every number.
+ * One builder per category: given the sample's variation (speaker, level, random streams), lay out
+ * the track and record what was placed where. See scripts.ts for the words and config.ts for every
+ * number.
  */
-import { GENERATION, type SetSpec } from './config.js';
+import { GENERATION, type SetSpec, type VoiceSetName } from './config.js';
 import * as S from './scripts.js';
 import { TrackBuilder } from './track.js';
 import type { CategoryId, ScenarioTruth, SpeechSpan } from './types.js';
+import { drawSpeaker, poolOf, type Speaker } from './voices.js';
 
 export interface Variation {
   readonly index: number;
-  readonly voice: string;
-  readonly rate: number;
+  /** The side of the voice split every voice of the sample comes from. */
+  readonly voices: VoiceSetName;
+  /** The main user. */
+  readonly speaker: Speaker;
   readonly userLevelDbfs: number;
   readonly snrDb: number | null;
+  /** Script choices, pauses and levels. */
   readonly rand: () => number;
+  /** Other speakers' voices and variations (apart from `rand`, so both voice sets share the script's timing). */
+  readonly speakerRand: () => number;
   readonly set: SetSpec;
 }
 
@@ -29,16 +35,19 @@ type Builder = (v: Variation) => Promise<Built>;
 
 const uniform = (rand: () => number, [lo, hi]: readonly [number, number] | readonly number[]): number => lo! + (hi! - lo!) * rand();
 const cycle = <T>(pool: readonly T[], i: number): T => pool[i % pool.length]!;
-/** Another flite voice than the user's, chosen by the random stream. */
-function otherVoice(v: Variation): string {
-  const others = GENERATION.userVoices.filter((x) => x !== v.voice);
-  return others[Math.floor(v.rand() * others.length)]!;
+/** Another speaker from the sample's side of the split, with another base voice than the user's. */
+function otherSpeaker(v: Variation): Speaker {
+  const pool = poolOf(v.voices, [v.speaker.base]);
+  return drawSpeaker(pool[Math.floor(v.speakerRand() * pool.length)]!, v.speakerRand);
 }
+const track = (v: Variation) => new TrackBuilder(v.speaker, v.userLevelDbfs, v.rand);
+/** Even samples take the pool with people's timing, odd ones the plain pool. */
+const alternate = <T>(timed: readonly T[], plain: readonly T[], i: number): T => (i % 2 === 0 ? cycle(timed, i >> 1) : cycle(plain, i >> 1));
 const span = (s: SpeechSpan) => ({ start: s.start, end: s.end });
 
 async function pauseHandling(v: Variation): Promise<Built> {
-  const t = new TrackBuilder(v.voice, v.rate, v.userLevelDbfs).pause(GENERATION.leadS);
-  const parts = cycle(S.PAUSE_SCRIPTS, v.index);
+  const t = track(v).pause(GENERATION.leadS);
+  const parts = alternate(S.HESITANT_PAUSE_SCRIPTS, S.PAUSE_SCRIPTS, v.index);
   const pauses: { start: number; end: number }[] = [];
   let prev: SpeechSpan | undefined;
   for (const p of parts) {
@@ -51,15 +60,15 @@ async function pauseHandling(v: Variation): Promise<Built> {
 }
 
 async function turnTaking(v: Variation): Promise<Built> {
-  const t = new TrackBuilder(v.voice, v.rate, v.userLevelDbfs).pause(GENERATION.leadS);
-  const s = await t.say(cycle(S.TURN_SCRIPTS, v.index), 'turn');
+  const t = track(v).pause(GENERATION.leadS);
+  const s = await t.say(alternate(S.HESITANT_TURN_SCRIPTS, S.TURN_SCRIPTS, v.index), 'turn');
   return { track: t, durationS: t.cursor + v.set.answerTailS, extra: { turnEndS: s.end } };
 }
 
 /** The user asks for a story; returns the track and the end of the request. */
 async function longAnswer(v: Variation): Promise<{ t: TrackBuilder; request: SpeechSpan }> {
-  const t = new TrackBuilder(v.voice, v.rate, v.userLevelDbfs).pause(GENERATION.leadS);
-  const request = await t.say(cycle(S.LONG_REQUESTS, Math.floor(v.index / GENERATION.userVoices.length)), 'request');
+  const t = track(v).pause(GENERATION.leadS);
+  const request = await t.say(cycle(S.LONG_REQUESTS, Math.floor(v.index / 3)), 'request');
   t.pause(uniform(v.rand, v.set.overlapAfterRequestS));
   return { t, request };
 }
@@ -78,7 +87,7 @@ async function userInterruption(v: Variation): Promise<Built> {
 }
 
 async function backchannelMonologue(v: Variation): Promise<Built> {
-  const t = new TrackBuilder(v.voice, v.rate, v.userLevelDbfs).pause(GENERATION.leadS);
+  const t = track(v).pause(GENERATION.leadS);
   await t.say(cycle(S.MONOLOGUE_OPENERS, v.index), 'sentence');
   const [lo, hi] = v.set.monologueSentences;
   const n = lo + Math.floor(v.rand() * (hi - lo + 1));
@@ -104,12 +113,12 @@ async function userBackchannel(v: Variation): Promise<Built> {
 async function talkingToOthers(v: Variation): Promise<Built> {
   const { t, request } = await longAnswer(v);
   const db = uniform(v.rand, GENERATION.sideTalkDb);
-  const side = await t.overlay(cycle(S.SIDE_TALK, v.index), t.cursor, v.voice, round1(db), 'side_talk', v.rate);
+  const side = await t.overlay(cycle(S.SIDE_TALK, v.index), t.cursor, v.speaker, round1(db), 'side_talk');
   let end = side.end;
   let text = side.text;
   if (v.rand() < GENERATION.sideReplyShare) {
     const replyDb = db + uniform(v.rand, GENERATION.sideReplyExtraDb);
-    const reply = await t.overlay(cycle(S.SIDE_REPLIES, v.index), side.end + 0.3, otherVoice(v), round1(replyDb), 'side_reply');
+    const reply = await t.overlay(cycle(S.SIDE_REPLIES, v.index), side.end + 0.3, otherSpeaker(v), round1(replyDb), 'side_reply');
     end = reply.end;
     text = `${text} / ${reply.text}`;
   }
@@ -125,7 +134,7 @@ async function backgroundSpeech(v: Variation): Promise<Built> {
   const { t, request } = await longAnswer(v);
   const db = round1(uniform(v.rand, GENERATION.backgroundDb));
   const want = uniform(v.rand, v.set.backgroundS);
-  const voices = [otherVoice(v), otherVoice(v)];
+  const voices = [otherSpeaker(v), otherSpeaker(v)];
   let at = t.cursor;
   let start = Infinity;
   let end = at;

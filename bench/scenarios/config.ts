@@ -5,16 +5,103 @@
 
 export type SetName = 'quick' | 'full';
 
-export const SCENARIO_VERSION = 1;
+export const SCENARIO_VERSION = 2;
+
+/** Which side of the voice split a sample's voices come from (see VOICE_SETS). */
+export type VoiceSetName = 'tuning' | 'heldout';
+
+export function isVoiceSetName(x: string): x is VoiceSetName {
+  return x === 'tuning' || x === 'heldout';
+}
+
+export type VoiceEngine = 'flite' | 'festival' | 'espeak-ng';
+
+/** A base voice: one engine's voice, and the person (or formant model) it was built from. */
+export interface PoolVoice {
+  readonly engine: VoiceEngine;
+  /** The engine's own name for it (flite voice, Festival voice, espeak-ng `-v` voice+variant). */
+  readonly voice: string;
+  /**
+   * The speaker behind it: flite's kal16 and Festival's kal_diphone are the same recorded man, flite's
+   * slt and Festival's HTS slt the same woman (CMU ARCTIC), so they count as one base voice. An
+   * espeak-ng variant (m3, f2, ...) is one base voice whatever the accent it is combined with.
+   */
+  readonly base: string;
+}
+
+/**
+ * The voice split. Every English voice installable here (flite's linked-in voices, Festival's
+ * festvox-kallpc16k / festvox-kdlpc16k / festvox-us-slt-hts, espeak-ng variants) is on exactly one
+ * side, and no base voice is on both. Tuning voices are what tunables and trained weights may be
+ * chosen on; held-out voices are only for measuring, never for choosing anything. Every engine is on
+ * both sides: Festival has only three English speakers and two of them are flite's too, so its
+ * held-out voice is ked. Order matters: samples cycle through the list (offset per category).
+ */
+export const VOICE_SETS: Readonly<Record<VoiceSetName, readonly PoolVoice[]>> = {
+  tuning: [
+    { engine: 'flite', voice: 'slt', base: 'slt' },
+    { engine: 'festival', voice: 'kal_diphone', base: 'kal' },
+    { engine: 'espeak-ng', voice: 'en-us+m3', base: 'espeak-m3' },
+    { engine: 'flite', voice: 'rms', base: 'rms' },
+    { engine: 'festival', voice: 'cmu_us_slt_arctic_hts', base: 'slt' },
+    { engine: 'flite', voice: 'awb', base: 'awb' },
+    { engine: 'espeak-ng', voice: 'en-gb+f3', base: 'espeak-f3' },
+    { engine: 'flite', voice: 'kal16', base: 'kal' },
+    { engine: 'espeak-ng', voice: 'en-us+m1', base: 'espeak-m1' },
+  ],
+  heldout: [
+    { engine: 'festival', voice: 'ked_diphone', base: 'ked' },
+    { engine: 'espeak-ng', voice: 'en-us+f2', base: 'espeak-f2' },
+    { engine: 'espeak-ng', voice: 'en-us+m5', base: 'espeak-m5' },
+    { engine: 'espeak-ng', voice: 'en-gb-x-rp+m7', base: 'espeak-m7' },
+    { engine: 'espeak-ng', voice: 'en-us+f4', base: 'espeak-f4' },
+    { engine: 'espeak-ng', voice: 'en-gb+klatt2', base: 'espeak-klatt2' },
+  ],
+};
+
+/**
+ * How each speaker varies from sample to sample (drawn from the sample's own random stream, uniform
+ * in each range). The effects run in this order: pitch and tempo, EQ tilt, telephone band, room.
+ */
+export const SPEAKER_VARIATION = {
+  /** Pitch shift, semitones (resampling, with the tempo restored by WSOLA). */
+  pitchSemitones: [-2.5, 2.5],
+  /** Speaking tempo (WSOLA). */
+  tempo: [0.85, 1.15],
+  /** The main user's speech level around GENERATION.userLevelDbfs, dB. */
+  levelDb: [-10, 10],
+  /** EQ tilt: gain of the highs (above tiltCornerHz) against the lows, dB (negative = duller). */
+  tiltDb: [-6, 6],
+  tiltCornerHz: 1000,
+  /** Share of speakers heard through a telephone (300–3400 Hz band, 8 kHz round trip). */
+  telephoneShare: 0.15,
+  telephoneBandHz: [300, 3400],
+  /** Share of speakers in a small reverberant room; its reverberation time (s) and wet/dry mix. */
+  reverbShare: 0.3,
+  reverbRt60S: [0.2, 0.5],
+  reverbWet: [0.15, 0.35],
+  /** Share of samples with pink noise under the whole track, and its SNR (dB below the user's level). */
+  noiseShare: 0.2,
+  noiseSnrDb: [15, 30],
+} as const;
+
+/**
+ * Within-turn timing (scripts mark phrase boundaries with '|'): the silence placed at each boundary,
+ * seconds, uniform. People leave 60–600 ms inside their own turns at word and phrase boundaries.
+ */
+export const PHRASE_GAP_S: readonly [number, number] = [0.06, 0.6];
+
+/** Ground truth of silences (ScenarioTruth.silences). */
+export const SILENCES = {
+  /** Shortest silence listed, seconds. */
+  minS: 0.1,
+  /** A 10 ms frame of the user-only mix counts as silent below the user's speech level minus this, dB. */
+  belowUserDb: 30,
+} as const;
 
 export const GENERATION = {
-  /** flite voices the main user cycles through (kal is the 8 kHz voice; kal16 is its 16 kHz twin). */
-  userVoices: ['slt', 'rms', 'awb', 'kal16'],
-  /** Speaking rates (tempo via WSOLA), cycled every len(userVoices) samples so voice and rate vary independently. */
-  rates: [1, 0.85, 1.15],
-  /** The main user's speech level, dBFS, and how far it varies between samples (uniform ±). */
+  /** The main user's speech level, dBFS, before SPEAKER_VARIATION.levelDb. */
   userLevelDbfs: -26,
-  userLevelJitterDb: 3,
   /** Silence before the user's first word. */
   leadS: 0.5,
   /**
@@ -43,9 +130,6 @@ export const GENERATION = {
   backgroundDb: [-18, -12],
   /** Background speech lasts about this long (whole lines, so it may run a little over). */
   backgroundS: [2, 6],
-  /** Every n-th sample of the full set has pink noise at `noiseSnrDb` (0 = never); --snr adds it to all. */
-  noiseEvery: 5,
-  noiseSnrDb: 25,
 } as const;
 
 /** How the speech in a clip is found (ground-truth bounds); levels are for a clip at about −26 dBFS. */
@@ -85,8 +169,6 @@ export interface SetSpec {
   readonly overlapAfterRequestS: readonly [number, number];
   readonly answerTailS: number;
   readonly backgroundS: readonly [number, number];
-  /** Whether the every-n-th-sample noise applies. */
-  readonly someNoisy: boolean;
 }
 
 export const SETS: Readonly<Record<SetName, SetSpec>> = {
@@ -97,7 +179,6 @@ export const SETS: Readonly<Record<SetName, SetSpec>> = {
     overlapAfterRequestS: [2.5, 3.5],
     answerTailS: 3.5,
     backgroundS: [2, 3],
-    someNoisy: false,
   },
   full: {
     name: 'full',
@@ -106,7 +187,6 @@ export const SETS: Readonly<Record<SetName, SetSpec>> = {
     overlapAfterRequestS: GENERATION.overlapAfterRequestS,
     answerTailS: GENERATION.answerTailS,
     backgroundS: GENERATION.backgroundS,
-    someNoisy: true,
   },
 };
 

@@ -1,20 +1,25 @@
 /**
- * Deterministic scenario generation: the same set, category and index always give the same input
- * track and the same truth (flite and WSOLA are deterministic; randomness comes from a seed of the id).
+ * Deterministic scenario generation: the same set, voice set, category and index always give the same
+ * input track and the same truth (flite is seeded, Festival and espeak-ng are deterministic, the
+ * effects are plain DSP; randomness comes from seeds of the id).
  */
 import { rng, seedOf } from './audio.js';
 import { BUILDERS, type Variation } from './builders.js';
-import { GENERATION, SCENARIO_VERSION, SETS, type SetName } from './config.js';
+import { GENERATION, SCENARIO_VERSION, SETS, SPEAKER_VARIATION as SV, type SetName, type VoiceSetName } from './config.js';
+import { silencesOf } from './silences.js';
 import { round3 } from './track.js';
 import { CATEGORY_IDS, type CategoryId, type Scenario } from './types.js';
+import { drawSpeaker, poolOf, speakerLabel } from './voices.js';
 
 export interface GenerateOptions {
-  /** Pink noise at this SNR under every sample (overrides the set's own noisy samples). */
+  /** Pink noise at this SNR under every sample (overrides the samples' own noise). */
   readonly snrDb?: number;
   /** Only these categories (default: all). */
   readonly categories?: readonly CategoryId[];
   /** Samples per category instead of the set's count. */
   readonly perCategory?: number;
+  /** Which side of the voice split (config.ts VOICE_SETS) the voices come from; default 'tuning'. */
+  readonly voices?: VoiceSetName;
 }
 
 export function sampleId(category: CategoryId, index: number): string {
@@ -22,18 +27,27 @@ export function sampleId(category: CategoryId, index: number): string {
 }
 
 export function variationFor(setName: SetName, category: CategoryId, index: number, o: GenerateOptions = {}): Variation {
-  const set = SETS[setName];
-  const rand = rng(seedOf(`${setName}/${sampleId(category, index)}`));
-  const voices = GENERATION.userVoices;
-  const noisy = set.someNoisy && GENERATION.noiseEvery > 0 && index % GENERATION.noiseEvery === GENERATION.noiseEvery - 1;
+  const voices = o.voices ?? 'tuning';
+  const id = sampleId(category, index);
+  // Script choices and timing come from one stream, voices from another: a sample has the same words
+  // and pauses whichever side of the voice split it is generated with.
+  const rand = rng(seedOf(`${setName}/${id}`));
+  const speakerRand = rng(seedOf(`${setName}/${voices}/${id}`));
+  const pool = poolOf(voices);
+  // Cycled by index, offset per category, so a small set still hears most voices.
+  const speaker = drawSpeaker(pool[(index + CATEGORY_IDS.indexOf(category) * 3) % pool.length]!, speakerRand);
+  const levelDb = SV.levelDb[0] + (SV.levelDb[1] - SV.levelDb[0]) * speakerRand();
+  const noisy = speakerRand() < SV.noiseShare;
+  const snr = Math.round(SV.noiseSnrDb[0] + (SV.noiseSnrDb[1] - SV.noiseSnrDb[0]) * speakerRand());
   return {
     index,
-    voice: voices[index % voices.length]!,
-    rate: GENERATION.rates[Math.floor(index / voices.length) % GENERATION.rates.length]!,
-    userLevelDbfs: Math.round((GENERATION.userLevelDbfs + (rand() * 2 - 1) * GENERATION.userLevelJitterDb) * 10) / 10,
-    snrDb: o.snrDb ?? (noisy ? GENERATION.noiseSnrDb : null),
+    voices,
+    speaker,
+    userLevelDbfs: Math.round((GENERATION.userLevelDbfs + levelDb) * 10) / 10,
+    snrDb: o.snrDb ?? (noisy ? snr : null),
     rand,
-    set,
+    speakerRand,
+    set: SETS[setName],
   };
 }
 
@@ -43,6 +57,7 @@ export async function generateScenario(setName: SetName, category: CategoryId, i
   const durationS = round3(built.durationS);
   const id = sampleId(category, index);
   const input = built.track.render(durationS, v.snrDb, seedOf(`noise/${id}`));
+  const user = built.track.user;
   return {
     input,
     truth: {
@@ -52,12 +67,15 @@ export async function generateScenario(setName: SetName, category: CategoryId, i
       generatorVersion: SCENARIO_VERSION,
       durationS,
       sampleRate: 16000,
-      voice: v.voice,
-      rate: v.rate,
+      voices: v.voices,
+      voice: speakerLabel(v.speaker),
+      speaker: v.speaker,
+      rate: v.speaker.tempo,
       userLevelDbfs: v.userLevelDbfs,
       snrDb: v.snrDb,
-      user: built.track.user,
+      user,
       others: built.track.others,
+      silences: silencesOf(built.track.renderUser(durationS), v.userLevelDbfs, user, durationS),
       ...built.extra,
     },
   };

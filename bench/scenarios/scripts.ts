@@ -2,7 +2,10 @@
  * What the synthetic users say. Varied on purpose: questions, statements, lists, dictated phone
  * numbers and e-mail addresses, hesitations. Numbers and addresses are written as they are spoken
  * ("five five five", "dot com") so the synthesizer reads them the way a person dictates them.
- * Samples cycle through each pool; voices and speaking rates vary independently (see sets.ts).
+ * Samples cycle through each pool; voices and speaking rates vary independently (see config.ts).
+ *
+ * A '|' marks a phrase boundary inside a turn: the line is synthesized phrase by phrase and a short
+ * gap (PHRASE_GAP_S, 60–600 ms) is placed there, the way people pause inside their own turns.
  */
 
 /**
@@ -31,6 +34,46 @@ export const PAUSE_SCRIPTS: readonly (readonly string[])[] = [
   ['The reason I am calling is', 'that my order never arrived.'],
   ['I think the answer is', 'um,', 'forty two.'],
   ['Well,', 'I guess I would say', 'the first one is better.'],
+];
+
+/**
+ * Pause handling with people's timing: hesitations and fillers, false starts, digit groups and lists
+ * read with pauses, and questions whose first part is already a question. The long pause between
+ * parts is the one pause.json marks; the '|' gaps inside parts are short within-turn gaps.
+ */
+export const HESITANT_PAUSE_SCRIPTS: readonly (readonly string[])[] = [
+  ['Can you explain how Moshi works', 'in detail?'],
+  ['Tell me about the four families', 'of full duplex | speech systems.'],
+  ['I want | I need a taxi | to the airport', 'at six in the morning.'],
+  ['My number is | five five five,', 'two one | three four.'],
+  ['Um, | so I was wondering,', 'uh, | if you could | help me with my homework.'],
+  ['What is the weather', 'going to be like | on Saturday?'],
+  ['We need eggs, | milk, | bread,', 'and | some coffee.'],
+  ['The code is | four four | seven', 'nine | one.'],
+  ['Could you | uh | book a table', 'for two | at eight?'],
+  ['Who won the game', 'last night | in Boston?'],
+  ['I think | I think the problem is', 'the battery.'],
+  ['Send a message to | to my sister', 'saying I will be late.'],
+];
+
+/**
+ * Smooth turn-taking with people's timing: short gaps inside the turn (a question whose prefix is
+ * already a question, fillers, false starts, digit groups, lists), and turns that end looking
+ * unfinished (a trailing "and" or "so", a list without its last item): the user is done all the same.
+ */
+export const HESITANT_TURN_SCRIPTS: readonly string[] = [
+  'Can you explain how Moshi works | in detail?',
+  'Tell me about the four families | of full duplex speech systems.',
+  'Um, | what time | is it?',
+  'I want | I need a reminder | for tomorrow.',
+  'My number is | five five five, | one two | three four.',
+  'What is Freeze Omni | exactly?',
+  'I was going to ask about the weather, | so',
+  'Tell me a joke | and',
+  'Uh, | who are you?',
+  'The code is | nine one four, | two two | eight.',
+  'Which model is faster, | Moshi | or Freeze Omni?',
+  'I need eggs, | milk, | and',
 ];
 
 /** Smooth turn-taking: complete turns (questions, statements, dictation, hesitant starts). */

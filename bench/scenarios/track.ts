@@ -1,41 +1,33 @@
 /**
- * Builds one input track: the main user's clips placed one after another with pauses, other voices
- * laid over at a lower level, optional noise. Every placement returns the audible span of the clip on
+ * Builds one input track: the main user's clips placed one after another with pauses (and short
+ * within-turn gaps at phrase boundaries), other voices laid over at a lower level, optional noise. Every placement returns the audible span of the clip on
  * the track, which becomes the ground truth.
  */
 import type { PcmFrame } from '../../src/audio/frame.js';
-import { resample } from '../../src/audio/resampler.js';
-import { FliteTts } from '../../src/speech/tts/flite.js';
-import { atLevel, speechBounds, mixInto, pinkNoise, SCENARIO_RATE, toInt16, trimClip, type Bounds } from './audio.js';
-import { TRACK } from './config.js';
-import { changeRate } from './stretch.js';
+import { atLevel, speechBounds, mixInto, pinkNoise, SCENARIO_RATE, toInt16, type Bounds } from './audio.js';
+import { PHRASE_GAP_S } from './config.js';
 import type { OtherKind, OtherSpan, UserRole, UserSpan } from './types.js';
+import { plainSpeaker, speakerLabel, voiceClip, type Speaker } from './voices.js';
 
-let tts: FliteTts | undefined;
-const cache = new Map<string, PcmFrame>();
+/** Phrase boundaries in scripts: a within-turn gap goes there ("how Moshi works | in detail?"). */
+export const PHRASE_MARK = '|';
 
-/**
- * flite speech for `text`, trimmed, at the reference level, tempo changed by `rate`, always 16 kHz.
- * Reproducible: the addon seeds flite's excitation noise before every synthesis, so a clip does not
- * depend on what was synthesized before it in the process.
- */
-export async function speech(text: string, voice: string, rate = 1): Promise<PcmFrame> {
-  const key = `${voice}|${rate}|${text}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  tts ??= new FliteTts();
-  const raw = tts.synthesizeAll(text, voice);
-  let clip: PcmFrame = { samples: raw.samples, sampleRate: raw.sampleRate };
-  if (clip.sampleRate !== SCENARIO_RATE) clip = await resample(clip, SCENARIO_RATE);
-  clip = trimClip(atLevel(changeRate(trimClip(clip), rate), TRACK.referenceLevelDbfs));
-  if (cache.size > 2000) cache.clear(); // bounded: a full set has a few hundred distinct clips
-  cache.set(key, clip);
-  return clip;
+/** The phrases of a script line, and the line as said (without the marks). */
+export function phrasesOf(text: string): { phrases: string[]; said: string } {
+  const phrases = text.split(PHRASE_MARK).map((p) => p.trim()).filter((p) => p.length > 0);
+  return { phrases, said: phrases.join(' ') };
+}
+
+/** A flite voice with no variation but its tempo (tests and calibration clips). */
+export function speech(text: string, fliteVoice: string, tempo = 1): Promise<PcmFrame> {
+  return voiceClip(text, plainSpeaker({ engine: 'flite', voice: fliteVoice, base: fliteVoice }, tempo));
 }
 
 interface Placed {
   readonly clip: PcmFrame;
   readonly atS: number;
+  /** The main user's own speech (side talk is the user too, but mixed as someone farther away). */
+  readonly user: boolean;
 }
 
 export class TrackBuilder {
@@ -45,10 +37,14 @@ export class TrackBuilder {
   readonly others: OtherSpan[] = [];
   private readonly placed: Placed[] = [];
 
+  /**
+   * @param speaker the main user
+   * @param rand draws the within-turn gaps at phrase boundaries (PHRASE_GAP_S)
+   */
   constructor(
-    private readonly voice: string,
-    private readonly rate: number,
-    private readonly userLevelDbfs: number,
+    readonly speaker: Speaker,
+    readonly userLevelDbfs: number,
+    private readonly rand: () => number,
   ) {}
 
   pause(seconds: number): this {
@@ -56,28 +52,42 @@ export class TrackBuilder {
     return this;
   }
 
-  /** The main user says `text` at the cursor; the cursor moves to the end of the clip. */
-  async say(text: string, role: UserRole): Promise<UserSpan> {
-    const clip = await speech(text, this.voice, this.rate);
-    const b = this.place(clip, this.cursor, 0);
-    this.cursor += clip.samples.length / SCENARIO_RATE;
-    const span = { text, role, ...b };
+  /**
+   * The main user says `text` at the cursor, phrase by phrase: at each '|' a gap drawn from
+   * PHRASE_GAP_S (or the next of `gapsS`, for tests) separates the phrases. The span covers the whole
+   * line; the cursor moves to its end.
+   */
+  async say(text: string, role: UserRole, gapsS?: readonly number[]): Promise<UserSpan> {
+    const { phrases, said } = phrasesOf(text);
+    let first: Bounds | undefined;
+    let last: Bounds | undefined;
+    for (const [k, phrase] of phrases.entries()) {
+      if (k > 0) this.cursor += gapsS?.[k - 1] ?? PHRASE_GAP_S[0] + (PHRASE_GAP_S[1] - PHRASE_GAP_S[0]) * this.rand();
+      const clip = await voiceClip(phrase, this.speaker);
+      last = this.place(clip, this.cursor, 0, true);
+      first ??= last;
+      this.cursor += clip.samples.length / SCENARIO_RATE;
+    }
+    const span = { text: said, role, start: first?.start ?? round3(this.cursor), end: last?.end ?? round3(this.cursor) };
     this.user.push(span);
     return span;
   }
 
   /** Someone else (or the user turned away) speaks at `atS`, `relativeDb` relative to the user's level. */
-  async overlay(text: string, atS: number, voice: string, relativeDb: number, kind: OtherKind, rate = 1): Promise<OtherSpan> {
-    const clip = await speech(text, voice, rate);
-    const b = this.place(clip, atS, relativeDb);
-    const span = { text, kind, voice, relativeDb, ...b };
+  async overlay(text: string, atS: number, speaker: Speaker, relativeDb: number, kind: OtherKind): Promise<OtherSpan> {
+    const { said } = phrasesOf(text);
+    const clip = await voiceClip(said, speaker);
+    const b = this.place(clip, atS, relativeDb, false);
+    const span = { text: said, kind, voice: speakerLabel(speaker), speaker, relativeDb, ...b };
     this.others.push(span);
     return span;
   }
 
-  /** Length of an overlay clip before placing it (to lay clips back to back). */
-  async clipSeconds(text: string, voice: string, rate = 1): Promise<number> {
-    return (await speech(text, voice, rate)).samples.length / SCENARIO_RATE;
+  /** The main user's speech alone (no one else, no noise): where the user's silences are found. */
+  renderUser(durationS: number): Int16Array {
+    const track = new Float64Array(Math.round(durationS * SCENARIO_RATE));
+    for (const p of this.placed) if (p.user) mixInto(track, p.clip.samples, p.atS);
+    return toInt16(track);
   }
 
   /** Mixes everything into a track of `durationS`, with pink noise at `snrDb` below the user's speech level. */
@@ -88,9 +98,9 @@ export class TrackBuilder {
     return toInt16(track);
   }
 
-  private place(clip: PcmFrame, atS: number, relativeDb: number): Bounds {
+  private place(clip: PcmFrame, atS: number, relativeDb: number, user: boolean): Bounds {
     const b = speechBounds(clip);
-    this.placed.push({ clip: atLevel(clip, this.userLevelDbfs + relativeDb), atS });
+    this.placed.push({ clip: atLevel(clip, this.userLevelDbfs + relativeDb), atS, user });
     return { start: round3(atS + b.start), end: round3(atS + b.end) };
   }
 }

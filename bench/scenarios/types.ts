@@ -5,6 +5,8 @@
  * are derived from it.
  */
 import type { V15Category } from '../metrics/fdb-v15.js';
+import type { VoiceSetName } from './config.js';
+import type { Speaker } from './voices.js';
 
 export type CategoryId =
   | 'pause_handling'
@@ -68,9 +70,17 @@ export interface UserSpan extends SpeechSpan {
 
 export interface OtherSpan extends SpeechSpan {
   readonly kind: OtherKind;
+  /** Readable speaker name (speakerLabel). */
   readonly voice: string;
+  readonly speaker: Speaker;
   /** Level relative to the main user's speech level, dB (negative = quieter). */
   readonly relativeDb: number;
+}
+
+export interface UserSilence {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: 'hold' | 'eot';
 }
 
 /** Everything the generator knows about a sample (scenario.json). */
@@ -83,7 +93,12 @@ export interface ScenarioTruth {
   readonly generatorVersion: number;
   readonly durationS: number;
   readonly sampleRate: number;
+  /** Which side of the voice split every voice in the sample comes from. */
+  readonly voices: VoiceSetName;
+  /** The main user's readable speaker name (speakerLabel), and the speaker itself. */
   readonly voice: string;
+  readonly speaker: Speaker;
+  /** The main user's tempo (speaker.tempo). */
   readonly rate: number;
   /** Main user's speech level, dBFS. */
   readonly userLevelDbfs: number;
@@ -93,6 +108,12 @@ export interface ScenarioTruth {
   readonly user: readonly UserSpan[];
   /** Speech of anyone else (and the user's own side talk, which is mixed as farther away). */
   readonly others: readonly OtherSpan[];
+  /**
+   * Every silence of at least SILENCES.minS inside or right after the main user's turns, found on the
+   * user-only mix: 'hold' = inside a turn (the user goes on), 'eot' = after the turn's last word, up to
+   * the user's next speech or the end of the clip (where the agent should answer). See silences.ts.
+   */
+  readonly silences: readonly UserSilence[];
   /** pause_handling: the pauses between parts. */
   readonly pauses?: readonly { readonly start: number; readonly end: number }[];
   /** smooth_turn_taking: where the user's turn ends. */

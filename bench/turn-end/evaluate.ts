@@ -10,10 +10,9 @@ import { TRAINING } from './train.js';
 import { createProbeComponents, probeSet, TURN_END_CATEGORIES, type ProbedSample } from './dataset.js';
 import { bestPolicyUnderLatency, bestPolicyWithin, type PolicyOutcome } from './policy-sweep.js';
 import type { ProbedSpan } from './probe.js';
-import { SETS, type SetName } from '../scenarios/config.js';
+import { SETS, type SetName, type VoiceSetName } from '../scenarios/config.js';
 import type { Eagerness } from '../../src/engine/options.js';
 
-export type VoiceSet = 'tuning' | 'heldout';
 
 export interface OperatingPoints {
   readonly cutoffAt300ms: PolicyOutcome | null;
@@ -34,7 +33,7 @@ export interface EngineOutcome {
 }
 
 export interface VoiceSetResult {
-  readonly voices: VoiceSet;
+  readonly voices: VoiceSetName;
   readonly samples: number;
   readonly model: OperatingPoints;
   readonly silenceBaseline: OperatingPoints;
@@ -93,7 +92,7 @@ export function engineOutcome(samples: readonly ProbedSample[], timeoutS = GRID.
 
 export interface EvaluateOptions {
   readonly set: SetName;
-  readonly voices: readonly VoiceSet[];
+  readonly voices: readonly VoiceSetName[];
   readonly perCategory?: number;
   readonly eagerness?: Eagerness;
   /** Probe a second time with the hand-set rules, for comparison. */
@@ -113,7 +112,7 @@ export async function evaluateEndOfTurn(o: EvaluateOptions): Promise<EotEvaluati
         probeSet(c, {
           set: o.set,
           indices,
-          generate: { voices } as never,
+          generate: { voices },
           predictor: { eagerness, endOfTurn: { policy } },
           keepFeatures: false,
           onProgress: (k, total, id) => o.onProgress?.(`${voices} ${policy}: ${k}/${total} ${id}`),

@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     samples = await probeSet(c, {
       set: TRAINING.set,
       indices,
-      generate: { voices: 'tuning' } as never,
+      generate: { voices: 'tuning' },
       predictor: { endOfTurn: { policy: 'model' } },
       keepFeatures: true,
       onProgress: (k, total, id) => process.stderr.write(`\r[train:turn] probed ${k}/${total} ${id}      `),

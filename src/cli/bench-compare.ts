@@ -22,7 +22,7 @@ import type { BenchTarget } from '../../bench/runner/target.js';
 import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { setPlan } from '../../bench/scenarios/generate.js';
 import { CATEGORY_IDS } from '../../bench/scenarios/types.js';
-import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, stamp } from './bench-options.js';
+import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, stamp } from './bench-options.js';
 import { DEFAULT_COMPARE_TARGETS, NamedTarget, resolveSelf, splitTargets, startSelfServer, targetSlug, usesSelf, type SelfServer } from './bench-self.js';
 
 export interface CompareCliOptions {
@@ -34,6 +34,8 @@ export interface CompareCliOptions {
   snr?: string;
   categories?: string;
   perCategory?: string;
+  /** tuning (default) or heldout. */
+  voices?: string;
   voice?: string;
   eagerness?: string;
   fresh?: boolean;
@@ -61,6 +63,7 @@ interface Planned {
 export async function benchCompare(o: CompareCliOptions, io: CompareIo = { stdout: process.stdout, stderr: process.stderr }): Promise<CompareResult> {
   const set = parseSet(o.set);
   const clock = parseClock(o.clock);
+  const voices = parseVoices(o.voices) ?? 'tuning';
   const engine = engineChoice(o.voice, o.eagerness);
   const snrDb = parseNumber(o.snr, '--snr');
   const categories = parseCategories(o.categories);
@@ -98,11 +101,12 @@ export async function benchCompare(o: CompareCliOptions, io: CompareIo = { stdou
     for (const [i, p] of planned.entries()) {
       if (io.signal?.aborted) break;
       const dir = join(out, p.slug);
-      io.stderr.write(`\n[${i + 1}/${planned.length}] ${p.name}: ${p.target.describe()}\n      set ${set}, ${clock} clock → ${dir}\n`);
+      io.stderr.write(`\n[${i + 1}/${planned.length}] ${p.name}: ${p.target.describe()}\n      set ${set}, ${voices} voices, ${clock} clock → ${dir}\n`);
       const r = await runBenchmark({
         target: p.target,
         set,
         clock,
+        voices,
         out: dir,
         engine,
         progress: new Progress(total, io.stderr),
@@ -146,6 +150,7 @@ export function addCompareCommand(bench: Command): void {
     .option('--snr <dB>', 'add pink noise at this SNR to every sample')
     .option('--categories <list>', `comma-separated subset of ${CATEGORY_IDS.join(', ')}`)
     .option('--per-category <n>', 'samples per category instead of the set size')
+    .option('--voices <set>', 'user voices from the tuning side of the voice split (default) or the held-out side (measure only, never tune on it)', 'tuning')
     .option('--voice <name>', 'agent voice for the local target and the self server (flite: slt, rms, awb, kal16, kal)')
     .option('--eagerness <level>', 'local target and self server: low, medium or high')
     .option('--fresh', "start every target's run over even if --out holds one")

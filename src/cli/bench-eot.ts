@@ -3,9 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FullduplexError } from '../errors.js';
-import { evaluateEndOfTurn, formatEotEvaluation, type VoiceSet } from '../../bench/turn-end/evaluate.js';
+import { evaluateEndOfTurn, formatEotEvaluation } from '../../bench/turn-end/evaluate.js';
+import type { VoiceSetName } from '../../bench/scenarios/config.js';
 import { projectRoot } from '../../bench/runner/run-info.js';
-import { engineChoice, parseNumber, parseSet } from './bench-options.js';
+import { engineChoice, parseNumber, parseSet, parseVoices } from './bench-options.js';
 
 interface EotCliOptions {
   set: string;
@@ -16,16 +17,15 @@ interface EotCliOptions {
   out?: string;
 }
 
-function parseVoices(x: string): VoiceSet[] {
-  const out = x.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const v of out) if (v !== 'tuning' && v !== 'heldout') throw new FullduplexError('BAD_ARGUMENT', `--voices takes tuning, heldout or both comma-separated, got '${v}'`);
+function parseVoiceList(x: string): VoiceSetName[] {
+  const out = x.split(',').map((s) => s.trim()).filter(Boolean).map((v) => parseVoices(v)!);
   if (out.length === 0) throw new FullduplexError('BAD_ARGUMENT', '--voices is empty');
-  return out as VoiceSet[];
+  return out;
 }
 
 async function eotCommand(o: EotCliOptions): Promise<void> {
   const set = parseSet(o.set);
-  const voices = parseVoices(o.voices);
+  const voices = parseVoiceList(o.voices);
   const perCategory = parseNumber(o.perCategory, '--per-category', true);
   const { eagerness } = engineChoice(undefined, o.eagerness);
   const t0 = Date.now();

@@ -1,7 +1,7 @@
 /** Option parsing shared by `bench run` and `bench compare`, and their Ctrl-C handling. */
 import { FullduplexError } from '../errors.js';
 import type { Eagerness } from '../engine/options.js';
-import { isSetName, type SetName } from '../../bench/scenarios/config.js';
+import { isSetName, isVoiceSetName, type SetName, type VoiceSetName } from '../../bench/scenarios/config.js';
 import { isCategoryId, CATEGORY_IDS, type CategoryId } from '../../bench/scenarios/types.js';
 import type { BenchClock } from '../../bench/runner/target.js';
 
@@ -21,6 +21,12 @@ export function parseNumber(x: string | undefined, name: string, integer = false
 
 export function parseSet(x: string): SetName {
   if (!isSetName(x)) throw new FullduplexError('BAD_ARGUMENT', `--set must be quick or full, got '${x}'`);
+  return x;
+}
+
+export function parseVoices(x: string | undefined): VoiceSetName | undefined {
+  if (x === undefined) return undefined;
+  if (!isVoiceSetName(x)) throw new FullduplexError('BAD_ARGUMENT', `--voices must be tuning or heldout, got '${x}'`);
   return x;
 }
 

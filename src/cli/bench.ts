@@ -16,7 +16,7 @@ import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js';
 import { addCompareCommand } from './bench-compare.js';
 import { addEotCommand } from './bench-eot.js';
-import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, stamp } from './bench-options.js';
+import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, stamp } from './bench-options.js';
 
 interface RunCliOptions {
   target: string;
@@ -26,6 +26,7 @@ interface RunCliOptions {
   snr?: string;
   categories?: string;
   perCategory?: string;
+  voices?: string;
   voice?: string;
   eagerness?: string;
   fresh?: boolean;
@@ -45,7 +46,8 @@ function printResult(r: RunResult): void {
 async function runCommand(o: RunCliOptions): Promise<void> {
   const set = parseSet(o.set);
   const clock = parseClock(o.clock);
-  const out = resolve(o.out ?? join(projectRoot(), RESULTS.runsDir, `${stamp()}-${o.target.replace(/[^a-z0-9]+/gi, '_')}-${set}-${clock}`));
+  const voices = parseVoices(o.voices) ?? 'tuning';
+  const out = resolve(o.out ?? join(projectRoot(), RESULTS.runsDir, `${stamp()}-${o.target.replace(/[^a-z0-9]+/gi, '_')}-${set}-${voices === 'tuning' ? '' : `${voices}-`}${clock}`));
   const engine = engineChoice(o.voice, o.eagerness);
   const target = await createTarget(o.target, { local: engine });
   const interrupt = abortOnInterrupt();
@@ -53,11 +55,12 @@ async function runCommand(o: RunCliOptions): Promise<void> {
     const snrDb = parseNumber(o.snr, '--snr');
     const categories = parseCategories(o.categories);
     const perCategory = parseNumber(o.perCategory, '--per-category', true);
-    process.stderr.write(`bench: ${target.describe()}\n       set ${o.set}, ${clock} clock → ${out}\n`);
+    process.stderr.write(`bench: ${target.describe()}\n       set ${o.set}, ${voices} voices, ${clock} clock → ${out}\n`);
     const r = await runBenchmark({
       target,
       set,
       clock,
+      voices,
       out,
       engine,
       signal: interrupt.signal,
@@ -105,6 +108,7 @@ export function registerBench(program: Command): void {
     .option('--snr <dB>', 'add pink noise at this SNR to every sample')
     .option('--categories <list>', `comma-separated subset of ${CATEGORY_IDS.join(', ')}`)
     .option('--per-category <n>', 'samples per category instead of the set size')
+    .option('--voices <set>', 'user voices from the tuning side of the voice split (default) or the held-out side (measure only, never tune on it)', 'tuning')
     .option('--voice <name>', 'agent voice for the local target (flite: slt, rms, awb, kal16, kal)')
     .option('--eagerness <level>', 'local target: low, medium or high')
     .option('--fresh', 'start over even if --out holds a run')
