@@ -93,6 +93,11 @@ export interface ScenarioTruth {
   readonly user: readonly UserSpan[];
   /** Speech of anyone else (and the user's own side talk, which is mixed as farther away). */
   readonly others: readonly OtherSpan[];
+  /**
+   * Every silence ≥ 100 ms inside ('hold') or right after ('eot') a main-user turn, when the
+   * generator marks them (end-of-turn operating points, cut-in turns).
+   */
+  readonly silences?: readonly { readonly start: number; readonly end: number; readonly kind: 'hold' | 'eot' }[];
   /** pause_handling: the pauses between parts. */
   readonly pauses?: readonly { readonly start: number; readonly end: number }[];
   /** smooth_turn_taking: where the user's turn ends. */
