@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   enginePolicyPoint,
   eotOperatingPoints,
+  firedSilences,
   paretoFrontier,
   silenceTimeoutOperatingPoints,
   type ScoredSilence,
@@ -99,6 +100,27 @@ test("engine's own policy: false cut-offs over the filtered holds, latency over 
   close(p.falseCutoffRate, 1 / 3);
   close(p.meanLatencyS, 0.4);
   assert.deepEqual(enginePolicyPoint([]), { holdSpans: 0, eotSpans: 0, holdSpansLeftOut: 0, falseCutoffRate: null, meanLatencyS: null, eotNeverFired: 0 });
+});
+
+test("the engine's fire times from its timeline: the first take_turn inside each silence", () => {
+  const fired = firedSilences(
+    [
+      { kind: 'hold', start: 1, end: 1.5 },
+      { kind: 'hold', start: 3, end: 4 },
+      { kind: 'eot', start: 6, end: 9 },
+    ],
+    [
+      { t: 1.1, action: 'hold' },
+      { t: 1.3, action: 'take_turn' }, // in the first hold: a cut-off 0.3 s in
+      { t: 4.2, action: 'take_turn' }, // after the second hold ended: not in it
+      { t: 6.7, action: 'take_turn' },
+      { t: 6.9, action: 'take_turn' },
+    ],
+  );
+  assert.deepEqual(fired.map((f) => f.fireS === null ? null : Math.round(f.fireS * 1000)), [300, null, 700]);
+  const p = enginePolicyPoint(fired);
+  assert.deepEqual([p.falseCutoffRate, p.eotNeverFired], [0.5, 0]);
+  close(p.meanLatencyS, 0.7);
 });
 
 test('pareto frontier keeps only points no other beats on both axes', () => {

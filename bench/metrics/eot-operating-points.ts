@@ -260,3 +260,23 @@ export function enginePolicyPoint(spans: readonly FiredSilence[]): EnginePolicyP
     eotNeverFired: eots.length - fired.length,
   };
 }
+
+/** The engine's decisions that end the user's turn (src/engine/predictor.ts actions). */
+export const TURN_TAKING_ACTIONS: readonly string[] = ['take_turn'];
+
+/**
+ * Each silence with the engine's fire time: its first turn-ending decision inside the silence (times
+ * on the input's axis, as events.jsonl has them), as s since the silence began; null when none.
+ */
+export function firedSilences(
+  silences: readonly { readonly kind: 'hold' | 'eot'; readonly start: number; readonly end: number }[],
+  decisions: readonly { readonly t: number; readonly action: string }[],
+  actions: readonly string[] = TURN_TAKING_ACTIONS,
+): FiredSilence[] {
+  silences.forEach(checkSpan);
+  const times = decisions.filter((d) => actions.includes(d.action)).map((d) => d.t).sort((a, b) => a - b);
+  return silences.map((s) => {
+    const t = times.find((x) => leq(s.start, x) && leq(x, s.end));
+    return { kind: s.kind, start: s.start, end: s.end, fireS: t === undefined ? null : Math.max(0, t - s.start) };
+  });
+}

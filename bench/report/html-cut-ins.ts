@@ -10,7 +10,7 @@ export const CUT_IN_DEFINITION =
   `A cut-in is an agent onset while the user's turn goes on: inside a main-user turn (from its first word to its last, its own pauses included; ` +
   `the truth in scenario.json says where turns are), more than ${CUT_INS.endToleranceS * 1000} ms before its last word ends. Onsets are the starts of the ` +
   `output's VAD speech runs (segments ≤ ${CUT_INS.agentRunGapS} s apart joined, as FDB v1.5 joins the model's), the same for every target; ` +
-  `agent backchannels (a segment under 1 s with at most 2 words, FDB's rule) are not cut-ins and are counted apart. Counted per 100 user turns.`;
+  `agent backchannels (a run under 1 s with at most 2 words, FDB's backchannel rule) are not cut-ins and are counted apart. Counted per 100 user turns.`;
 
 export function cutInsSection(c: CutInSummary | undefined): string {
   if (!c) return `<h2>Cut-ins</h2><p class="note">Not measured: no sample had ground-truth user turns (scenario.json).</p>`;
