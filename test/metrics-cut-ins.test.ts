@@ -5,6 +5,8 @@ import { aggregateCutIns, scoreCutIns, userTurnsOf, type CutInResult, type UserT
 import type { Segment, Word } from '../bench/metrics/types.js';
 import { cutInsSection } from '../bench/report/html-cut-ins.js';
 import { CUT_IN_ALL_METRIC, metricRows } from '../bench/report/summary-table.js';
+import { verdictOf } from '../bench/report/verdict.js';
+import type { SampleScore } from '../bench/runner/score-sample.js';
 import type { UserSpan } from '../bench/scenarios/types.js';
 import { isFullduplexError } from '../src/errors.js';
 
@@ -150,4 +152,12 @@ test('summary: the cut-in goal, and the rate beside turn-taking latency in the t
   const html = cutInsSection(summary.cutIns);
   assert.match(html, /4\.0 per 100 user turns/);
   assert.ok(html.indexOf('w0.9') < html.indexOf('w0.3'), 'worst first');
+});
+
+test("a sample's note names its cut-ins; its verdict stays the category's", () => {
+  const cutIns = scoreCutIns({ userTurns: userTurnsOf({ user: USER }), outputSegments: OUTPUT, outputWords: WORDS });
+  const score = { id: 'x', category: 'pause_handling', v1: { kind: 'pause_handling', result: { to: 0 } }, cutIns } as unknown as SampleScore;
+  const v = verdictOf(score);
+  assert.equal(v.ok, true);
+  assert.match(v.note, /2 cut-ins \(agent onset at 2\.55 s, 16\.00 s inside the user's turn\)/);
 });
