@@ -61,7 +61,7 @@ function fullSummary() {
 
 test('goalsCheck: every goal with target, value, met and shortBy', () => {
   const goals = goalsCheck(fullSummary());
-  assert.equal(goals.length, 10);
+  assert.equal(goals.length, 11);
   const pause = byName(goals, 'pause handling TOR');
   assert.deepEqual([pause.target, pause.value, pause.met], [0.05, 0.25, false]);
   close(pause.shortBy, 0.2);

@@ -16,6 +16,7 @@ import {
   type PauseHandlingResult,
   type TorSummary,
 } from './fdb-v1.js';
+import { aggregateCutIns, type CutInSummary, type SampleCutIns } from './cut-ins.js';
 import { aggregateV15, type V15Category, type V15EventResult, type V15Summary } from './fdb-v15.js';
 import { leq } from './types.js';
 
@@ -44,6 +45,8 @@ export interface BenchmarkInput {
   readonly userInterruption?: ReadonlyArray<Outcome<InterruptionResult>>;
   readonly backchannel?: ReadonlyArray<Outcome<BackchannelResult>>;
   readonly v15?: Partial<Record<V15Category, ReadonlyArray<Outcome<V15EventResult>>>>;
+  /** Every scored sample with ground-truth user turns, whatever its category. */
+  readonly cutIns?: readonly SampleCutIns[];
 }
 
 export interface BenchmarkSummary {
@@ -52,6 +55,8 @@ export interface BenchmarkSummary {
   readonly userInterruption?: WithSkips<InterruptionSummary>;
   readonly backchannel?: WithSkips<BackchannelSummary>;
   readonly v15?: Partial<Record<V15Category, WithSkips<V15Summary>>>;
+  /** Agent onsets inside user turns, overall and per category. */
+  readonly cutIns?: CutInSummary;
 }
 
 /** Splits scored from skipped samples, aggregates the scored ones, and counts skips by reason. */
@@ -80,6 +85,7 @@ export function summarize(input: BenchmarkInput): BenchmarkSummary {
     ...(input.userInterruption && { userInterruption: summarizeCategory(input.userInterruption, aggregateInterruption) }),
     ...(input.backchannel && { backchannel: summarizeCategory(input.backchannel, aggregateBackchannel) }),
     ...(input.v15 && { v15 }),
+    ...(input.cutIns && { cutIns: aggregateCutIns(input.cutIns) }),
   };
 }
 
@@ -105,6 +111,8 @@ export const GOALS = {
   sideTalkUnansweredMin: 0.9,
   /** v1.5 background speech left unanswered in at least 90 % of events. */
   backgroundUnansweredMin: 0.9,
+  /** At most 3 agent onsets inside a user's turn per 100 user turns, over every category (issue 10). */
+  cutInsPer100TurnsMax: 3,
 } as const;
 
 export type Goals = { readonly [K in keyof typeof GOALS]: number };
@@ -151,5 +159,6 @@ export function goalsCheck(summary: BenchmarkSummary, goals: Goals = GOALS): Goa
     goal('user backchannels ridden through', '>=', goals.userBackchannelRiddenThroughMin, s.v15?.user_backchannel?.successRate, 'v15.user_backchannel.successRate'),
     goal('side talk unanswered', '>=', goals.sideTalkUnansweredMin, s.v15?.talking_to_others?.unansweredRate, 'v15.talking_to_others.unansweredRate'),
     goal('background speech unanswered', '>=', goals.backgroundUnansweredMin, s.v15?.background_speech?.unansweredRate, 'v15.background_speech.unansweredRate'),
+    goal('cut-ins per 100 user turns', '<=', goals.cutInsPer100TurnsMax, s.cutIns?.per100Turns, 'cutIns.per100Turns'),
   ];
 }

@@ -5,7 +5,7 @@
  */
 import { DASH, escapeHtml as h } from './format.js';
 import { REPORT_CSS } from './html-style.js';
-import { costCell, samplesCell, type CompareSample, type Comparison } from './compare.js';
+import { costCell, cutInCell, samplesCell, type CompareSample, type Comparison } from './compare.js';
 
 const EXTRA_CSS = `
 main { max-width: 1280px; }
@@ -45,10 +45,10 @@ const link = (c: Comparison, i: number): string => {
 function targetsSection(c: Comparison): string {
   const rows = c.targets.map(
     (t, i) =>
-      `<tr class="${t.baseline ? 'ours' : ''}"><td>${link(c, i)}</td><td>${h(t.description)}</td><td class="num">${h(samplesCell(t))}</td><td class="num">${t.turnTakingMedianS === null ? DASH : `${t.turnTakingMedianS.toFixed(2)} s`}</td><td class="num">${h(costCell(t))}</td><td><a href="${h(t.reportJson)}">report.json</a></td></tr>`,
+      `<tr class="${t.baseline ? 'ours' : ''}"><td>${link(c, i)}</td><td>${h(t.description)}</td><td class="num">${h(samplesCell(t))}</td><td class="num">${t.turnTakingMedianS === null ? DASH : `${t.turnTakingMedianS.toFixed(2)} s`}</td><td class="num">${h(cutInCell(t))}</td><td class="num">${h(costCell(t))}</td><td><a href="${h(t.reportJson)}">report.json</a></td></tr>`,
   );
   return `<h2>Targets</h2>
-<table><thead><tr><th>target</th><th>family, transport, codec</th><th class="num">as expected</th><th class="num">turn-taking median</th><th class="num">transport cost</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<table><thead><tr><th>target</th><th>family, transport, codec</th><th class="num">as expected</th><th class="num">turn-taking median</th><th class="num">cut-ins / 100 turns</th><th class="num">transport cost</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <p class="note">Transport cost: the target's median turn-taking latency minus the in-process engine's (${h(c.baseline ?? 'no in-process target in this comparison')}). Each target name opens its own report.</p>`;
 }
 
@@ -72,6 +72,7 @@ function metricsSection(c: Comparison): string {
   const total = (label: string, cells: string[]) => `<tr class="total"><td>${h(label)}</td><td></td>${cells.map((x) => `<td class="cell">${h(x)}</td>`).join('')}</tr>`;
   body.push(total('samples as expected / total', c.targets.map(samplesCell)));
   body.push(total('turn-taking latency, median', c.targets.map((t) => (t.turnTakingMedianS === null ? DASH : `${t.turnTakingMedianS.toFixed(2)} s`))));
+  body.push(total('cut-ins per 100 user turns', c.targets.map(cutInCell)));
   body.push(total(`transport cost (median − ${c.baseline ?? 'in-process'})`, c.targets.map(costCell)));
   return `<h2>Results by category</h2>
 <table><thead><tr><th>metric</th><th>goal</th>${heads}</tr></thead><tbody>${body.join('')}</tbody></table>

@@ -40,6 +40,8 @@ export interface CompareTarget {
   readonly turnTakingMedianS: number | null;
   /** turnTakingMedianS minus the baseline's (0 for the baseline; null without a baseline or a value). */
   readonly transportCostS: number | null;
+  /** Agent onsets inside user turns per 100 turns, all categories (shown beside the latency); null: not measured. */
+  readonly cutInsPer100Turns: number | null;
   readonly baseline: boolean;
 }
 
@@ -110,6 +112,7 @@ export function buildComparison(inputs: readonly CompareInput[], createdAt = new
       samples: counts(x.report),
       turnTakingMedianS: median,
       transportCostS: i === baseIndex ? 0 : median !== null && baseMedian !== null ? round(median - baseMedian) : null,
+      cutInsPer100Turns: x.report.summary.cutIns?.per100Turns ?? null,
       baseline: i === baseIndex,
     };
   });
@@ -198,6 +201,10 @@ export function costCell(t: CompareTarget): string {
   return t.baseline ? 'baseline' : signedSec(t.transportCostS);
 }
 
+export function cutInCell(t: CompareTarget): string {
+  return t.cutInsPer100Turns === null ? '—' : t.cutInsPer100Turns.toFixed(1);
+}
+
 export function samplesCell(t: CompareTarget): string {
   const s = t.samples;
   return `${s.asExpected}/${s.total}${s.skipped ? ` (${s.skipped} skipped)` : ''}${t.complete ? '' : ' (stopped early)'}`;
@@ -220,6 +227,7 @@ export function compareTable(c: Comparison): string {
   lines.push(['All samples', '', ...c.targets.map(() => '')]);
   lines.push(['  as expected / total', '', ...c.targets.map(samplesCell)]);
   lines.push(['  turn-taking latency, median', '', ...c.targets.map((t) => (t.turnTakingMedianS === null ? '—' : `${t.turnTakingMedianS.toFixed(2)} s`))]);
+  lines.push(['  cut-ins per 100 user turns', '', ...c.targets.map(cutInCell)]);
   lines.push([`  transport cost (median − ${c.baseline ?? 'in-process'})`, '', ...c.targets.map(costCell)]);
   const body = lines.filter((l): l is string[] => l !== null);
   const widths = head.map((h, i) => Math.max([...h].length, ...body.map((b) => [...b[i]!].length)));

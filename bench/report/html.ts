@@ -7,6 +7,7 @@ import { FAMILIES, SYSTEMS, familyLabel, formatLatency, getSystem, CATALOG_SOURC
 import type { V15Summary } from '../metrics/fdb-v15.js';
 import { CATEGORIES } from '../scenarios/types.js';
 import { DASH, escapeHtml as h, num, sec } from './format.js';
+import { cutInsSection } from './html-cut-ins.js';
 import { decisionLegend, lanesSvg } from './html-lanes.js';
 import { REPORT_CSS } from './html-style.js';
 import { PUBLISHED_SOURCE, PUBLISHED_V1 } from './published.js';
@@ -25,6 +26,7 @@ export function renderHtml(r: BenchReport, details: readonly SampleDetail[]): st
 ${header(r, title)}
 ${goalsSection(r)}
 ${resultsSection(r)}
+${cutInsSection(r.summary.cutIns)}
 ${publishedSection(r)}
 ${familiesSection()}
 ${v15Section(r)}

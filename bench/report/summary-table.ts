@@ -4,9 +4,10 @@
  * numbers.
  */
 import type { BenchmarkSummary, GoalResult, SkipSummary } from '../metrics/aggregate.js';
+import type { CutInCounts } from '../metrics/cut-ins.js';
 import type { V15Category, V15Summary } from '../metrics/fdb-v15.js';
 import { CATEGORIES, type CategoryId } from '../scenarios/types.js';
-import { num, pad, pct, sec } from './format.js';
+import { DASH, num, pad, pct, sec } from './format.js';
 
 export interface MetricRow {
   readonly category: CategoryId;
@@ -80,7 +81,36 @@ export function metricRows(summary: BenchmarkSummary, goals: readonly GoalResult
   v15Row('user_backchannel', 'kept its turn (RESUME) ↑', (x) => x.successRate, 'user backchannels ridden through');
   v15Row('talking_to_others', 'left unanswered ↑', (x) => x.unansweredRate, 'side talk unanswered');
   v15Row('background_speech', 'left unanswered ↑', (x) => x.unansweredRate, 'background speech unanswered');
-  return rows;
+  return withCutIns(rows, s, goals);
+}
+
+export const CUT_IN_METRIC = 'cut-ins per 100 user turns ↓';
+export const CUT_IN_ALL_METRIC = 'cut-ins per 100 user turns, all categories ↓';
+
+/** "1.3 (2 in 150 turns)"; "—" when there are no user turns. */
+export function cutInValue(c: CutInCounts | undefined): string {
+  if (!c) return `${DASH} (no ground-truth turns)`;
+  return `${num(c.per100Turns, 1)} (${c.cutIns} in ${c.userTurns} turn${c.userTurns === 1 ? '' : 's'})`;
+}
+
+/**
+ * Each category's cut-in rate as its last row. Turn-taking latency is never shown without the rate
+ * beside it, so smooth turn-taking also gets the all-category rate (with the goal), "—" when the run
+ * had no ground-truth turns.
+ */
+function withCutIns(rows: readonly MetricRow[], s: BenchmarkSummary, goals: readonly GoalResult[]): MetricRow[] {
+  const out: MetricRow[] = [];
+  rows.forEach((r, i) => {
+    out.push(r);
+    if (rows[i + 1]?.category === r.category) return;
+    const base = { category: r.category, categoryTitle: r.categoryTitle, n: null, skipped: null };
+    const own = s.cutIns?.byCategory[r.category];
+    if (own) out.push({ ...base, metric: CUT_IN_METRIC, value: cutInValue(own), goal: '', met: null });
+    if (r.category === 'smooth_turn_taking') {
+      out.push({ ...base, metric: CUT_IN_ALL_METRIC, value: cutInValue(s.cutIns), ...goalCell(goals, 'cut-ins per 100 user turns', false) });
+    }
+  });
+  return out;
 }
 
 const mark = (met: boolean | null): string => (met === null ? '' : met ? 'met' : 'MISSED');

@@ -50,5 +50,8 @@ export function verdictOf(o: SampleScore | Skipped): Verdict {
     ok = ok === null ? success : ok && success;
     parts.push(`${r.label} (${r.reason.replace(/_/g, ' ')})`);
   }
+  // Cut-ins are counted on their own (per 100 user turns); the note names them, the verdict stays the category's.
+  const cutIns = o.cutIns?.cutIns ?? [];
+  if (cutIns.length > 0) parts.push(`${cutIns.length} cut-in${cutIns.length > 1 ? 's' : ''} (agent onset at ${cutIns.map((c) => sec(c.t)).join(', ')} inside the user's turn)`);
   return { ok, note: parts.join('; ') };
 }

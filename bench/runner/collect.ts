@@ -13,6 +13,7 @@ import {
   type Outcome,
   type Skipped,
 } from '../metrics/aggregate.js';
+import type { SampleCutIns } from '../metrics/cut-ins.js';
 import type { BackchannelResult, InterruptionResult, LatencyResult, PauseHandlingResult } from '../metrics/fdb-v1.js';
 import type { V15Category, V15EventResult } from '../metrics/fdb-v15.js';
 import { categoryInfo, type CategoryId } from '../scenarios/types.js';
@@ -39,6 +40,7 @@ export function collect(samples: readonly SampleOutcome[]): Collected {
   const backchannel: Outcome<BackchannelResult>[] = [];
   const v15: Partial<Record<V15Category, Outcome<V15EventResult>[]>> = {};
   const uncategorized: Skipped[] = [];
+  const cutIns: SampleCutIns[] = [];
   const v1Lists: Record<string, Outcome<object>[]> = {
     pause_handling: pause,
     smooth_turn_taking: turn,
@@ -61,6 +63,7 @@ export function collect(samples: readonly SampleOutcome[]): Collected {
     const o = s.outcome;
     if (o.v1) v1List?.push(o.v1.result);
     if (o.v15) v15List?.push(o.v15.result);
+    if (o.cutIns) cutIns.push({ id: o.id, category: s.category, result: o.cutIns });
   }
   const input: BenchmarkInput = {
     ...(pause.length > 0 && { pauseHandling: pause }),
@@ -68,6 +71,7 @@ export function collect(samples: readonly SampleOutcome[]): Collected {
     ...(interruption.length > 0 && { userInterruption: interruption }),
     ...(backchannel.length > 0 && { backchannel }),
     ...(Object.keys(v15).length > 0 && { v15 }),
+    ...(cutIns.length > 0 && { cutIns }),
   };
   const summary = summarize(input);
   return { summary, goals: goalsCheck(summary), uncategorized };

@@ -15,6 +15,7 @@ import {
 } from '../metrics/fdb-v1.js';
 import { labelOverlapEvent, responseLatencies, type ResponseLatency, type V15Category, type V15EventResult } from '../metrics/fdb-v15.js';
 import type { Skipped } from '../metrics/aggregate.js';
+import { scoreCutIns, userTurnsOf, type CutInResult } from '../metrics/cut-ins.js';
 import type { Segment, Word } from '../metrics/types.js';
 import { categoryInfo, type CategoryId } from '../scenarios/types.js';
 import type { Analyzer } from './analysis.js';
@@ -56,6 +57,8 @@ export interface SampleScore {
   readonly v1?: V1Score;
   readonly v15?: V15Score;
   readonly decisions: readonly DecisionMark[];
+  /** Agent onsets inside the main user's turns; absent without scenario.json (no turns to tell). */
+  readonly cutIns?: CutInResult;
   /** What the target said about this run (clock, late windows...). */
   readonly info?: Record<string, unknown>;
 }
@@ -115,6 +118,7 @@ async function score(s: SampleData, analyzer: Analyzer, o: ScoreOptions): Promis
       v15 = { category: v15Category, result, responseLatencies: responseLatencies(userSegments, outputSegments), preEventText };
     }
   }
+  const cutIns = s.truth ? scoreCutIns({ userTurns: userTurnsOf(s.truth), outputSegments, outputWords }) : undefined;
   return {
     id: s.id,
     category: s.category,
@@ -127,6 +131,7 @@ async function score(s: SampleData, analyzer: Analyzer, o: ScoreOptions): Promis
     ...(v1 && { v1 }),
     ...(v15 && { v15 }),
     decisions: decisionsOf(s.events),
+    ...(cutIns && { cutIns }),
     ...(o.info && { info: o.info }),
   };
 }
