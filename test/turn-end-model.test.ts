@@ -11,7 +11,8 @@ import { TURN_END_FEATURES, turnEndFeatures, type TurnEndInputs } from '../src/e
 import { TurnEndModel, type TurnEndWeights } from '../src/engine/turn-end/model.js';
 import { TURN_END_WEIGHTS } from '../src/engine/turn-end/weights.js';
 import { fitLogistic } from '../bench/turn-end/logistic.js';
-import { bestPolicyUnderLatency, bestPolicyWithin, evaluatePolicy, fireTime } from '../bench/turn-end/policy-sweep.js';
+import { fastestWithin, rescore, TRAINING } from '../bench/turn-end/train.js';
+import { eotOperatingPoints } from '../bench/metrics/eot-operating-points.js';
 import type { ProbedSpan } from '../bench/turn-end/probe.js';
 import { silencesOf } from '../bench/turn-end/spans.js';
 import type { ScenarioTruth } from '../bench/scenarios/types.js';
@@ -98,26 +99,26 @@ function span(kind: 'hold' | 'eot', lengthS: number, ps: number[]): ProbedSpan {
   return { kind, start: 0, end: lengthS, scores: ps.map((p, i) => ({ t: 0.1 * (i + 1), p })), engineFireS: null };
 }
 
-test('policy replay: fire at the first window past the delay with p ≥ θ, else at the timeout; cut-offs and latency as defined', () => {
-  const hold = span('hold', 0.45, [0.1, 0.8, 0.2, 0.2]); // p crosses 0.5 at 0.2 s, inside the 0.45 s pause
-  const eot = span('eot', 3, [0.3, 0.6, 0.9, 0.9]);
-  const policy = { threshold: 0.5, delayS: 0, timeoutS: 3 };
-  assert.equal(fireTime(hold, policy), 0.2);
-  assert.ok(Math.abs(fireTime(eot, policy) - 0.2) < 1e-9);
-  let r = evaluatePolicy([hold, eot], policy);
-  assert.equal(r.falseCutoffRate, 1);
-  // A 0.3 s action delay skips the hold's spike: the eot then fires at its 0.3 s window.
-  r = evaluatePolicy([hold, eot], { threshold: 0.5, delayS: 0.3, timeoutS: 3 });
-  assert.equal(r.falseCutoffRate, 0);
-  assert.ok(Math.abs(r.meanLatencyS - 0.3) < 1e-9);
-  // Never reaching θ costs the timeout; hold spans outside 0.2–5 s are not scored.
-  assert.equal(evaluatePolicy([eot], { threshold: 0.95, delayS: 0, timeoutS: 3 }).meanLatencyS, 3);
-  assert.equal(evaluatePolicy([span('hold', 0.15, [0.9])], policy).holds, 0);
-  const grid = { thresholds: [0.5, 0.7], delaysS: [0, 0.3], timeoutS: 3 };
-  const best = bestPolicyWithin([hold, eot], 0, grid)!;
-  assert.equal(best.falseCutoffRate, 0);
-  assert.ok(Math.abs(best.meanLatencyS - 0.3) < 1e-9, `${best.threshold}/${best.delayS}: ${best.meanLatencyS}`);
-  assert.equal(bestPolicyUnderLatency([hold, eot], 0.1, grid), undefined, 'no policy answers within 100 ms');
+test('training picks, per eagerness, the fastest policy within its false cut-off budget', () => {
+  // A hold whose p spikes at 0.2 s, inside a 0.45 s pause; an eot that rises through 0.3 s.
+  const spans = [span('hold', 0.45, [0.1, 0.8, 0.2, 0.2]), span('eot', 3, [0.3, 0.6, 0.9, 0.9])];
+  const frontier = eotOperatingPoints(spans, { thresholds: [0.5, 0.7, 0.85], actionDelaysS: [0, 0.3], timeoutsS: [3] }).frontier;
+  const strict = fastestWithin(frontier, 0)!;
+  assert.equal(strict.falseCutoffRate, 0);
+  assert.ok(Math.abs(strict.meanLatencyS - 0.3) < 1e-9, 'without cut-offs the eot is answered at 0.3 s (θ 0.85 or a 0.3 s delay)');
+  const loose = fastestWithin(frontier, 1)!;
+  assert.ok(Math.abs(loose.meanLatencyS - 0.2) < 1e-9, 'allowed to cut the hold, it answers at 0.2 s');
+  assert.equal(fastestWithin([], 0.05), undefined);
+  assert.deepEqual(TRAINING.grid.timeoutsS, [3], 'the engine’s own timeout');
+});
+
+test('rescoring a probed span with other weights keeps windows without a reading at p = 0', () => {
+  const x = turnEndFeatures(inputs('what time is it', 300, { finalStretch: falling }));
+  const s: ProbedSpan = { kind: 'eot', start: 1, end: 2, scores: [{ t: 0.032, p: 0 }, { t: 0.064, p: 0.4 }], engineFireS: null, features: [x], featureTimes: [0.064] };
+  const m = new TurnEndModel();
+  const r = rescore(s, m);
+  assert.equal(r.scores[0]!.p, 0);
+  assert.ok(Math.abs(r.scores[1]!.p - m.probability(x)) < 1e-12);
 });
 
 test('silences of a sample: pauses inside a turn are holds, the silence after it the eot', () => {

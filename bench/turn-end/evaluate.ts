@@ -6,30 +6,18 @@
  *  - the engine's own policy as configured (its false cut-off rate and mean latency),
  *  - the hand-set rules the model replaced, and a silence-only timeout baseline on the same spans.
  */
-import { TRAINING } from './train.js';
 import { createProbeComponents, probeSet, TURN_END_CATEGORIES, type ProbedSample } from './dataset.js';
-import { bestPolicyUnderLatency, bestPolicyWithin, type PolicyOutcome } from './policy-sweep.js';
-import type { ProbedSpan } from './probe.js';
 import { SETS, type SetName, type VoiceSetName } from '../scenarios/config.js';
 import type { Eagerness } from '../../src/engine/options.js';
+import { enginePolicyPoint, eotOperatingPoints, silenceTimeoutOperatingPoints, type EnginePolicyPoint, type OperatingPoints } from '../metrics/eot-operating-points.js';
+import { eotPointsText } from '../report/eot-points.js';
+import { SPAN_RULES } from './spans.js';
 
-
-export interface OperatingPoints {
-  readonly cutoffAt300ms: PolicyOutcome | null;
-  readonly cutoffAt600ms: PolicyOutcome | null;
-  readonly latencyAt5pct: PolicyOutcome | null;
-  readonly latencyAt10pct: PolicyOutcome | null;
-}
-
-export interface EngineOutcome {
-  readonly falseCutoffRate: number;
-  readonly meanLatencyS: number;
-  /** eot spans where the engine had not taken the turn by the end of the scored window. */
-  readonly missedEots: number;
-  readonly holds: number;
-  readonly eots: number;
-  /** The hold spans it cut, worst (earliest) first: sample id, span start, fire time. */
-  readonly cutoffs: readonly { readonly id: string; readonly startS: number; readonly fireS: number; readonly lengthS: number }[];
+export interface EngineCutoff {
+  readonly id: string;
+  readonly startS: number;
+  readonly fireS: number;
+  readonly lengthS: number;
 }
 
 export interface VoiceSetResult {
@@ -37,8 +25,13 @@ export interface VoiceSetResult {
   readonly samples: number;
   readonly model: OperatingPoints;
   readonly silenceBaseline: OperatingPoints;
-  readonly engine: EngineOutcome;
-  readonly rules?: EngineOutcome;
+  /** The engine's own decisions with the learned model (as configured). */
+  readonly engine: EnginePolicyPoint;
+  /** …and with the hand-set rules it replaced, when probed. */
+  readonly rules?: EnginePolicyPoint;
+  /** The pauses inside turns where the engine would have taken the turn, earliest first. */
+  readonly cutoffs: readonly EngineCutoff[];
+  readonly rulesCutoffs?: readonly EngineCutoff[];
 }
 
 export interface EotEvaluation {
@@ -49,45 +42,16 @@ export interface EotEvaluation {
   readonly results: readonly VoiceSetResult[];
 }
 
-const GRID = TRAINING.grid;
-
-export function operatingPoints(spans: readonly ProbedSpan[]): OperatingPoints {
-  return {
-    cutoffAt300ms: bestPolicyUnderLatency(spans, 0.3, GRID) ?? null,
-    cutoffAt600ms: bestPolicyUnderLatency(spans, 0.6, GRID) ?? null,
-    latencyAt5pct: bestPolicyWithin(spans, 0.05, GRID) ?? null,
-    latencyAt10pct: bestPolicyWithin(spans, 0.1, GRID) ?? null,
-  };
-}
-
-/** Silence alone: p ≡ 1 from the first window, so only the action delay and the timeout decide. */
-export function silenceOnly(spans: readonly ProbedSpan[]): ProbedSpan[] {
-  return spans.map((s) => ({ ...s, scores: s.scores.map((x) => ({ t: x.t, p: 1 })) }));
-}
-
-/** The engine's own decisions (its first take_turn in each span), scored the same way. */
-export function engineOutcome(samples: readonly ProbedSample[], timeoutS = GRID.timeoutS): EngineOutcome {
-  let holds = 0;
-  let eots = 0;
-  let missed = 0;
-  let latency = 0;
-  const cutoffs: { id: string; startS: number; fireS: number; lengthS: number }[] = [];
-  for (const sample of samples) {
-    for (const s of sample.spans) {
-      const len = s.end - s.start;
-      if (s.kind === 'hold') {
-        if (len < 0.2 - 1e-9 || len > 5 + 1e-9) continue;
-        holds++;
-        if (s.engineFireS !== null && s.engineFireS < len - 1e-9) cutoffs.push({ id: sample.id, startS: s.start, fireS: s.engineFireS, lengthS: len });
-      } else {
-        eots++;
-        if (s.engineFireS === null) missed++;
-        latency += Math.min(s.engineFireS ?? timeoutS, timeoutS);
-      }
-    }
-  }
-  cutoffs.sort((a, b) => a.fireS - b.fireS);
-  return { falseCutoffRate: holds ? cutoffs.length / holds : 0, meanLatencyS: eots ? latency / eots : 0, missedEots: missed, holds, eots, cutoffs };
+/**
+ * The engine's decisions as fired silences. An eot span where it had not taken the turn by the end
+ * of the scored window counts as taken at the window's end (its timeout), as a swept policy's would.
+ */
+function engineOf(samples: readonly ProbedSample[]): { point: EnginePolicyPoint; cutoffs: EngineCutoff[] } {
+  const fired = samples.flatMap((x) => x.spans.map((s) => ({ kind: s.kind, start: s.start, end: s.end, fireS: s.kind === 'eot' ? Math.min(s.engineFireS ?? SPAN_RULES.maxEotS, SPAN_RULES.maxEotS) : s.engineFireS })));
+  const cutoffs = samples
+    .flatMap((x) => x.spans.filter((s) => s.kind === 'hold' && s.engineFireS !== null && s.engineFireS < s.end - s.start - 1e-9 && s.end - s.start >= 0.2 - 1e-9).map((s) => ({ id: x.id, startS: s.start, fireS: s.engineFireS!, lengthS: s.end - s.start })))
+    .sort((a, b) => a.fireS - b.fireS);
+  return { point: enginePolicyPoint(fired), cutoffs };
 }
 
 export interface EvaluateOptions {
@@ -119,14 +83,16 @@ export async function evaluateEndOfTurn(o: EvaluateOptions): Promise<EotEvaluati
         });
       const samples = await run('model');
       const spans = samples.flatMap((s) => s.spans);
-      const rules = o.withRules ? engineOutcome(await run('rules')) : undefined;
+      const engine = engineOf(samples);
+      const rules = o.withRules ? engineOf(await run('rules')) : undefined;
       results.push({
         voices,
         samples: samples.length,
-        model: operatingPoints(spans),
-        silenceBaseline: operatingPoints(silenceOnly(spans)),
-        engine: engineOutcome(samples),
-        ...(rules && { rules }),
+        model: eotOperatingPoints(spans),
+        silenceBaseline: silenceTimeoutOperatingPoints(spans),
+        engine: engine.point,
+        cutoffs: engine.cutoffs,
+        ...(rules && { rules: rules.point, rulesCutoffs: rules.cutoffs }),
       });
     }
   } finally {
@@ -135,27 +101,24 @@ export async function evaluateEndOfTurn(o: EvaluateOptions): Promise<EotEvaluati
   return { set: o.set, eagerness, perCategory: n, categories: TURN_END_CATEGORIES, results };
 }
 
-const pct = (p: PolicyOutcome | null) => (p ? `${(p.falseCutoffRate * 100).toFixed(1)} %` : '–');
-const lat = (p: PolicyOutcome | null) => (p ? `${Math.round(p.meanLatencyS * 1000)} ms` : '–');
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
+const msOf = (x: number | null) => (x === null ? '–' : `${Math.round(x * 1000)} ms`);
 
-/** A plain-text table: one block per voice set. */
+/** A plain-text report: per voice set, the operating points beside the baseline and the engine's own decisions. */
 export function formatEotEvaluation(ev: EotEvaluation): string {
   const lines = [
     `End of turn, eot-bench style — set ${ev.set}, ${ev.perCategory} per category (${ev.categories.join(', ')}), eagerness ${ev.eagerness}`,
-    'false cut-off = the agent would take the turn inside a pause of 0.2–5 s where the user goes on; latency = mean dead air after the turn really ends',
+    'false cut-off = the agent would take the turn inside a pause of 0.2–5 s after which the user goes on; latency = mean dead air after the turn really ends',
     '',
   ];
+  const engine = (name: string, e: EnginePolicyPoint) =>
+    `  ${name}: false cut-offs ${pct(e.falseCutoffRate)}, mean latency ${msOf(e.meanLatencyS)} (turn ends not taken within ${SPAN_RULES.maxEotS} s count as ${SPAN_RULES.maxEotS} s)`;
   for (const r of ev.results) {
-    lines.push(`${r.voices === 'tuning' ? 'Tuning voices' : 'Held-out voices'} (${r.samples} samples, ${r.engine.holds} pauses inside turns, ${r.engine.eots} turn ends)`);
-    lines.push('  | | false cut-offs @ 300 ms | @ 600 ms | latency @ 5 % cut-offs | @ 10 % |');
-    lines.push('  |---|---|---|---|---|');
-    lines.push(`  | learned model | ${pct(r.model.cutoffAt300ms)} | ${pct(r.model.cutoffAt600ms)} | ${lat(r.model.latencyAt5pct)} | ${lat(r.model.latencyAt10pct)} |`);
-    lines.push(`  | silence timeout | ${pct(r.silenceBaseline.cutoffAt300ms)} | ${pct(r.silenceBaseline.cutoffAt600ms)} | ${lat(r.silenceBaseline.latencyAt5pct)} | ${lat(r.silenceBaseline.latencyAt10pct)} |`);
-    const eng = (name: string, e: EngineOutcome) =>
-      `  ${name}: false cut-offs ${(e.falseCutoffRate * 100).toFixed(1)} % (${e.cutoffs.length}/${e.holds}), mean latency ${Math.round(e.meanLatencyS * 1000)} ms (${e.missedEots} turn ends not taken within 3 s)`;
-    lines.push(eng('engine as configured (model policy)', r.engine));
-    if (r.rules) lines.push(eng('hand-set rules (before)', r.rules));
-    for (const c of r.engine.cutoffs.slice(0, 5)) lines.push(`    cut-off: ${c.id} at ${c.startS.toFixed(2)} s, ${Math.round(c.fireS * 1000)} ms into a ${c.lengthS.toFixed(2)} s pause`);
+    lines.push(`== ${r.voices === 'tuning' ? 'Tuning voices' : 'Held-out voices'} (${r.samples} samples)`);
+    lines.push(eotPointsText({ model: r.model, baseline: r.silenceBaseline, modelName: 'learned p(turn over)' }));
+    lines.push(engine('engine, learned model as configured', r.engine));
+    if (r.rules) lines.push(engine('engine, hand-set rules (before)', r.rules));
+    for (const c of r.cutoffs.slice(0, 5)) lines.push(`    cut-off: ${c.id} at ${c.startS.toFixed(2)} s, ${Math.round(c.fireS * 1000)} ms into a ${c.lengthS.toFixed(2)} s pause`);
     lines.push('');
   }
   return lines.join('\n');

@@ -21,7 +21,7 @@ import { TURN_END_FEATURES } from '../../src/engine/turn-end/features.js';
 import { TurnEndModel, type TurnEndWeights } from '../../src/engine/turn-end/model.js';
 import { createProbeComponents, probeSet, TURN_END_CATEGORIES, type ProbedSample } from './dataset.js';
 import { fitLogistic, defaultLogisticOptions } from './logistic.js';
-import { bestPolicyWithin, evaluatePolicy, type PolicyOutcome } from './policy-sweep.js';
+import { eotOperatingPoints, type PolicyPoint } from '../metrics/eot-operating-points.js';
 import type { ProbedSpan } from './probe.js';
 
 export const TRAINING = {
@@ -33,18 +33,24 @@ export const TRAINING = {
   eotWindowS: 1.5,
   /** False cut-off budget per eagerness on the tuning spans. */
   budgets: { low: 0.02, medium: 0.05, high: 0.1 } as Record<Eagerness, number>,
+  /** Policies considered: θ × action delay, with the engine's own timeout (maxHoldMs, 3 s). */
   grid: {
     thresholds: Array.from({ length: 39 }, (_, i) => Math.round((0.025 + i * 0.025) * 1000) / 1000),
-    delaysS: [0.064, 0.096, 0.128, 0.16, 0.192, 0.256, 0.32, 0.4, 0.5, 0.64],
-    timeoutS: 3,
+    actionDelaysS: [0.064, 0.096, 0.128, 0.16, 0.192, 0.256, 0.32, 0.4, 0.5, 0.64],
+    timeoutsS: [3],
   },
 } as const;
+
+/** The fastest policy on the frontier whose false cut-off rate is within `budget`. */
+export function fastestWithin(frontier: readonly PolicyPoint[], budget: number): PolicyPoint | undefined {
+  return frontier.find((p) => p.falseCutoffRate <= budget + 1e-12);
+}
 
 export interface TrainResult {
   readonly weights: TurnEndWeights;
   readonly rows: number;
   readonly spans: { readonly hold: number; readonly eot: number };
-  readonly operatingPoints: Record<Eagerness, PolicyOutcome | null>;
+  readonly operatingPoints: Record<Eagerness, PolicyPoint | null>;
 }
 
 /** Fits the model on probed samples (with features) and picks its operating points. */
@@ -73,11 +79,11 @@ export function trainOnSamples(samples: readonly ProbedSample[], recipe: Record<
     recipe: {},
   };
   const model = new TurnEndModel(draft);
-  const rescored = spans.map((s) => rescore(s, model));
-  const ops = {} as Record<Eagerness, PolicyOutcome | null>;
-  for (const e of ['low', 'medium', 'high'] as const) ops[e] = bestPolicyWithin(rescored, TRAINING.budgets[e], TRAINING.grid) ?? null;
-  const thr = (e: Eagerness) => ops[e]?.threshold ?? 0.95;
-  const delay = (e: Eagerness) => Math.round((ops[e]?.delayS ?? 0.64) * 1000);
+  const frontier = eotOperatingPoints(spans.map((s) => rescore(s, model)), TRAINING.grid).frontier;
+  const ops = {} as Record<Eagerness, PolicyPoint | null>;
+  for (const e of ['low', 'medium', 'high'] as const) ops[e] = fastestWithin(frontier, TRAINING.budgets[e]) ?? null;
+  const thr = (e: Eagerness) => ops[e]?.policy.threshold ?? 0.95;
+  const delay = (e: Eagerness) => Math.round((ops[e]?.policy.actionDelayS ?? 0.64) * 1000);
   const weights: TurnEndWeights = {
     ...draft,
     thresholds: { low: thr('low'), medium: thr('medium'), high: thr('high') },
@@ -133,8 +139,9 @@ async function main(): Promise<void> {
     .option('--per-category <n>', 'conversations per category', String(TRAINING.perCategory))
     .option('--weights <file>', 'where to write the weights module', join(projectRoot(), 'src/engine/turn-end/weights.ts'))
     .option('--report <file>', 'training summary (JSON)', join(projectRoot(), 'bench/results/turn-end/train.json'))
+    .option('--save-spans <file>', 'also write every probed span with its features (JSON, for analysis)')
     .parse();
-  const o = cmd.opts<{ perCategory: string; weights: string; report: string }>();
+  const o = cmd.opts<{ perCategory: string; weights: string; report: string; saveSpans?: string }>();
   const n = Number(o.perCategory);
   const indices = Array.from({ length: n }, (_, i) => TRAINING.firstIndex + i);
   const c = await createProbeComponents();
@@ -159,14 +166,18 @@ async function main(): Promise<void> {
     eotWindowS: TRAINING.eotWindowS,
   };
   const r = trainOnSamples(samples, recipe);
+  if (o.saveSpans) {
+    const plain = samples.map((s) => ({ ...s, spans: s.spans.map((x) => ({ ...x, features: x.features?.map((f) => Array.from(f)) })) }));
+    writeFileSync(o.saveSpans, JSON.stringify(plain));
+  }
   writeFileSync(o.weights, weightsSource(r.weights));
   mkdirSync(dirname(o.report), { recursive: true });
   writeFileSync(o.report, JSON.stringify({ ...r, probeSeconds: Math.round((Date.now() - t0) / 1000) }, null, 2) + '\n');
   for (const [e, p] of Object.entries(r.operatingPoints)) {
-    process.stdout.write(`${e.padEnd(6)} θ=${p?.threshold ?? '–'} delay=${p ? Math.round(p.delayS * 1000) : '–'} ms  false cut-offs ${p ? (p.falseCutoffRate * 100).toFixed(1) : '–'} %  mean latency ${p ? p.meanLatencyS.toFixed(3) : '–'} s (tuning)\n`);
+    const what = p ? `θ=${p.policy.threshold} delay=${Math.round(p.policy.actionDelayS * 1000)} ms  false cut-offs ${(p.falseCutoffRate * 100).toFixed(1)} %  mean latency ${p.meanLatencyS.toFixed(3)} s` : 'no policy within the budget';
+    process.stdout.write(`${e.padEnd(6)} ${what} (tuning)\n`);
   }
-  const rules = evaluatePolicy(samples.flatMap((s) => s.spans), { threshold: 0.5, delayS: 0, timeoutS: 3 });
-  process.stdout.write(`${r.rows} rows from ${r.spans.hold} hold and ${r.spans.eot} eot spans; weights → ${o.weights}\n(${rules.holds} hold spans of 0.2–5 s scored)\n`);
+  process.stdout.write(`${r.rows} rows from ${r.spans.hold} hold and ${r.spans.eot} eot spans; weights → ${o.weights}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
