@@ -6,6 +6,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <setjmp.h>
+#include <pthread.h>
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
 #include <sphinxbase/feat.h>
@@ -19,6 +22,95 @@ typedef struct {
   mfcc_t *initial_cmn;
   int cmn_len;
 } fd_asr;
+
+/*
+ * pocketsphinx 5prealpha asserts `end_bpidx < bp_table_size` in ngram_search_find_exit when its
+ * backpointer table is exactly full at the last frame that wrote none: a false positive (the table is
+ * only read below that index), but assert() aborts the whole process, a server with every other
+ * conversation included (seen on 1 of ~75 generated monologues). Calls that can reach it run under
+ * this guard: an abort raised inside them, on this thread, jumps back and the call reports a failure.
+ * Any other abort still aborts.
+ */
+static __thread sigjmp_buf *guard_jmp;
+static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+static struct sigaction previous_abort;
+
+static void on_abort(int sig) {
+  sigjmp_buf *j = guard_jmp;
+  if (j) {
+    guard_jmp = NULL;
+    siglongjmp(*j, 1);
+  }
+  sigaction(SIGABRT, &previous_abort, NULL);
+  raise(sig);
+}
+
+static void install_guard(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_abort;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGABRT, &sa, &previous_abort);
+}
+
+/* ps_get_hyp under the guard; NULL with *aborted set when pocketsphinx asserted. */
+static const char *guarded_hyp(ps_decoder_t *ps, int32 *score, int *aborted) {
+  pthread_once(&guard_once, install_guard);
+  sigjmp_buf j;
+  *aborted = 0;
+  if (sigsetjmp(j, 1)) {
+    *aborted = 1;
+    return NULL;
+  }
+  guard_jmp = &j;
+  const char *hyp = ps_get_hyp(ps, score);
+  guard_jmp = NULL;
+  return hyp;
+}
+
+typedef struct {
+  char *word;
+  int sf, ef;
+  double post;
+} fd_word;
+
+/* The utterance's words (segmentation with posteriors) under the guard; count -1 when pocketsphinx asserted. */
+static int guarded_words(ps_decoder_t *ps, fd_word **out) {
+  pthread_once(&guard_once, install_guard);
+  static __thread fd_word *words;
+  static __thread int n;
+  static __thread int cap;
+  sigjmp_buf j;
+  words = NULL;
+  n = 0;
+  cap = 0;
+  if (sigsetjmp(j, 1)) {
+    for (int i = 0; i < n; i++) free(words[i].word);
+    free(words);
+    *out = NULL;
+    return -1;
+  }
+  guard_jmp = &j;
+  logmath_t *lmath = ps_get_logmath(ps);
+  for (ps_seg_t *seg = ps_seg_iter(ps); seg; seg = ps_seg_next(seg)) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 16;
+      words = realloc(words, sizeof *words * (size_t)cap);
+    }
+    int32 ascr = 0, lscr = 0, lback = 0;
+    fd_word *w = &words[n];
+    ps_seg_frames(seg, &w->sf, &w->ef);
+    const char *text = ps_seg_word(seg);
+    w->word = strdup(text ? text : "");
+    w->post = logmath_exp(lmath, ps_seg_prob(seg, &ascr, &lscr, &lback));
+    if (!(w->post >= 0.0)) w->post = 0.0;
+    if (w->post > 1.0) w->post = 1.0;
+    n++;
+  }
+  guard_jmp = NULL;
+  *out = words;
+  return n;
+}
 
 static void asr_release(fd_asr *a) {
   if (a->ps) {
@@ -136,9 +228,11 @@ static napi_value asr_process(napi_env env, napi_callback_info info) {
   if (length > 0 && ps_process_raw(a->ps, (const int16 *)data, length, FALSE, full ? TRUE : FALSE) < 0)
     return fd_throw(env, "COMPONENT_FAILED", "ps_process_raw failed");
   int32 score = 0;
-  const char *hyp = ps_get_hyp(a->ps, &score);
+  int aborted = 0;
+  const char *hyp = guarded_hyp(a->ps, &score, &aborted);
   napi_value out;
-  FD_CALL(env, napi_create_string_utf8(env, hyp ? hyp : "", NAPI_AUTO_LENGTH, &out));
+  /* A partial the decoder could not give (see the guard) is simply no partial this chunk. */
+  FD_CALL(env, napi_create_string_utf8(env, hyp && !aborted ? hyp : "", NAPI_AUTO_LENGTH, &out));
   return out;
 }
 
@@ -160,41 +254,33 @@ static napi_value asr_end(napi_env env, napi_callback_info info) {
   ps_end_utt(a->ps);
   a->in_utt = 0;
   int32 score = 0;
-  const char *hyp = ps_get_hyp(a->ps, &score);
+  int aborted = 0;
+  const char *hyp = guarded_hyp(a->ps, &score, &aborted);
+  fd_word *ws = NULL;
+  int n = aborted ? -1 : guarded_words(a->ps, &ws);
+  if (n < 0) return fd_throw(env, "COMPONENT_FAILED", "pocketsphinx failed an internal check (ngram_search_find_exit) on this utterance; its words are lost");
   napi_value out, text, words;
   FD_CALL(env, napi_create_object(env, &out));
   FD_CALL(env, napi_create_string_utf8(env, hyp ? hyp : "", NAPI_AUTO_LENGTH, &text));
   FD_CALL(env, napi_create_array(env, &words));
   int origin = -1;
-  for (ps_seg_t *seg = ps_seg_iter(a->ps); seg; seg = ps_seg_next(seg)) {
-    int sf = 0, ef = 0;
-    ps_seg_frames(seg, &sf, &ef);
-    if (origin < 0 || sf < origin) origin = sf;
-  }
-  uint32_t i = 0;
-  logmath_t *lmath = ps_get_logmath(a->ps);
-  for (ps_seg_t *seg = ps_seg_iter(a->ps); seg; seg = ps_seg_next(seg)) {
-    int sf = 0, ef = 0;
-    int32 ascr = 0, lscr = 0, lback = 0;
-    ps_seg_frames(seg, &sf, &ef);
-    sf -= origin;
-    ef -= origin;
-    const char *w = ps_seg_word(seg);
-    double post = logmath_exp(lmath, ps_seg_prob(seg, &ascr, &lscr, &lback));
-    if (!(post >= 0.0)) post = 0.0;
-    if (post > 1.0) post = 1.0;
+  for (int k = 0; k < n; k++)
+    if (origin < 0 || ws[k].sf < origin) origin = ws[k].sf;
+  for (int k = 0; k < n; k++) {
     napi_value tuple, wv, sv, ev, pv;
-    FD_CALL(env, napi_create_array_with_length(env, 4, &tuple));
-    FD_CALL(env, napi_create_string_utf8(env, w ? w : "", NAPI_AUTO_LENGTH, &wv));
-    FD_CALL(env, napi_create_int32(env, sf, &sv));
-    FD_CALL(env, napi_create_int32(env, ef, &ev));
-    FD_CALL(env, napi_create_double(env, post, &pv));
+    napi_create_array_with_length(env, 4, &tuple);
+    napi_create_string_utf8(env, ws[k].word, NAPI_AUTO_LENGTH, &wv);
+    napi_create_int32(env, ws[k].sf - origin, &sv);
+    napi_create_int32(env, ws[k].ef - origin, &ev);
+    napi_create_double(env, ws[k].post, &pv);
     napi_set_element(env, tuple, 0, wv);
     napi_set_element(env, tuple, 1, sv);
     napi_set_element(env, tuple, 2, ev);
     napi_set_element(env, tuple, 3, pv);
-    napi_set_element(env, words, i++, tuple);
+    napi_set_element(env, words, (uint32_t)k, tuple);
+    free(ws[k].word);
   }
+  free(ws);
   napi_set_named_property(env, out, "text", text);
   napi_set_named_property(env, out, "words", words);
   return out;
