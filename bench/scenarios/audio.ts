@@ -102,10 +102,12 @@ export function trimClip(f: PcmFrame, marginS = 0.03): PcmFrame {
 /**
  * Speech level of a clip: RMS in dBFS over its 10 ms frames above −50 dBFS (an "active speech level"
  * in the spirit of ITU-T P.56, simplified), so the level does not depend on how much silence it has.
+ * Scenario clips are measured at TRACK.referenceLevelDbfs and then scaled, so a quiet voice's level is
+ * its gain, not what of it stays above the gate; `gateDbfs` moves the gate with that gain.
  */
-export function speechLevelDbfs(f: PcmFrame): number {
+export function speechLevelDbfs(f: PcmFrame, gateDbfs = -50): number {
   const hop = Math.round(f.sampleRate / 100);
-  const thr = 32768 * 10 ** (-50 / 20);
+  const thr = 32768 * 10 ** (gateDbfs / 20);
   let acc = 0;
   let n = 0;
   for (let i = 0; i + hop <= f.samples.length; i += hop) {
