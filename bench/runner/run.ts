@@ -16,10 +16,11 @@ import { generateScenario, setPlan } from '../scenarios/generate.js';
 import { FILES, writeJson, writeScenario } from '../scenarios/layout.js';
 import type { CategoryId, ScenarioTruth } from '../scenarios/types.js';
 import { Analyzer } from './analysis.js';
+import { writeBackchannelReferences } from './backchannel-reference.js';
 import { collect, type SampleOutcome } from './collect.js';
 import { Progress } from './progress.js';
 import { makeRunConfig, makeRunInfo, sameRun, type RunConfig, type RunInfo } from './run-info.js';
-import { loadSample } from './sample-io.js';
+import { loadSample, writeOutputWords } from './sample-io.js';
 import { scoreSample, type SampleScore } from './score-sample.js';
 import type { BenchClock, BenchTarget } from './target.js';
 
@@ -88,6 +89,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     await analyzer.close();
   }
   info.complete = outcomes.length === plan.length;
+  await writeBackchannelReferences(join(o.out, 'samples'), outcomes);
   return finish(o.out, info, outcomes, details);
 }
 
@@ -138,7 +140,7 @@ async function runOne(o: RunOptions, category: CategoryId, index: number, analyz
     if (run.events) await writeFile(join(dir, FILES.events), run.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const loaded = await loadSample(dir, join(o.out, 'samples'), { category, output: run.output, ...(run.events && { events: run.events }) });
     outcome = 'skipped' in loaded ? loaded : await scoreSample(loaded, analyzer, { ...(run.info && { info: run.info }) });
-    if (!('skipped' in outcome)) await writeJson(join(dir, FILES.outputWords), outputJson(outcome, analyzer.info.asr));
+    if (!('skipped' in outcome)) await writeOutputWords(dir, outcome, analyzer.info.asr);
   } catch (e) {
     outcome = { id, skipped: `target failed: ${(e as Error).message}` };
   }
@@ -153,13 +155,4 @@ async function sameScenario(dir: string, truth: ScenarioTruth): Promise<boolean>
   } catch {
     return false;
   }
-}
-
-/** output.json in upstream's shape (text + word chunks), plus the name of the ASR that heard it. */
-export function outputJson(s: SampleScore, asr: string): unknown {
-  return {
-    text: s.outputWords.map((w) => w.text).join(' '),
-    chunks: s.outputWords.map((w) => ({ text: w.text, timestamp: [w.start, w.end] })),
-    asr,
-  };
 }
