@@ -93,7 +93,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
   return finish(o.out, info, outcomes, details);
 }
 
-async function finish(out: string, info: RunInfo, outcomes: SampleOutcome[], details: SampleDetail[]): Promise<RunResult> {
+export async function finish(out: string, info: RunInfo, outcomes: SampleOutcome[], details: SampleDetail[]): Promise<RunResult> {
   info.finishedAt = new Date().toISOString();
   await writeJson(join(out, 'run.json'), info);
   const report = buildReport(info, collect(outcomes), outcomes);
@@ -102,7 +102,7 @@ async function finish(out: string, info: RunInfo, outcomes: SampleOutcome[], det
 }
 
 /** The run.json of the same run in `out` (to resume it), null for a new run; throws for a different run. */
-async function previousRun(out: string, config: RunConfig, fresh: boolean): Promise<RunInfo | null> {
+export async function previousRun(out: string, config: RunConfig, fresh: boolean): Promise<RunInfo | null> {
   const path = join(out, 'run.json');
   if (fresh || !existsSync(path)) return null;
   try {

@@ -64,7 +64,7 @@ async function categoryOf(dir: string, root: string, a: Annotations, forced: Cat
   if (a.turnEndS !== undefined) return 'smooth_turn_taking';
   if (a.overlap) {
     if (/backchannel/.test(path)) return 'user_backchannel';
-    if (/talking_to_others|side_?talk|others/.test(path)) return 'talking_to_others';
+    if (/talking_to_other|side_?talk/.test(path)) return 'talking_to_others'; // upstream's v1.5 folder is talking_to_other
     if (/background/.test(path)) return 'background_speech';
     if (/interrupt/.test(path)) return 'user_interruption';
   } else if (/backchannel/.test(path)) {
@@ -153,6 +153,23 @@ export function checkSynchronous(input: PcmFrame, output: PcmFrame): string | nu
     return `lengths differ: input ${di.toFixed(3)} s, output ${dout.toFixed(3)} s${rates}; the output must be as long as the input`;
   }
   return null;
+}
+
+/**
+ * What a run needs before playing a folder to a target: its input and its category, with the
+ * annotations checked against the input, so a malformed sample is skipped before the target runs.
+ */
+export async function prepareSample(dir: string, root: string, category?: CategoryId): Promise<{ id: string; input: PcmFrame; category: CategoryId } | Skipped> {
+  const id = relative(root, dir).split(sep).join('/') || basename(dir);
+  try {
+    const input = await readAudio(dir, FILES.input);
+    if (input.samples.length === 0) fail(`${FILES.input} is empty`);
+    const annotations = await readAnnotations(dir, input.samples.length / input.sampleRate);
+    return { id, input, category: await categoryOf(dir, root, annotations, category) };
+  } catch (e) {
+    if (e instanceof SampleProblem) return { id, skipped: e.message };
+    return { id, skipped: `unexpected error: ${(e as Error).message}` };
+  }
 }
 
 export interface LoadOptions {
