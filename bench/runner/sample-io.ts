@@ -58,24 +58,37 @@ async function categoryOf(dir: string, root: string, a: Annotations, forced: Cat
     const c = ((await readJson(dir, f)) as { category?: unknown } | null)?.category;
     if (typeof c === 'string' && isCategoryId(c)) return c;
   }
-  const path = relative(root, dir).split(sep).join('/').toLowerCase() || basename(dir).toLowerCase();
-  if (a.interruption) return 'user_interruption';
-  if (a.pauses) return 'pause_handling';
-  if (a.turnEndS !== undefined) return 'smooth_turn_taking';
-  if (a.overlap) {
+  const found = fromEvidence({ interrupt: !!a.interruption, pause: !!a.pauses, turn: a.turnEndS !== undefined, overlap: !!a.overlap }, pathOf(dir, root));
+  return found ?? fail('cannot tell the task (no pause.json, turn_taking.json, interrupt.json or metadata.json, and no task in the folder path; pass --task)');
+}
+
+const pathOf = (dir: string, root: string): string => relative(root, dir).split(sep).join('/').toLowerCase() || basename(dir).toLowerCase();
+
+/**
+ * The task from which annotation files a folder has, then upstream's folder names (v1:
+ * candor_pause_handling, icc_backchannel...; v1.5: user_backchannel, talking_to_other...).
+ */
+function fromEvidence(has: { interrupt: boolean; pause: boolean; turn: boolean; overlap: boolean }, path: string): CategoryId | null {
+  if (has.interrupt) return 'user_interruption';
+  if (has.pause) return 'pause_handling';
+  if (has.turn) return 'smooth_turn_taking';
+  if (has.overlap) {
     if (/backchannel/.test(path)) return 'user_backchannel';
     if (/talking_to_other|side_?talk/.test(path)) return 'talking_to_others'; // upstream's v1.5 folder is talking_to_other
     if (/background/.test(path)) return 'background_speech';
     if (/interrupt/.test(path)) return 'user_interruption';
-  } else if (/backchannel/.test(path)) {
-    return 'backchannel';
+    return null;
   }
-  return fail('cannot tell the category (no annotation file and nothing in the path; pass --category)');
+  if (/backchannel/.test(path)) return 'backchannel';
+  if (/pause/.test(path)) return 'pause_handling';
+  if (/turn_taking/.test(path)) return 'smooth_turn_taking';
+  return null;
 }
 
 /**
  * The category of a sample that could not be loaded, so its skip is counted in the right place:
- * scenario.json / metadata.json if they parse, else a category name in the path. Never throws.
+ * scenario.json / metadata.json if they parse, else a category name in the path, else the
+ * annotation files present and upstream's folder names. Never throws.
  */
 export async function categoryHint(dir: string, root: string): Promise<CategoryId | null> {
   for (const f of [FILES.scenario, FILES.metadata]) {
@@ -87,7 +100,9 @@ export async function categoryHint(dir: string, root: string): Promise<CategoryI
     }
   }
   const parts = relative(root, dir).split(sep);
-  return CATEGORY_IDS.find((c) => parts.includes(c)) ?? null;
+  const has = (f: string) => existsSync(join(dir, f));
+  const named = CATEGORY_IDS.find((c) => parts.includes(c));
+  return named ?? fromEvidence({ interrupt: has(FILES.interrupt), pause: has(FILES.pause), turn: has(FILES.turnTaking), overlap: has(FILES.metadata) }, pathOf(dir, root));
 }
 
 function parseWords(x: unknown, name: string): Word[] {
