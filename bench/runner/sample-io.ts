@@ -59,7 +59,7 @@ async function categoryOf(dir: string, root: string, a: Annotations, forced: Cat
     if (typeof c === 'string' && isCategoryId(c)) return c;
   }
   const found = fromEvidence({ interrupt: !!a.interruption, pause: !!a.pauses, turn: a.turnEndS !== undefined, overlap: !!a.overlap }, pathOf(dir, root));
-  return found ?? fail('cannot tell the task (no pause.json, turn_taking.json, interrupt.json or metadata.json, and no task in the folder path; pass --task)');
+  return found ?? fail('cannot tell the category (no pause.json, turn_taking.json, interrupt.json or metadata.json, and no task in the folder path; pass --task)');
 }
 
 const pathOf = (dir: string, root: string): string => relative(root, dir).split(sep).join('/').toLowerCase() || basename(dir).toLowerCase();
