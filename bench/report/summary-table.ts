@@ -65,7 +65,7 @@ export function metricRows(summary: BenchmarkSummary, goals: readonly GoalResult
     const list: [string, string, string?][] = [];
     if (ui) {
       list.push(['TOR ↑', num(ui.tor)]);
-      list.push(['stop latency mean (median) ↓', `${sec(ui.stopLatencyS.mean)} (${sec(ui.stopLatencyS.median)})`, 'interruption: agent silent after user starts (s)']);
+      list.push(["stop latency mean (median), bench's own ↓", `${sec(ui.stopLatencyS.mean)} (${sec(ui.stopLatencyS.median)})`, 'interruption: agent silent after user starts (s)']);
       list.push(['answer latency mean (median) ↓', `${sec(ui.latencyS.mean)} (${sec(ui.latencyS.median)})`, 'interruption: answer after user stops (s)']);
     }
     if (v15ui) list.push(['v1.5 labels', labels(v15ui)], ['v1.5 responded (RESPOND)', pct(v15ui.respondRate)], ...timingRows(v15ui).map(([m, v]) => [`v1.5 ${m}`, v] as [string, string]));
