@@ -116,7 +116,8 @@ async function score(s: SampleData, analyzer: Analyzer, o: ScoreOptions): Promis
         { outputSegments: returnSeconds(outputSegments, outputDurationS), outputWords, outputDurationS, referenceDistribution },
         { aggregation: 'upstream' },
       );
-      const own = scoreBackchannel({ outputSegments, outputWords, outputDurationS, reference }, { events: 'interval' });
+      const ownReference = s.referenceDistribution ? { referenceDistribution: s.referenceDistribution } : { reference };
+      const own = scoreBackchannel({ outputSegments, outputWords, outputDurationS, ...ownReference }, { events: 'interval' });
       v1 = {
         kind: s.category,
         result: { ...upstream, own: { to: own.to, frequencyHz: own.frequencyHz, jsd: own.jsd } },
