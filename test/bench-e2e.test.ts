@@ -61,6 +61,13 @@ test('quick set end to end against the in-process engine, virtual time', async (
     assert.equal(output.channels[0]!.length, input.channels[0]!.length);
     const words = JSON.parse(await readFile(join(dir, FILES.outputWords), 'utf8'));
     assert.ok(Array.isArray(words.chunks) && typeof words.text === 'string' && /pocketsphinx/.test(words.asr));
+    // Files upstream's scripts read as written: output.json from the interruption's end on (every
+    // word in output_full.json), and the backchannel reference keyed by sample folder.
+    const interruptEnd = JSON.parse(await readFile(join(dir, FILES.interrupt), 'utf8'))[0].timestamp[1] as number;
+    assert.ok((words.chunks as { timestamp: number[] }[]).every((c) => c.timestamp[0]! >= interruptEnd));
+    assert.ok(existsSync(join(dir, FILES.outputWordsFull)));
+    const icc = JSON.parse(await readFile(join(out, 'samples', 'backchannel', FILES.iccReference), 'utf8')) as Record<string, number[]>;
+    assert.deepEqual(Object.keys(icc).sort(), ['000', '001', '002', '003', '004'].slice(0, perCategory));
 
     const html = await readFile(r.files.html, 'utf8');
     for (const needle of ['<svg class="lanes"', 'Moshi', 'PersonaPlex', 'Freeze-Omni', 'Gemini Live', 'GPT-Realtime', 'what a “200 ms” claim measures', 'predictor']) {

@@ -121,21 +121,22 @@ test('rescoring a probed span with other weights keeps windows without a reading
   assert.ok(Math.abs(r.scores[1]!.p - m.probability(x)) < 1e-12);
 });
 
-test('silences of a sample: pauses inside a turn are holds, the silence after it the eot', () => {
+test('scored silences: the eot after the clip runs on to the answer window, short ones are dropped, old files are refused', () => {
   const truth = {
-    durationS: 5,
-    user: [
-      { text: 'I went to the store and', role: 'part', start: 0.5, end: 1.8 },
-      { text: 'bought some milk.', role: 'part', start: 2.9, end: 3.9 },
+    id: 'pause_handling/000',
+    durationS: 4.2,
+    silences: [
+      { start: 1.8, end: 2.9, kind: 'hold' },
+      { start: 3.0, end: 3.05, kind: 'hold' },
+      { start: 3.9, end: 4.2, kind: 'eot' },
     ],
-    others: [],
   } as unknown as ScenarioTruth;
   const s = silencesOf(truth);
-  assert.deepEqual(s.map((x) => x.kind), ['hold', 'eot']);
-  assert.ok(Math.abs(s[0]!.end - s[0]!.start - 1.1) < 1e-9);
-  assert.ok(Math.abs(s[1]!.end - s[1]!.start - 3) < 1e-9, 'the eot after the clip’s last turn runs on (the probe pads silence) up to the 3 s answer window');
-  const withReply = silencesOf({ ...truth, others: [{ text: 'sure', kind: 'side_reply', voice: 'rms', relativeDb: -12, start: 4.5, end: 4.9 }] } as unknown as ScenarioTruth);
-  assert.ok(Math.abs(withReply[1]!.end - 4.5) < 1e-9, 'it ends where someone else speaks');
+  assert.deepEqual(s.map((x) => x.kind), ['hold', 'eot'], 'a 50 ms gap is no decision point');
+  assert.ok(Math.abs(s[1]!.end - s[1]!.start - 3) < 1e-9, 'the eot after the clip’s last turn runs on (the probe pads silence)');
+  const inside = silencesOf({ ...truth, silences: [{ start: 1.8, end: 2.6, kind: 'eot' }] } as unknown as ScenarioTruth);
+  assert.ok(Math.abs(inside[0]!.end - 2.6) < 1e-9, 'an eot followed by more speech ends there');
+  assert.throws(() => silencesOf({ id: 'x', durationS: 3 } as unknown as ScenarioTruth), /regenerate/);
 });
 
 /** Drives a predictor with the committed model through one spoken turn and a silence. */

@@ -7,9 +7,7 @@ import { FullduplexError } from '../../src/errors.js';
 import type { TakeoverValue } from './takeover.js';
 import {
   leq,
-  lt,
   mean,
-  overlaps,
   sortSegments,
   stats,
   validateSegments,
@@ -55,16 +53,28 @@ export interface SegmentVerdict {
 }
 
 /**
- * One segment, in the rule's order: > 3 s → TO; else > 3 overlapping words → TO; else under 1 s
- * with ≤ 2 words → backchannel; anything else (1–3 s, or 3 words under 1 s) → TO.
- * A word overlaps when the intervals share positive time (a zero-length word counts inside).
+ * Upstream's word test (eval_backchannel.py, eval_backchannel(): the three `if/elif` tests on each
+ * chunk of output.json): a word counts for a segment [s, e] when it lies inside it, or starts at or
+ * before e and ends after e, or starts at or before s and ends after s. So a word starting exactly
+ * at e counts, and a word ending exactly at s does not.
+ */
+export function wordsInSegment(segment: Segment, words: readonly Word[]): number {
+  const { start: s, end: e } = segment;
+  return words.filter((w) => (w.start >= s && w.end <= e) || (w.start <= e && w.end > e) || (w.start <= s && w.end > s)).length;
+}
+
+/**
+ * One segment, in the rule's order: > 3 s → TO; else > 3 words → TO; else under 1 s with ≤ 2 words
+ * → backchannel; anything else (1–3 s, or 3 words under 1 s) → TO. Plain float comparisons, as
+ * upstream's (`duration > time_threshold`, `duration < 1`): a 1.2 − 0.2 = 0.9999999999999999 s
+ * segment is under 1 s.
  */
 export function classifyBackchannelSegment(segment: Segment, words: readonly Word[]): SegmentVerdict {
   const duration = segment.end - segment.start;
-  const n = words.filter((w) => overlaps(w, segment)).length;
-  if (lt(BACKCHANNEL.longSegmentS, duration)) return { segment, words: n, to: 1, reason: 'long_segment' };
+  const n = wordsInSegment(segment, words);
+  if (duration > BACKCHANNEL.longSegmentS) return { segment, words: n, to: 1, reason: 'long_segment' };
   if (n > BACKCHANNEL.maxWordsBeforeTurn) return { segment, words: n, to: 1, reason: 'many_words' };
-  if (lt(duration, BACKCHANNEL.backchannelMaxDurationS) && n <= BACKCHANNEL.backchannelMaxWords) {
+  if (duration < BACKCHANNEL.backchannelMaxDurationS && n <= BACKCHANNEL.backchannelMaxWords) {
     return { segment, words: n, to: 0, reason: 'backchannel' };
   }
   return { segment, words: n, to: 1, reason: 'not_backchannel' };
@@ -72,10 +82,11 @@ export function classifyBackchannelSegment(segment: Segment, words: readonly Wor
 
 /**
  * Normalised histogram of event times over [0, durationS] in bins of binS, with epsilon added to
- * every bin first. A number is one instant (one bin); a Segment fills every bin from the one its
- * start falls in to the one its end falls in (upstream scores the occupancy of system backchannels
- * this way). There are floor(durationS / binS) + 1 bins, as upstream; events past the end go in
- * the last bin. With no events the result is uniform.
+ * every bin first, binned as upstream (eval_backchannel.py, eval_backchannel()): there are
+ * int(durationS / binS) + 1 bins; an event at t is in bin int(t / binS), the plain float quotient
+ * truncated, so 0.6 s lands in bin 2 (0.6 / 0.2 = 2.9999999999999996); bins past the last are
+ * dropped. A number is one instant (one bin); a Segment fills every bin from its start's to its
+ * end's. With no events the result is uniform.
  */
 export function histogram(
   events: ReadonlyArray<number | Segment>,
@@ -86,23 +97,18 @@ export function histogram(
     throw new FullduplexError('BAD_ARGUMENT', `histogram durationS must be > 0, got ${durationS}`);
   }
   if (!(binS > 0)) throw new FullduplexError('BAD_ARGUMENT', `histogram binS must be > 0, got ${binS}`);
-  const nBins = binOf(durationS, binS) + 1;
+  const nBins = Math.trunc(durationS / binS) + 1;
   const counts = new Array<number>(nBins).fill(0);
-  const clamp = (i: number): number => Math.min(nBins - 1, i);
   for (const e of events) {
     const seg = typeof e === 'number' ? { start: e, end: e } : e;
     validateSegments([seg], 'histogram event');
     if (seg.start < 0) throw new FullduplexError('BAD_ARGUMENT', `histogram event before 0 s: ${seg.start}`);
-    for (let i = clamp(binOf(seg.start, binS)); i <= clamp(binOf(seg.end, binS)); i++) counts[i]! += 1;
+    const last = Math.min(nBins - 1, Math.trunc(seg.end / binS));
+    for (let i = Math.trunc(seg.start / binS); i <= last; i++) counts[i]! += 1;
   }
   const withEps = counts.map((c) => c + BACKCHANNEL.epsilon);
   const total = withEps.reduce((a, b) => a + b, 0);
   return withEps.map((c) => c / total);
-}
-
-/** Bin index; the epsilon keeps 0.6 / 0.2 = 2.9999999999999996 in bin 3 where it belongs. */
-function binOf(t: number, binS: number): number {
-  return Math.floor(t / binS + 1e-9);
 }
 
 /**
@@ -199,39 +205,63 @@ export function referenceBackchannelTimes(userSegments: readonly Segment[], opti
 }
 
 export interface BackchannelInput {
-  /** VAD speech segments of the system output. */
+  /**
+   * VAD speech segments of the system output. For upstream's numbers, in seconds as Silero's
+   * `return_seconds=True` gives them (rounded to 0.1 s: see returnSeconds in speech-timestamps.ts).
+   */
   readonly outputSegments: readonly Segment[];
   /** ASR words of the system output. */
   readonly outputWords: readonly Word[];
-  /** Length of the output clip, seconds (frequency denominator and histogram extent). */
+  /** Length of output.wav, seconds (frequency denominator and histogram extent, as upstream). */
   readonly outputDurationS: number;
-  /** Human (or referenceBackchannelTimes) backchannel times or intervals for this sample. */
-  readonly reference: ReadonlyArray<number | Segment>;
+  /** Reference backchannel times or intervals, binned like the output. */
+  readonly reference?: ReadonlyArray<number | Segment>;
+  /**
+   * Or the reference as a distribution, as upstream's icc_gt_distribution.json holds one per
+   * recording: linearly resampled to the output's bin count (upstream's interp1d), then compared.
+   */
+  readonly referenceDistribution?: readonly number[];
 }
 
 export interface BackchannelOptions {
   /**
-   * 'any' (default): the sample is a takeover if any segment is. 'upstream': reproduces the
-   * published script's loop, where a > 3 s segment ends the scan with TO = 1, otherwise the last
-   * segment's verdict stands, and each non-backchannel segment discards the backchannels before it.
+   * 'upstream' (eval_backchannel.py, eval_backchannel()): segments are scanned in time order; a
+   * > 3 s segment sets TO = 1 and ends the scan; every other segment scanned sets TO to its own
+   * verdict (so the last one decides) and is counted as a backchannel for frequency and JSD,
+   * whatever its verdict. 'any' (the bench's own): TO = 1 when any segment is a takeover, and only
+   * segments classified as backchannels count.
    */
   readonly aggregation?: 'any' | 'upstream';
   /**
-   * What of a system backchannel is binned: 'onset' (default) its start instant, comparable with a
-   * reference of onset times; 'interval' its whole [start, end], as upstream does against an
-   * occupancy-style human distribution.
+   * What of a system backchannel is binned: 'onset' its start instant, comparable with a reference
+   * of onset times; 'interval' its whole [start, end], as upstream does. Default: 'interval' with
+   * upstream aggregation, else 'onset'.
    */
   readonly events?: 'onset' | 'interval';
 }
 
 export interface BackchannelResult {
   readonly to: TakeoverValue;
+  /** The segments counted as backchannels (upstream: every segment scanned). */
   readonly backchannels: readonly Segment[];
   /** Backchannels per second of output. */
   readonly frequencyHz: number;
   /** JS distance to the reference; 1 when the system made no backchannel. */
   readonly jsd: number;
   readonly segments: readonly SegmentVerdict[];
+  /**
+   * The bench's own reading of the same output beside upstream's ('any' aggregation on VAD times
+   * at full resolution: a sample with any takeover segment is a takeover, and only true
+   * backchannels count), when the caller computed it.
+   */
+  readonly own?: OwnBackchannel;
+}
+
+/** The bench's own backchannel figures for one sample, reported under their own names. */
+export interface OwnBackchannel {
+  readonly to: TakeoverValue;
+  readonly frequencyHz: number;
+  readonly jsd: number;
 }
 
 export function scoreBackchannel(input: BackchannelInput, options: BackchannelOptions = {}): BackchannelResult {
@@ -241,26 +271,33 @@ export function scoreBackchannel(input: BackchannelInput, options: BackchannelOp
   if (!(duration > 0) || !Number.isFinite(duration)) {
     throw new FullduplexError('BAD_ARGUMENT', `outputDurationS must be > 0, got ${duration}`);
   }
+  const upstream = options.aggregation === 'upstream';
   const segments = sortSegments(input.outputSegments).map((s) => classifyBackchannelSegment(s, input.outputWords));
   let to: TakeoverValue = 0;
   let backchannels: Segment[] = [];
-  if ((options.aggregation ?? 'any') === 'any') {
+  if (!upstream) {
     to = segments.some((v) => v.to === 1) ? 1 : 0;
     backchannels = segments.filter((v) => v.to === 0).map((v) => v.segment);
   } else {
     for (const v of segments) {
       to = v.to;
       if (v.reason === 'long_segment') break;
-      if (v.to === 1) backchannels = [];
-      else backchannels.push(v.segment);
+      backchannels.push(v.segment);
     }
   }
   let jsd = 1;
   if (backchannels.length > 0) {
-    const events = options.events === 'interval' ? backchannels : backchannels.map((b) => b.start);
-    jsd = jsDistance(histogram(events, duration), histogram(input.reference, duration));
+    const events = (options.events ?? (upstream ? 'interval' : 'onset')) === 'interval' ? backchannels : backchannels.map((b) => b.start);
+    const own = histogram(events, duration);
+    jsd = jsDistance(own, referenceHistogram(input, duration, own.length));
   }
   return { to, backchannels, frequencyHz: backchannels.length / duration, jsd, segments };
+}
+
+function referenceHistogram(input: BackchannelInput, durationS: number, bins: number): number[] {
+  if (input.referenceDistribution !== undefined) return resampleDistribution(input.referenceDistribution, bins);
+  if (input.reference !== undefined) return histogram(input.reference, durationS);
+  throw new FullduplexError('BAD_ARGUMENT', 'scoreBackchannel needs a reference or a referenceDistribution');
 }
 
 export interface BackchannelSummary {
@@ -268,14 +305,20 @@ export interface BackchannelSummary {
   readonly tor: number | null;
   readonly frequencyHz: Stats;
   readonly jsd: Stats;
+  /** Means of the bench's own figures, over the samples that have them (absent when none do). */
+  readonly own?: { readonly n: number; readonly tor: number | null; readonly frequencyHz: Stats; readonly jsd: Stats };
 }
 
 /** Means over all samples, as upstream (no-backchannel samples enter the JSD mean as 1). */
 export function aggregateBackchannel(results: readonly BackchannelResult[]): BackchannelSummary {
+  const own = results.flatMap((r) => (r.own ? [r.own] : []));
   return {
     n: results.length,
     tor: mean(results.map((r) => r.to)),
     frequencyHz: stats(results.map((r) => r.frequencyHz)),
     jsd: stats(results.map((r) => r.jsd)),
+    ...(own.length > 0 && {
+      own: { n: own.length, tor: mean(own.map((o) => o.to)), frequencyHz: stats(own.map((o) => o.frequencyHz)), jsd: stats(own.map((o) => o.jsd)) },
+    }),
   };
 }

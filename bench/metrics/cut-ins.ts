@@ -67,7 +67,7 @@ const JOINED_ROLES: ReadonlySet<string> = new Set(['part', 'sentence']);
  * turn; 'request', 'turn', 'barge_in' are each one turn; 'backchannel' spans are not turns. When the
  * truth has `silences`, an 'eot' silence inside such a group ends a turn there (the generator says so).
  */
-export function userTurnsOf(truth: Pick<ScenarioTruth, 'user' | 'silences'>): UserTurn[] {
+export function userTurnsOf(truth: Pick<ScenarioTruth, 'user'> & Partial<Pick<ScenarioTruth, 'silences'>>): UserTurn[] {
   const turns: { start: number; end: number; texts: { text: string; start: number; end: number }[] }[] = [];
   let joinable = false;
   for (const span of truth.user) {

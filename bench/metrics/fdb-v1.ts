@@ -111,8 +111,9 @@ function latenciesOfTakeovers(results: readonly LatencyResult[]): number[] {
  *   agent says over the user are not a response (they are what the stop latency measures), and
  *   counting them would give an agent that never stops TO = 1 at 0 s latency.
  * - 'interruptionStart': words starting at or after the interruption start.
- * - 'all': every output word, as the upstream script does with its output.json (there the system's
- *   pre-interruption turn is not in output.json; in our runs it is).
+ * - 'all': every output word, as upstream's eval_user_interruption.py does with its output.json,
+ *   which upstream's ASR step (get_transcript/asr.py, task user_interruption) fills only from the
+ *   audio after the interruption's end; the bench writes output.json the same way.
  */
 export type InterruptionWordsFrom = 'interruptionEnd' | 'interruptionStart' | 'all';
 
@@ -145,7 +146,7 @@ export function scoreInterruption(input: InterruptionInput, options: Interruptio
   validateWords(input.outputWords, 'output word');
   const mode = options.wordsFrom ?? 'interruptionEnd';
   const from = mode === 'interruptionEnd' ? interruption.end : mode === 'interruptionStart' ? interruption.start : -Infinity;
-  const words = input.outputWords.filter((w) => leq(from, w.start));
+  const words = input.outputWords.filter((w) => w.start >= from);
   const lat = latencyResult(words, interruption.end);
   const stop = stopLatency(input.outputSegments, interruption.start, options.stopMergeGapS);
   return { ...lat, responseWords: words.length, ...stop };

@@ -4,6 +4,7 @@
  * the documented timing and transcript rules in labelOverlapEvent.
  */
 import { FullduplexError } from '../../src/errors.js';
+import { aggregateTiming, type Timing, type TimingSummary } from './get-timing.js';
 import { leq, mergeSegments, overlaps, stats, validateSegments, validateWords, type Segment, type Stats, type Word } from './types.js';
 
 export const V15 = {
@@ -75,6 +76,8 @@ export interface V15EventResult {
   readonly newSpeechStartS: number | null;
   /** max(0, newSpeechStartS − overlap end); null without new speech. */
   readonly responseLatencyS: number | null;
+  /** Upstream's get_timing.py pairs for the whole clip, when the caller computed them (get-timing.ts). */
+  readonly timing?: Timing;
 }
 
 /** Lowercase word tokens; punctuation dropped so ASR and planned text compare. */
@@ -180,8 +183,10 @@ export interface ResponseLatency {
 }
 
 /**
- * For each merged user segment, the first merged model segment starting at or after its end
- * (get_timing.py "response latency"). User segments with no later model speech are left out.
+ * The bench's own pairing: for each merged user segment, the first merged model segment starting
+ * at or after its end. User segments with no later model speech are left out. Upstream's
+ * get_timing.py pairing (strictly later start, one user end per model start) is getTiming in
+ * get-timing.ts.
  */
 export function responseLatencies(
   userSegments: readonly Segment[],
@@ -236,10 +241,12 @@ export interface V15Summary {
   /** Speaking at the event and did not stop. */
   readonly rodeThroughRate: number | null;
   readonly unansweredRate: number | null;
-  /** Over events where the model was speaking at the user start. */
+  /** The bench's own, at the event: over events where the model was speaking at the user start. */
   readonly stopLatencyS: Stats;
-  /** Over RESPOND events. */
+  /** The bench's own, at the event: over RESPOND events. */
   readonly responseLatencyS: Stats;
+  /** Upstream's stop and response latency (get_timing.py pairs pooled over the events that have them). */
+  readonly getTiming?: TimingSummary;
 }
 
 export function aggregateV15(category: V15Category, results: readonly V15EventResult[]): V15Summary {
@@ -264,5 +271,6 @@ export function aggregateV15(category: V15Category, results: readonly V15EventRe
     unansweredRate: rate((r) => !answered(r)),
     stopLatencyS: stats(stops),
     responseLatencyS: stats(responses),
+    ...(results.some((r) => r.timing) && { getTiming: aggregateTiming(results.flatMap((r) => (r.timing ? [r.timing] : []))) }),
   };
 }

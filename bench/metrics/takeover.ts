@@ -4,7 +4,7 @@
  * (last end − first start) is under 1 s AND there are 3 or fewer words; otherwise TO = 1.
  */
 import { FullduplexError } from '../../src/errors.js';
-import { lt, mean, validateWords, type Word } from './types.js';
+import { mean, validateWords, type Word } from './types.js';
 
 export const TAKEOVER = {
   /** Upstream `turn_duration_threshold`: a span of at least this many seconds is a turn. */
@@ -19,7 +19,9 @@ export type TakeoverValue = 0 | 1;
  * TO for one stream of ASR words. The span is max(end) − min(start), which equals
  * last end − first start for ASR output in time order but does not depend on the order given.
  * Boundary: the rule says "under 1 s", so a span of exactly 1.0 s is a takeover (TO = 1) whatever
- * the word count; 0.9 s with 3 words is not; 0.9 s with 4 words is.
+ * the word count; 0.9 s with 3 words is not; 0.9 s with 4 words is. The comparison is the plain
+ * float one upstream makes (`duration < turn_duration_threshold` in eval_smooth_turn_taking.py and
+ * its siblings), so a span of 1.1 − 0.1 = 0.9999999999999999 s is under 1 s, as it is upstream.
  */
 export function isTakeover(words: readonly Word[]): TakeoverValue {
   validateWords(words);
@@ -30,7 +32,7 @@ export function isTakeover(words: readonly Word[]): TakeoverValue {
     first = Math.min(first, w.start);
     last = Math.max(last, w.end);
   }
-  const short = lt(last - first, TAKEOVER.turnDurationThresholdS);
+  const short = last - first < TAKEOVER.turnDurationThresholdS;
   const few = words.length <= TAKEOVER.turnNumWordsThreshold;
   return short && few ? 0 : 1;
 }

@@ -110,3 +110,20 @@ export interface Stats {
 export function stats(values: readonly number[]): Stats {
   return { n: values.length, mean: mean(values), median: median(values) };
 }
+
+/**
+ * Python's round(x, digits) for x ≥ 0, which upstream's scripts apply (Silero's return_seconds
+ * rounds to 0.1 s; get_timing.py to 0.001 s): correctly rounded on the exact binary value, ties
+ * to even. JS's toFixed is correctly rounded too but sends ties up, so exact ties (0.25 → 0.2 in
+ * Python, "0.3" from toFixed) are settled here from the exact decimal expansion.
+ */
+export function pythonRound(x: number, digits: number): number {
+  if (!Number.isFinite(x) || x < 0) throw new FullduplexError('BAD_ARGUMENT', `pythonRound needs a finite x ≥ 0, got ${x}`);
+  const exact = x.toFixed(Math.min(100, digits + 60));
+  const cut = exact.indexOf('.') + 1 + digits;
+  const isTie = exact[cut] === '5' && /^0*$/.test(exact.slice(cut + 1));
+  if (!isTie) return Number(x.toFixed(digits));
+  const down = exact.slice(0, digits === 0 ? cut - 1 : cut);
+  const lastDigit = Number(down[down.length - 1]);
+  return lastDigit % 2 === 0 ? Number(down) : Number(x.toFixed(digits));
+}

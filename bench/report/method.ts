@@ -32,14 +32,16 @@ export const METHOD: readonly MethodNote[] = [
   },
   {
     title: 'Takeover (TO)',
-    text: `TO = 0 when the output has no words, or its words span under ${TAKEOVER.turnDurationThresholdS} s and number ${TAKEOVER.turnNumWordsThreshold} or fewer; otherwise 1. TOR = mean TO. Pause handling applies it to the whole output; turn-taking latency = first output word − end of the user's turn (clipped at 0), averaged over TO = 1 samples; interruption: the same on words starting after the interruption ends, plus stop latency = end of the agent speech covering the interruption start − interruption start.`,
+    text: `TO = 0 when the output has no words, or its words span under ${TAKEOVER.turnDurationThresholdS} s and number ${TAKEOVER.turnNumWordsThreshold} or fewer; otherwise 1. TOR = mean TO. Pause handling applies it to the whole output; turn-taking latency = first output word − end of the user's turn (clipped at 0), averaged over TO = 1 samples; interruption: the same on words starting at or after the interruption ends (output.json holds just those, as upstream’s ASR step writes it; output_full.json has every word), plus the bench’s own stop latency = end of the agent speech covering the interruption start − interruption start. Thresholds are plain float comparisons, as upstream’s (2.3 − 1.3 = 0.9999999999999998 s is under 1 s).`,
   },
   {
     title: 'Backchannel reference (no ICC data here)',
     text:
       'Upstream compares the time the system spends backchannelling (0.2 s bins) with the time human listeners (ICC corpus) spent backchannelling to the same speaker; the ICC recordings are not available offline, so we model those listeners. ' +
       `At every phrase boundary of the user (VAD pause ≥ ${BACKCHANNEL.referenceMinPauseS} s, or the end), five reference backchannels of ${BACKCHANNEL_REFERENCE.durationS} s start at ${BACKCHANNEL_REFERENCE.onsetOffsetsS.map((o) => (o >= 0 ? '+' : '') + o).join(', ')} s — a discrete spread around the human median onset (+0.14 s, most within −0.5…+0.8 s). ` +
-      'JSD = Jensen–Shannon distance (natural log, max 0.833) between that occupancy and the system’s backchannel occupancy (output VAD segments under 1 s with ≤ 2 words; a segment over 3 s, with more than 3 words, or otherwise not a backchannel makes the sample a takeover, TO = 1); no backchannel scores 1. ' +
+      'Upstream’s figures, as eval_backchannel.py makes them: output VAD segments in seconds rounded to 0.1 s (Silero’s return_seconds), scanned in order; a segment over 3 s sets TO = 1 and ends the scan; every other segment sets TO to its own verdict (a backchannel = under 1 s with ≤ 2 words, else TO = 1), so the last decides, and counts toward frequency and the JSD occupancy whatever its verdict. ' +
+      'JSD = Jensen–Shannon distance (natural log, max 0.833) between that occupancy in 0.2 s bins (bin = int(t / 0.2)) and the reference, which the run writes as icc_gt_distribution.json in upstream’s format; no segment scores 1. ' +
+      'Beside them, the bench’s own: any takeover segment makes the sample a takeover, and only true backchannels count, at full VAD resolution. ' +
       'An ideal listener (every boundary, +0.14 s, 0.4 s) scores ≈ 0.34, one at every other boundary ≈ 0.6, backchannels in mid-phrase 0.83. Frequency = backchannels per second of output. Compare JSD between systems scored here, not with published ICC figures.',
   },
   {
@@ -48,7 +50,8 @@ export const METHOD: readonly MethodNote[] = [
       `Model VAD segments joined across ≤ ${V15.modelMergeGapS} s. Speaking at the event and still speaking ${V15.stopAfterEventS} s after it ends → RESUME (rode through). ` +
       `Otherwise new speech starting within ${V15.respondWindowS} s after the event is RESPOND unless ≥ ${V15.continuationMinBigramShare * 100} % of its first word pairs continue the agent's planned text (then RESUME); new speech without words or under ${V15.minTokensToJudge} words → UNCERTAIN; stopped and silent → UNCERTAIN (or RESUME if it had just finished its planned text); silent throughout → UNKNOWN. ` +
       'The planned text is the reply under way at the event, as the target reported its words: the engine’s own timeline (in-process, native WebSocket), the response transcript (OpenAI Realtime), the turn’s output transcription (Gemini Live). Moshi’s text stream has no reply boundaries, so a Moshi target is compared with the words heard in its previous speech instead, which rarely shows a continuation: its RESUME counts read low. ' +
-      'Success: user interruption → RESPOND; user backchannel → RESUME; talking to others and background speech → not answered (no RESPOND and no unjudgeable new speech).',
+      'Success: user interruption → RESPOND; user backchannel → RESUME; talking to others and background speech → not answered (no RESPOND and no unjudgeable new speech). ' +
+      'Stop and response latency under upstream’s name are get_timing.py’s, on the whole clip: user VAD joined across ≤ 0.6 s, model across ≤ 0.5 s; stop = every positive overlap of user and model speech; response = each user end to the first model start strictly after it, one (the latest) user end per model start; pairs rounded to 1 ms and pooled over the category. The stop latency at the event is the bench’s own.',
   },
   {
     title: 'Hearing the output',

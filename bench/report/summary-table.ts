@@ -29,6 +29,17 @@ function goalCell(goals: readonly GoalResult[], name: string, asPercent: boolean
   return { goal: `${g.comparison === '<=' ? '≤' : '≥'} ${asPercent ? pct(g.target) : g.target}`, met: g.met };
 }
 
+/** Upstream's get_timing.py latencies, then the bench's own at the event, each under its own name. */
+const timingRows = (x: V15Summary): [string, string][] => [
+  ...(x.getTiming
+    ? ([
+        ['stop latency mean (median), get_timing.py', `${sec(x.getTiming.stopLatencyS.mean)} (${sec(x.getTiming.stopLatencyS.median)})`],
+        ['response latency mean (median), get_timing.py', `${sec(x.getTiming.responseLatencyS.mean)} (${sec(x.getTiming.responseLatencyS.median)})`],
+      ] as [string, string][])
+    : []),
+  ['stop latency at the event mean (bench\'s own)', sec(x.stopLatencyS.mean)],
+];
+
 const labels = (s: V15Summary): string => `respond ${s.labels.RESPOND} · resume ${s.labels.RESUME} · uncertain ${s.labels.UNCERTAIN} · unknown ${s.labels.UNKNOWN}`;
 
 export function metricRows(summary: BenchmarkSummary, goals: readonly GoalResult[]): MetricRow[] {
@@ -55,10 +66,10 @@ export function metricRows(summary: BenchmarkSummary, goals: readonly GoalResult
     const list: [string, string, string?][] = [];
     if (ui) {
       list.push(['TOR ↑', num(ui.tor)]);
-      list.push(['stop latency mean (median) ↓', `${sec(ui.stopLatencyS.mean)} (${sec(ui.stopLatencyS.median)})`, 'interruption: agent silent after user starts (s)']);
+      list.push(["stop latency mean (median), bench's own ↓", `${sec(ui.stopLatencyS.mean)} (${sec(ui.stopLatencyS.median)})`, 'interruption: agent silent after user starts (s)']);
       list.push(['answer latency mean (median) ↓', `${sec(ui.latencyS.mean)} (${sec(ui.latencyS.median)})`, 'interruption: answer after user stops (s)']);
     }
-    if (v15ui) list.push(['v1.5 labels', labels(v15ui)], ['v1.5 responded (RESPOND)', pct(v15ui.respondRate)]);
+    if (v15ui) list.push(['v1.5 labels', labels(v15ui)], ['v1.5 responded (RESPOND)', pct(v15ui.respondRate)], ...timingRows(v15ui).map(([m, v]) => [`v1.5 ${m}`, v] as [string, string]));
     add('user_interruption', ui?.skipped ?? v15ui?.skipped, ui?.n ?? v15ui?.n, list);
   }
   if (s.backchannel) {
@@ -67,6 +78,13 @@ export function metricRows(summary: BenchmarkSummary, goals: readonly GoalResult
       ['TOR ↓', num(b.tor), 'backchannel TOR'],
       ['frequency (per s) ↑', num(b.frequencyHz.mean)],
       ['JSD ↓', num(b.jsd.mean), 'backchannel JSD'],
+      ...(b.own
+        ? ([
+            ["TOR, any segment a takeover (bench's own)", num(b.own.tor)],
+            ["frequency, true backchannels only (bench's own)", num(b.own.frequencyHz.mean)],
+            ["JSD, true backchannels at 1/16 ms (bench's own)", num(b.own.jsd.mean)],
+          ] as [string, string][])
+        : []),
     ]);
   }
   const v15Row = (cat: V15Category, metric: string, value: (x: V15Summary) => number | null, goalName: string) => {
@@ -76,6 +94,7 @@ export function metricRows(summary: BenchmarkSummary, goals: readonly GoalResult
       [metric, pct(value(x)), goalName],
       ['labels', labels(x)],
       ['rode through without pausing', pct(x.rodeThroughRate)],
+      ...timingRows(x),
     ]);
   };
   v15Row('user_backchannel', 'kept its turn (RESUME) ↑', (x) => x.successRate, 'user backchannels ridden through');

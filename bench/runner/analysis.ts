@@ -38,13 +38,18 @@ export class Analyzer {
     };
   }
 
-  /** Speech segments (seconds) by upstream's rules (see SCORING_VAD). */
+  /**
+   * Speech segments (seconds) by upstream's rules (see SCORING_VAD), at sample resolution: each
+   * time is exactly sample / 16000, the value upstream's get_timing.py divides out, so float
+   * comparisons and rounding (returnSeconds) behave as upstream's do.
+   */
   async segments(audio: PcmFrame): Promise<Segment[]> {
     const a = await to16k(audio);
     this.vad.reset();
     const windows = await this.vad.push(a.samples);
     this.vad.reset();
-    return speechTimestamps(windows, a.samples.length / ANALYSIS_RATE, SCORING_VAD).map((s) => ({ start: round3(s.start), end: round3(s.end) }));
+    const onGrid = (t: number) => Math.round(t * ANALYSIS_RATE) / ANALYSIS_RATE;
+    return speechTimestamps(windows, a.samples.length / ANALYSIS_RATE, SCORING_VAD).map((s) => ({ start: onGrid(s.start), end: onGrid(s.end) }));
   }
 
   /**

@@ -14,8 +14,12 @@
  * more boundaries with better timing (an ideal listener scores ≈ 0.34, one at every other boundary
  * ≈ 0.6, backchannels mid-phrase 0.83), instead of all-or-nothing 0.2 s bin hits.
  */
+import { join } from 'node:path';
+import { isSkipped } from '../metrics/aggregate.js';
 import { referenceBackchannelTimes } from '../metrics/backchannel.js';
 import type { Segment } from '../metrics/types.js';
+import { FILES, writeJson } from '../scenarios/layout.js';
+import type { SampleOutcome } from './collect.js';
 import { BACKCHANNEL_REFERENCE } from './config.js';
 
 /** Phrase boundaries of the user's speech, s. */
@@ -34,4 +38,30 @@ export function referenceOccupancy(userSegments: readonly Segment[], clipS: numb
     }
   }
   return out;
+}
+
+/**
+ * Writes the reference each backchannel sample was scored against as upstream's
+ * icc_gt_distribution.json: one file per folder holding backchannel samples, keyed by sample folder
+ * name, so upstream's eval_backchannel.py (which reads ./icc_gt_distribution.json and looks up each
+ * digit-named folder under --root_dir) scores the folders as written when run from that folder.
+ * Returns the files written.
+ */
+export async function writeBackchannelReferences(samplesRoot: string, outcomes: readonly SampleOutcome[]): Promise<string[]> {
+  const byFolder = new Map<string, Record<string, readonly number[]>>();
+  for (const o of outcomes) {
+    if (isSkipped(o.outcome) || o.outcome.v1?.kind !== 'backchannel') continue;
+    const parts = o.id.split('/');
+    const folder = join(samplesRoot, ...parts.slice(0, -1));
+    const refs = byFolder.get(folder) ?? {};
+    refs[parts[parts.length - 1]!] = o.outcome.v1.referenceDistribution;
+    byFolder.set(folder, refs);
+  }
+  const written: string[] = [];
+  for (const [folder, refs] of byFolder) {
+    const path = join(folder, FILES.iccReference);
+    await writeJson(path, refs);
+    written.push(path);
+  }
+  return written;
 }

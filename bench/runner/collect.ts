@@ -54,15 +54,16 @@ export function collect(samples: readonly SampleOutcome[]): Collected {
     }
     const v1List = v1Lists[s.category];
     const v15Cat = categoryInfo(s.category).v15;
-    const v15List = v15Cat ? (v15[v15Cat] ??= []) : undefined;
+    // Created on first use: v1 interruption samples (interrupt.json alone) have no v1.5 event.
+    const v15List = () => (v15Cat ? (v15[v15Cat] ??= []) : undefined);
     if (isSkipped(s.outcome)) {
       v1List?.push(s.outcome);
-      v15List?.push(s.outcome);
+      v15List()?.push(s.outcome);
       continue;
     }
     const o = s.outcome;
     if (o.v1) v1List?.push(o.v1.result);
-    if (o.v15) v15List?.push(o.v15.result);
+    if (o.v15) v15List()?.push(o.v15.result);
     if (o.cutIns) cutIns.push({ id: o.id, category: s.category, result: o.cutIns });
   }
   const input: BenchmarkInput = {

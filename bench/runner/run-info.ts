@@ -20,8 +20,8 @@ export interface RunConfig {
   readonly categories: readonly CategoryId[] | null;
   readonly perCategory: number | null;
   readonly generatorVersion: number;
-  /** Which side of the voice split the samples' voices come from. */
-  readonly voices: VoiceSetName;
+  /** Which side of the voice split the samples' voices come from (absent for a folder of real data). */
+  readonly voices?: VoiceSetName;
   /** Engine options passed to the target (voice, eagerness). */
   readonly engine: Record<string, unknown>;
 }

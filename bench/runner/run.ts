@@ -16,10 +16,11 @@ import { generateScenario, setPlan } from '../scenarios/generate.js';
 import { FILES, writeJson, writeScenario } from '../scenarios/layout.js';
 import type { CategoryId, ScenarioTruth } from '../scenarios/types.js';
 import { Analyzer } from './analysis.js';
+import { writeBackchannelReferences } from './backchannel-reference.js';
 import { collect, type SampleOutcome } from './collect.js';
 import { Progress } from './progress.js';
 import { makeRunConfig, makeRunInfo, sameRun, type RunConfig, type RunInfo } from './run-info.js';
-import { loadSample } from './sample-io.js';
+import { loadSample, writeOutputWords } from './sample-io.js';
 import { scoreSample, type SampleScore } from './score-sample.js';
 import type { BenchClock, BenchTarget } from './target.js';
 
@@ -92,10 +93,11 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     await analyzer.close();
   }
   info.complete = outcomes.length === plan.length;
+  await writeBackchannelReferences(join(o.out, 'samples'), outcomes);
   return finish(o.out, info, outcomes, details);
 }
 
-async function finish(out: string, info: RunInfo, outcomes: SampleOutcome[], details: SampleDetail[]): Promise<RunResult> {
+export async function finish(out: string, info: RunInfo, outcomes: SampleOutcome[], details: SampleDetail[]): Promise<RunResult> {
   info.finishedAt = new Date().toISOString();
   await writeJson(join(out, 'run.json'), info);
   const report = buildReport(info, collect(outcomes), outcomes);
@@ -104,7 +106,7 @@ async function finish(out: string, info: RunInfo, outcomes: SampleOutcome[], det
 }
 
 /** The run.json of the same run in `out` (to resume it), null for a new run; throws for a different run. */
-async function previousRun(out: string, config: RunConfig, fresh: boolean): Promise<RunInfo | null> {
+export async function previousRun(out: string, config: RunConfig, fresh: boolean): Promise<RunInfo | null> {
   const path = join(out, 'run.json');
   if (fresh || !existsSync(path)) return null;
   try {
@@ -142,7 +144,7 @@ async function runOne(o: RunOptions, category: CategoryId, index: number, analyz
     if (run.events) await writeFile(join(dir, FILES.events), run.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const loaded = await loadSample(dir, join(o.out, 'samples'), { category, output: run.output, ...(run.events && { events: run.events }) });
     outcome = 'skipped' in loaded ? loaded : await scoreSample(loaded, analyzer, { ...(run.info && { info: run.info }) });
-    if (!('skipped' in outcome)) await writeJson(join(dir, FILES.outputWords), outputJson(outcome, analyzer.info.asr));
+    if (!('skipped' in outcome)) await writeOutputWords(dir, outcome, analyzer.info.asr);
   } catch (e) {
     outcome = { id, skipped: `target failed: ${(e as Error).message}` };
   }
@@ -157,13 +159,4 @@ async function sameScenario(dir: string, truth: ScenarioTruth): Promise<boolean>
   } catch {
     return false;
   }
-}
-
-/** output.json in upstream's shape (text + word chunks), plus the name of the ASR that heard it. */
-export function outputJson(s: SampleScore, asr: string): unknown {
-  return {
-    text: s.outputWords.map((w) => w.text).join(' '),
-    chunks: s.outputWords.map((w) => ({ text: w.text, timestamp: [w.start, w.end] })),
-    asr,
-  };
 }

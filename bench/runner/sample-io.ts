@@ -10,17 +10,14 @@ import { SUPPORTED_SAMPLE_RATES, type PcmFrame } from '../../src/audio/frame.js'
 import { downmix, readWav } from '../../src/audio/wav.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import type { Skipped } from '../metrics/aggregate.js';
-import type { Segment, Word } from '../metrics/types.js';
-import { FILES } from '../scenarios/layout.js';
+import type { Word } from '../metrics/types.js';
+import { FILES, writeJson } from '../scenarios/layout.js';
 import { CATEGORY_IDS, isCategoryId, type CategoryId, type ScenarioTruth } from '../scenarios/types.js';
+import { fail, readAnnotations, readJson, readReferenceDistribution, SampleProblem, window, type Annotations } from './annotations.js';
 import { SAMPLE_CHECKS } from './config.js';
+import type { SampleScore } from './score-sample.js';
 
-export interface Annotations {
-  readonly pauses?: readonly Segment[];
-  readonly turnEndS?: number;
-  readonly interruption?: Segment & { readonly context?: string; readonly text?: string };
-  readonly overlap?: Segment & { readonly contextText?: string; readonly text?: string };
-}
+export type { Annotations } from './annotations.js';
 
 export interface SampleData {
   readonly id: string;
@@ -33,28 +30,10 @@ export interface SampleData {
   readonly truth?: ScenarioTruth;
   /** The target's own timeline (events.jsonl), on the input's time axis. */
   readonly events?: readonly EngineEvent[];
-  /** Words from output.json, when the folder has one. */
+  /** Words from output_full.json, else output.json, when the folder has one. */
   readonly providedWords?: readonly Word[];
-}
-
-class SampleProblem extends Error {}
-
-const fail = (reason: string): never => {
-  throw new SampleProblem(reason);
-};
-
-async function readJson(dir: string, name: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, name), 'utf8');
-  } catch (e) {
-    return fail(`unreadable ${name}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    return fail(`${name} is not valid JSON: ${(e as Error).message}`);
-  }
+  /** Backchannel: the listener distribution from an icc_gt_distribution.json of the tree. */
+  readonly referenceDistribution?: readonly number[];
 }
 
 async function readAudio(dir: string, name: string): Promise<PcmFrame> {
@@ -66,47 +45,6 @@ async function readAudio(dir: string, name: string): Promise<PcmFrame> {
     return fail(`unreadable ${name}: ${(e as Error).message}`);
   }
 }
-
-function window(x: unknown, what: string): Segment {
-  const ts = Array.isArray(x) ? x : fail(`${what}: timestamp is not [start, end]`);
-  const [s, e] = ts as unknown[];
-  if (typeof s !== 'number' || typeof e !== 'number' || !Number.isFinite(s) || !Number.isFinite(e) || e < s) {
-    fail(`${what}: bad timestamp ${JSON.stringify(x)}`);
-  }
-  return { start: s as number, end: e as number };
-}
-
-function firstEntry(x: unknown, name: string): Record<string, unknown> {
-  const entry = Array.isArray(x) ? x[0] : undefined;
-  if (typeof entry !== 'object' || entry === null) fail(`${name} has no entries`);
-  return entry as Record<string, unknown>;
-}
-
-async function readAnnotations(dir: string): Promise<Annotations> {
-  const has = (f: string) => existsSync(join(dir, f));
-  const a: { -readonly [K in keyof Annotations]: Annotations[K] } = {};
-  if (has(FILES.pause)) {
-    const x = await readJson(dir, FILES.pause);
-    if (!Array.isArray(x)) fail(`${FILES.pause} is not a list`);
-    a.pauses = (x as unknown[]).map((p, i) => window((p as { timestamp?: unknown })?.timestamp, `${FILES.pause}[${i}]`));
-  }
-  if (has(FILES.turnTaking)) {
-    const e = firstEntry(await readJson(dir, FILES.turnTaking), FILES.turnTaking);
-    a.turnEndS = window(e['timestamp'], FILES.turnTaking).start;
-  }
-  if (has(FILES.interrupt)) {
-    const e = firstEntry(await readJson(dir, FILES.interrupt), FILES.interrupt);
-    a.interruption = { ...window(e['timestamp'], FILES.interrupt), context: str(e['context']), text: str(e['interrupt']) };
-  }
-  if (has(FILES.metadata)) {
-    const m = (await readJson(dir, FILES.metadata)) as Record<string, unknown> | null;
-    if (typeof m !== 'object' || m === null) fail(`${FILES.metadata} is not an object`);
-    a.overlap = { ...window(m!['timestamps'], FILES.metadata), contextText: str(m!['context_text']), text: str(m!['current_turn_text']) };
-  }
-  return a;
-}
-
-const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
 
 /**
  * Which category a folder belongs to: --category, then our scenario.json / metadata.json field, then
@@ -120,24 +58,37 @@ async function categoryOf(dir: string, root: string, a: Annotations, forced: Cat
     const c = ((await readJson(dir, f)) as { category?: unknown } | null)?.category;
     if (typeof c === 'string' && isCategoryId(c)) return c;
   }
-  const path = relative(root, dir).split(sep).join('/').toLowerCase() || basename(dir).toLowerCase();
-  if (a.interruption) return 'user_interruption';
-  if (a.pauses) return 'pause_handling';
-  if (a.turnEndS !== undefined) return 'smooth_turn_taking';
-  if (a.overlap) {
+  const found = fromEvidence({ interrupt: !!a.interruption, pause: !!a.pauses, turn: a.turnEndS !== undefined, overlap: !!a.overlap }, pathOf(dir, root));
+  return found ?? fail('cannot tell the category (no pause.json, turn_taking.json, interrupt.json or metadata.json, and no task in the folder path; pass --task)');
+}
+
+const pathOf = (dir: string, root: string): string => relative(root, dir).split(sep).join('/').toLowerCase() || basename(dir).toLowerCase();
+
+/**
+ * The task from which annotation files a folder has, then upstream's folder names (v1:
+ * candor_pause_handling, icc_backchannel...; v1.5: user_backchannel, talking_to_other...).
+ */
+function fromEvidence(has: { interrupt: boolean; pause: boolean; turn: boolean; overlap: boolean }, path: string): CategoryId | null {
+  if (has.interrupt) return 'user_interruption';
+  if (has.pause) return 'pause_handling';
+  if (has.turn) return 'smooth_turn_taking';
+  if (has.overlap) {
     if (/backchannel/.test(path)) return 'user_backchannel';
-    if (/talking_to_others|side_?talk|others/.test(path)) return 'talking_to_others';
+    if (/talking_to_other|side_?talk/.test(path)) return 'talking_to_others'; // upstream's v1.5 folder is talking_to_other
     if (/background/.test(path)) return 'background_speech';
     if (/interrupt/.test(path)) return 'user_interruption';
-  } else if (/backchannel/.test(path)) {
-    return 'backchannel';
+    return null;
   }
-  return fail('cannot tell the category (no annotation file and nothing in the path; pass --category)');
+  if (/backchannel/.test(path)) return 'backchannel';
+  if (/pause/.test(path)) return 'pause_handling';
+  if (/turn_taking/.test(path)) return 'smooth_turn_taking';
+  return null;
 }
 
 /**
  * The category of a sample that could not be loaded, so its skip is counted in the right place:
- * scenario.json / metadata.json if they parse, else a category name in the path. Never throws.
+ * scenario.json / metadata.json if they parse, else a category name in the path, else the
+ * annotation files present and upstream's folder names. Never throws.
  */
 export async function categoryHint(dir: string, root: string): Promise<CategoryId | null> {
   for (const f of [FILES.scenario, FILES.metadata]) {
@@ -149,13 +100,43 @@ export async function categoryHint(dir: string, root: string): Promise<CategoryI
     }
   }
   const parts = relative(root, dir).split(sep);
-  return CATEGORY_IDS.find((c) => parts.includes(c)) ?? null;
+  const has = (f: string) => existsSync(join(dir, f));
+  const named = CATEGORY_IDS.find((c) => parts.includes(c));
+  return named ?? fromEvidence({ interrupt: has(FILES.interrupt), pause: has(FILES.pause), turn: has(FILES.turnTaking), overlap: has(FILES.metadata) }, pathOf(dir, root));
 }
 
-function parseWords(x: unknown): Word[] {
+function parseWords(x: unknown, name: string): Word[] {
   const chunks = (x as { chunks?: unknown } | null)?.chunks;
-  if (!Array.isArray(chunks)) return fail(`${FILES.outputWords} has no "chunks" list`);
-  return chunks.map((c: { text?: unknown; timestamp?: unknown }, i) => ({ text: String(c?.text ?? ''), ...window(c?.timestamp, `${FILES.outputWords} chunk ${i}`) }));
+  if (!Array.isArray(chunks)) return fail(`${name}: no "chunks" list`);
+  return chunks.map((c: { text?: unknown; timestamp?: unknown }, i) => ({ text: String(c?.text ?? ''), ...window(c?.timestamp, `${name}.chunks[${i}].timestamp`) }));
+}
+
+async function readProvidedWords(dir: string): Promise<Word[] | undefined> {
+  for (const name of [FILES.outputWordsFull, FILES.outputWords]) {
+    if (existsSync(join(dir, name))) return parseWords(await readJson(dir, name), name);
+  }
+  return undefined;
+}
+
+/** output.json in upstream's shape (text + word chunks), plus the name of the ASR that heard it. */
+function wordsJson(words: readonly Word[], asr: string): unknown {
+  return { text: words.map((w) => w.text).join(' '), chunks: words.map((w) => ({ text: w.text, timestamp: [w.start, w.end] })), asr };
+}
+
+/**
+ * Writes what the scorer heard as upstream's ASR step would: for a user-interruption sample,
+ * output.json holds only the words starting at or after the interruption's end (get_transcript/asr.py
+ * transcribes the audio from there on) and output_full.json every word; otherwise output.json holds
+ * every word. Upstream's scorers read output.json as written.
+ */
+export async function writeOutputWords(dir: string, s: SampleScore, asr: string): Promise<void> {
+  const cut = s.category === 'user_interruption' ? s.annotations.interruption?.end : undefined;
+  if (cut === undefined) {
+    await writeJson(join(dir, FILES.outputWords), wordsJson(s.outputWords, asr));
+    return;
+  }
+  await writeJson(join(dir, FILES.outputWords), wordsJson(s.outputWords.filter((w) => w.start >= cut), asr));
+  await writeJson(join(dir, FILES.outputWordsFull), wordsJson(s.outputWords, asr));
 }
 
 async function readEvents(dir: string): Promise<EngineEvent[] | undefined> {
@@ -189,6 +170,23 @@ export function checkSynchronous(input: PcmFrame, output: PcmFrame): string | nu
   return null;
 }
 
+/**
+ * What a run needs before playing a folder to a target: its input and its category, with the
+ * annotations checked against the input, so a malformed sample is skipped before the target runs.
+ */
+export async function prepareSample(dir: string, root: string, category?: CategoryId): Promise<{ id: string; input: PcmFrame; category: CategoryId } | Skipped> {
+  const id = relative(root, dir).split(sep).join('/') || basename(dir);
+  try {
+    const input = await readAudio(dir, FILES.input);
+    if (input.samples.length === 0) fail(`${FILES.input} is empty`);
+    const annotations = await readAnnotations(dir, input.samples.length / input.sampleRate);
+    return { id, input, category: await categoryOf(dir, root, annotations, category) };
+  } catch (e) {
+    if (e instanceof SampleProblem) return { id, skipped: e.message };
+    return { id, skipped: `unexpected error: ${(e as Error).message}` };
+  }
+}
+
 export interface LoadOptions {
   readonly category?: CategoryId;
   /** Use this output instead of reading output.wav (the runner passes the target's recording). */
@@ -203,10 +201,12 @@ export async function loadSample(dir: string, root: string, o: LoadOptions = {})
     const output = o.output ?? (await readAudio(dir, FILES.output));
     const problem = checkSynchronous(input, output);
     if (problem) fail(problem);
-    const annotations = await readAnnotations(dir);
+    const durationS = input.samples.length / input.sampleRate;
+    const annotations = await readAnnotations(dir, durationS);
     const category = await categoryOf(dir, root, annotations, o.category);
     const truth = existsSync(join(dir, FILES.scenario)) ? ((await readJson(dir, FILES.scenario)) as ScenarioTruth) : undefined;
-    const providedWords = existsSync(join(dir, FILES.outputWords)) ? parseWords(await readJson(dir, FILES.outputWords)) : undefined;
+    const providedWords = await readProvidedWords(dir);
+    const referenceDistribution = category === 'backchannel' ? await readReferenceDistribution(dir, root) : undefined;
     const events = o.events ?? (await readEvents(dir));
     return {
       id,
@@ -214,11 +214,12 @@ export async function loadSample(dir: string, root: string, o: LoadOptions = {})
       category,
       input,
       output,
-      durationS: input.samples.length / input.sampleRate,
+      durationS,
       annotations,
       ...(truth && { truth }),
       ...(events && { events }),
       ...(providedWords && { providedWords }),
+      ...(referenceDistribution && { referenceDistribution }),
     };
   } catch (e) {
     if (e instanceof SampleProblem) return { id, skipped: e.message };

@@ -4,6 +4,7 @@
  */
 import type { EngineEvent } from '../../src/engine/events.js';
 import {
+  histogram,
   scoreBackchannel,
   scoreInterruption,
   scorePauseHandling,
@@ -13,13 +14,15 @@ import {
   type LatencyResult,
   type PauseHandlingResult,
 } from '../metrics/fdb-v1.js';
-import { labelOverlapEvent, responseLatencies, type ResponseLatency, type V15Category, type V15EventResult } from '../metrics/fdb-v15.js';
+import { labelOverlapEvent, type V15Category, type V15EventResult } from '../metrics/fdb-v15.js';
+import { getTiming } from '../metrics/get-timing.js';
 import type { Skipped } from '../metrics/aggregate.js';
 import { scoreCutIns, userTurnsOf, type CutInResult } from '../metrics/cut-ins.js';
 import type { Segment, Word } from '../metrics/types.js';
 import { categoryInfo, type CategoryId } from '../scenarios/types.js';
 import type { Analyzer } from './analysis.js';
 import { phraseBoundaries, referenceOccupancy } from './backchannel-reference.js';
+import { returnSeconds } from './speech-timestamps.js';
 import type { Annotations, SampleData } from './sample-io.js';
 
 export type WordsSource = 'asr' | 'provided';
@@ -28,13 +31,20 @@ export type V1Score =
   | { readonly kind: 'pause_handling'; readonly result: PauseHandlingResult }
   | { readonly kind: 'smooth_turn_taking'; readonly result: LatencyResult }
   | { readonly kind: 'user_interruption'; readonly result: InterruptionResult }
-  | { readonly kind: 'backchannel'; readonly result: BackchannelResult; readonly phraseBoundaries: readonly number[] };
+  | {
+      readonly kind: 'backchannel';
+      readonly result: BackchannelResult;
+      readonly phraseBoundaries: readonly number[];
+      /** The listener distribution compared with, in upstream's icc_gt_distribution.json format. */
+      readonly referenceDistribution: readonly number[];
+      /** 'icc_gt_distribution.json' when the folder tree supplied one for this recording, else 'model'. */
+      readonly referenceFrom: string;
+    };
 
 export interface V15Score {
   readonly category: V15Category;
+  /** The label, the bench's own event timings, and upstream's get_timing.py pairs (result.timing). */
   readonly result: V15EventResult;
-  /** get_timing.py response latencies (each user segment end → next model segment). */
-  readonly responseLatencies: readonly ResponseLatency[];
   readonly preEventText: string | null;
 }
 
@@ -79,7 +89,7 @@ export async function scoreSample(s: SampleData, analyzer: Analyzer, o: ScoreOpt
 
 async function score(s: SampleData, analyzer: Analyzer, o: ScoreOptions): Promise<SampleScore | Skipped> {
   const useProvided = o.words === 'provided';
-  if (useProvided && !s.providedWords) return { id: s.id, skipped: 'no output.json (needed with --words provided)' };
+  if (useProvided && !s.providedWords) return { id: s.id, skipped: 'no output_full.json or output.json (needed with --words provided)' };
   const outputSegments = await analyzer.segments(s.output);
   const userSegments = await analyzer.segments(s.input);
   const outputWords = useProvided ? [...s.providedWords!] : await analyzer.words(s.output, outputSegments);
@@ -100,9 +110,24 @@ async function score(s: SampleData, analyzer: Analyzer, o: ScoreOptions): Promis
       break;
     case 'backchannel': {
       // Occupancy against occupancy, as upstream compares with ICC listeners (backchannel-reference.ts).
+      // Upstream's figures: Silero times at 0.1 s, its scan, its reference format; the bench's own
+      // ('any' segment a takeover, true backchannels only, 1/16 ms times) beside them.
+      const outputDurationS = s.output.samples.length / s.output.sampleRate;
       const reference = referenceOccupancy(userSegments, s.durationS);
-      const result = scoreBackchannel({ outputSegments, outputWords, outputDurationS: s.durationS, reference }, { events: 'interval' });
-      v1 = { kind: s.category, result, phraseBoundaries: phraseBoundaries(userSegments, s.durationS) };
+      const referenceDistribution = s.referenceDistribution ?? histogram(reference, outputDurationS);
+      const upstream = scoreBackchannel(
+        { outputSegments: returnSeconds(outputSegments, outputDurationS), outputWords, outputDurationS, referenceDistribution },
+        { aggregation: 'upstream' },
+      );
+      const ownReference = s.referenceDistribution ? { referenceDistribution: s.referenceDistribution } : { reference };
+      const own = scoreBackchannel({ outputSegments, outputWords, outputDurationS, ...ownReference }, { events: 'interval' });
+      v1 = {
+        kind: s.category,
+        result: { ...upstream, own: { to: own.to, frequencyHz: own.frequencyHz, jsd: own.jsd } },
+        phraseBoundaries: phraseBoundaries(userSegments, s.durationS),
+        referenceDistribution,
+        referenceFrom: s.referenceDistribution ? 'icc_gt_distribution.json' : 'model',
+      };
       break;
     }
     default:
@@ -114,8 +139,8 @@ async function score(s: SampleData, analyzer: Analyzer, o: ScoreOptions): Promis
       if (!v1) return { id: s.id, skipped: 'missing metadata.json' };
     } else {
       const preEventText = plannedText(s.events, a.overlap.start);
-      const result = labelOverlapEvent({ modelSegments: outputSegments, overlap: a.overlap, modelWords: outputWords, ...(preEventText !== null && { preEventText }) });
-      v15 = { category: v15Category, result, responseLatencies: responseLatencies(userSegments, outputSegments), preEventText };
+      const label = labelOverlapEvent({ modelSegments: outputSegments, overlap: a.overlap, modelWords: outputWords, ...(preEventText !== null && { preEventText }) });
+      v15 = { category: v15Category, result: { ...label, timing: getTiming(userSegments, outputSegments) }, preEventText };
     }
   }
   const cutIns = s.truth ? scoreCutIns({ userTurns: userTurnsOf(s.truth), outputSegments, outputWords }) : undefined;

@@ -10,7 +10,22 @@
  * purpose (consecutive windows for min speech, an end-lag correction); scoring follows upstream.
  */
 import type { VadWindowResult } from '../../src/speech/types.js';
-import type { Segment } from '../metrics/types.js';
+import { pythonRound, type Segment } from '../metrics/types.js';
+
+/** Silero's default `time_resolution` for `return_seconds=True`: 1 decimal (0.1 s). */
+export const RETURN_SECONDS_DECIMALS = 1;
+
+/**
+ * Segments as Silero's get_speech_timestamps returns them with `return_seconds=True` (what
+ * upstream's eval_backchannel.py asks for): each time rounded by Python's round to 0.1 s, the
+ * start no earlier than 0 and the end no later than the audio. Input times are sample / 16000.
+ */
+export function returnSeconds(segments: readonly Segment[], audioDurationS: number): Segment[] {
+  return segments.map((s) => ({
+    start: Math.max(pythonRound(s.start, RETURN_SECONDS_DECIMALS), 0),
+    end: Math.min(pythonRound(s.end, RETURN_SECONDS_DECIMALS), audioDurationS),
+  }));
+}
 
 export interface SpeechTimestampOptions {
   readonly threshold: number;

@@ -16,7 +16,12 @@ import type { Scenario, ScenarioTruth } from './types.js';
 export const FILES = {
   input: 'input.wav',
   output: 'output.wav',
+  /** Words of output.wav; for user interruption only those after the interruption ends (upstream's asr.py). */
   outputWords: 'output.json',
+  /** Every word of output.wav, where output.json holds only part of them. */
+  outputWordsFull: 'output_full.json',
+  /** Upstream's backchannel listener reference, keyed by sample folder name (in the category folder). */
+  iccReference: 'icc_gt_distribution.json',
   pause: 'pause.json',
   turnTaking: 'turn_taking.json',
   interrupt: 'interrupt.json',

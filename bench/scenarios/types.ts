@@ -111,9 +111,9 @@ export interface ScenarioTruth {
   /**
    * Every silence of at least SILENCES.minS inside or right after the main user's turns, found on the
    * user-only mix: 'hold' = inside a turn (the user goes on), 'eot' = after the turn's last word, up to
-   * the user's next speech or the end of the clip (where the agent should answer). See silences.ts. Absent in scenario.json files written before it.
+   * the user's next speech or the end of the clip (where the agent should answer). See silences.ts. (scenario.json files written before generator version 2 lack it: readers check.)
    */
-  readonly silences?: readonly UserSilence[];
+  readonly silences: readonly UserSilence[];
   /** pause_handling: the pauses between parts. */
   readonly pauses?: readonly { readonly start: number; readonly end: number }[];
   /** smooth_turn_taking: where the user's turn ends. */

@@ -3,7 +3,8 @@
  * line (`bench compare` is in bench-compare.ts). The work lives in bench/runner; this file parses
  * options and prints.
  */
-import { join, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FullduplexError } from '../errors.js';
 import { refreshReadme } from '../../bench/report/readme.js';
@@ -11,6 +12,8 @@ import { isCategoryId, CATEGORY_IDS, type CategoryId } from '../../bench/scenari
 import { RESULTS } from '../../bench/runner/config.js';
 import { projectRoot } from '../../bench/runner/run-info.js';
 import { runBenchmark, type RunResult } from '../../bench/runner/run.js';
+import { runFolder } from '../../bench/runner/run-folder.js';
+import { isSetName } from '../../bench/scenarios/config.js';
 import { scoreFolder } from '../../bench/runner/score-dir.js';
 import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js';
@@ -31,12 +34,34 @@ interface RunCliOptions {
   eagerness?: string;
   fresh?: boolean;
   readme?: boolean;
+  task?: string;
 }
 
 interface ScoreCliOptions {
   out?: string;
   category?: string;
+  task?: string;
   words?: string;
+}
+
+/** Upstream's folder and task names that differ from ours. */
+const TASK_ALIASES: Readonly<Record<string, CategoryId>> = { talking_to_other: 'talking_to_others' };
+
+/** --task (upstream's task names, or ours) or --category, checked. */
+function parseTask(task: string | undefined, category?: string): CategoryId | undefined {
+  const x = task ?? category;
+  if (x === undefined) return undefined;
+  const id = TASK_ALIASES[x] ?? x;
+  if (!isCategoryId(id)) throw new FullduplexError('BAD_ARGUMENT', `unknown task '${x}' (use ${CATEGORY_IDS.join(', ')})`);
+  return id;
+}
+
+/** --set names a generated set (quick, full) or a folder tree in Full-Duplex-Bench layout. */
+function setFolder(set: string): string | null {
+  if (isSetName(set)) return null;
+  const dir = resolve(set);
+  if (existsSync(dir) && statSync(dir).isDirectory()) return dir;
+  throw new FullduplexError('BAD_ARGUMENT', `--set must be quick, full, or a folder of samples in Full-Duplex-Bench layout; '${set}' is none of these`);
 }
 
 function printResult(r: RunResult): void {
@@ -44,6 +69,8 @@ function printResult(r: RunResult): void {
 }
 
 async function runCommand(o: RunCliOptions): Promise<void> {
+  const folder = setFolder(o.set);
+  if (folder !== null) return runFolderCommand(folder, o);
   const set = parseSet(o.set);
   const clock = parseClock(o.clock);
   const voices = parseVoices(o.voices) ?? 'tuning';
@@ -83,13 +110,31 @@ async function runCommand(o: RunCliOptions): Promise<void> {
   }
 }
 
+async function runFolderCommand(dir: string, o: RunCliOptions): Promise<void> {
+  const clock = parseClock(o.clock);
+  const task = parseTask(o.task);
+  const name = basename(dir).replace(/[^a-z0-9]+/gi, '_');
+  const out = resolve(o.out ?? join(projectRoot(), RESULTS.runsDir, `${stamp()}-${o.target.replace(/[^a-z0-9]+/gi, '_')}-${name}-${clock}`));
+  const engine = engineChoice(o.voice, o.eagerness);
+  const target = await createTarget(o.target, { local: engine });
+  const interrupt = abortOnInterrupt();
+  try {
+    process.stderr.write(`bench: ${target.describe()}\n       samples from ${dir}, ${clock} clock → ${out}\n`);
+    const r = await runFolder({ target, dir, clock, out, engine, signal: interrupt.signal, ...(task && { task }), ...(o.fresh && { fresh: true }) });
+    printResult(r);
+  } finally {
+    interrupt.dispose();
+    await target.close();
+  }
+}
+
 async function scoreCommand(dir: string, o: ScoreCliOptions): Promise<void> {
-  if (o.category && !isCategoryId(o.category)) throw new FullduplexError('BAD_ARGUMENT', `unknown category '${o.category}' (use ${CATEGORY_IDS.join(', ')})`);
+  const category = parseTask(o.task, o.category);
   if (o.words && o.words !== 'asr' && o.words !== 'provided') throw new FullduplexError('BAD_ARGUMENT', `--words must be asr or provided`);
   const r = await scoreFolder({
     dir: resolve(dir),
     ...(o.out && { out: resolve(o.out) }),
-    ...(o.category && { category: o.category as CategoryId }),
+    ...(category && { category }),
     ...(o.words && { words: o.words as 'asr' | 'provided' }),
   });
   printResult(r);
@@ -102,9 +147,10 @@ export function registerBench(program: Command): void {
     .command('run')
     .description('generate a scenario set, play it into a target, record, score and report')
     .option('--target <spec>', `system under test (${knownTargets().join(', ')})`, 'local')
-    .option('--set <name>', 'quick (5 per category, for CI) or full (40 per category)', 'quick')
+    .option('--set <name|dir>', 'quick (5 per category, for CI), full (40 per category), or a folder tree in Full-Duplex-Bench v1/v1.5 layout (docs/bench-data.md)', 'quick')
+    .option('--task <id>', `with --set <dir>: treat every sample as this task (${CATEGORY_IDS.join(', ')}) instead of recognising it`)
     .option('--clock <clock>', 'realtime (wall-clock pacing; for published numbers) or virtual (in-process only, fast)', 'realtime')
-    .option('--out <dir>', `results folder (default ${RESULTS.runsDir}/<time>-<target>-<set>-<clock>); re-running into it resumes`)
+    .option('--out <dir>', `results folder (default ${RESULTS.runsDir}/<time>-<target>-<set>-<clock>); re-running into it resumes; with --set <dir>, each sample is recorded under <out>/samples/ mirroring the tree`)
     .option('--snr <dB>', 'add pink noise at this SNR to every sample')
     .option('--categories <list>', `comma-separated subset of ${CATEGORY_IDS.join(', ')}`)
     .option('--per-category <n>', 'samples per category instead of the set size')
@@ -119,7 +165,8 @@ export function registerBench(program: Command): void {
     .description('score folders already in Full-Duplex-Bench layout (input.wav, output.wav, annotations)')
     .argument('<dir>', 'a folder of sample folders (searched recursively for input.wav)')
     .option('--out <dir>', 'where the reports go (default <dir>/fullduplex-score)')
-    .option('--category <id>', `treat every sample as this category (${CATEGORY_IDS.join(', ')})`)
+    .option('--task <id>', `treat every sample as this task (${CATEGORY_IDS.join(', ')}); default: recognised from its annotation file and path`)
+    .option('--category <id>', 'the same as --task')
     .option('--words <source>', 'asr (default: our ASR hears every output the same way) or provided (output.json)', 'asr')
     .action(scoreCommand);
   addCompareCommand(bench);
