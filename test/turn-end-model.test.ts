@@ -20,6 +20,18 @@ import type { ScenarioTruth } from '../bench/scenarios/types.js';
 const falling: FinalStretch = { slopeStPerS: -8, energySlopeDbPerS: -40, meanF0Hz: 180, voicedFrames: 10, durationMs: 320, pauseMs: 0, shape: 'falling', sustained: false } as FinalStretch;
 const flatSustained: FinalStretch = { slopeStPerS: 0.5, energySlopeDbPerS: 2, meanF0Hz: 180, voicedFrames: 10, durationMs: 320, pauseMs: 0, shape: 'flat', sustained: true } as FinalStretch;
 
+/**
+ * Hand-set weights for the decision mechanics (how fast and why the predictor acts on p), kept apart
+ * from the trained ones, whose quality is the benchmark's business (fullduplex bench eot).
+ */
+const HAND_WEIGHTS: TurnEndWeights = {
+  ...TURN_END_WEIGHTS,
+  bias: -4,
+  weights: TURN_END_FEATURES.map((f) => ({ pause: 4, completeness: 4, incomplete: -3, strong_ending: 1, sustained_level: -1 })[f as string] ?? 0),
+  thresholds: { low: 0.8, medium: 0.6, high: 0.4 },
+  actionDelayMs: { low: 320, medium: 160, high: 96 },
+};
+
 function inputs(text: string, pauseMs: number, o: Partial<TurnEndInputs> = {}): TurnEndInputs {
   const words = text.split(' ').map((w, i) => ({ word: w, start: i * 0.3, end: i * 0.3 + 0.25, confidence: 0.95 }));
   return { pauseMs, turnSpeechMs: words.length * 300, transcript: text, completeness: assessCompleteness(text), narrative: false, finalStretch: null, words, agentAskedQuestion: false, ...o };
@@ -52,7 +64,7 @@ test('features: the recogniser’s doubt in the last word and a lengthened last 
   assert.equal(x[TURN_END_FEATURES.indexOf('final_lengthening')], 1, 'a last word 2.7× the median is lengthened');
 });
 
-test('model: weights must match the features; probabilities and explanations are well formed', () => {
+test('model: weights must match the features; the committed weights load; probabilities and explanations are well formed', () => {
   assert.throws(() => new TurnEndModel({ ...TURN_END_WEIGHTS, features: ['pause'] }), /retrain/);
   assert.throws(() => new TurnEndModel({ ...TURN_END_WEIGHTS, weights: TURN_END_WEIGHTS.weights.map(() => NaN) }), /finite/);
   const m = new TurnEndModel();
@@ -68,8 +80,8 @@ test('model: weights must match the features; probabilities and explanations are
   }
 });
 
-test('committed model: a finished question with a falling end is over; "…and" with a level hum is not', () => {
-  const m = new TurnEndModel();
+test('a finished question with a falling end reads as over; "…and" with a level hum does not', () => {
+  const m = new TurnEndModel(HAND_WEIGHTS);
   const thr = m.threshold('medium');
   const done = m.probability(turnEndFeatures(inputs('what time is it', 400, { finalStretch: falling })));
   const going = m.probability(turnEndFeatures(inputs('i went to the store and', 400, { finalStretch: flatSustained })));
@@ -141,7 +153,7 @@ test('scored silences: the eot after the clip runs on to the answer window, shor
 
 /** Drives a predictor with the committed model through one spoken turn and a silence. */
 function turn(text: string, stretch: FinalStretch, silenceWindows: number): { t: number; d: Decision }[] {
-  const p = new DuplexPredictor({ endOfTurn: { policy: 'model' } });
+  const p = new DuplexPredictor({ endOfTurn: { policy: 'model' } }, new TurnEndModel(HAND_WEIGHTS));
   const log: { t: number; d: Decision }[] = [];
   let t = 0;
   const words = text.split(' ').map((w, i) => ({ word: w, start: 0.2 + i * 0.3, end: 0.2 + i * 0.3 + 0.25, confidence: 0.95 }));
@@ -176,7 +188,7 @@ test('predictor (model policy): takes the turn after a finished question, with p
   assert.match(take.d.reason, /p\(turn over\) \d\.\d\d \(.+\) ≥ \d\.\d\d/);
   const speechEnd = 0.032 * 45;
   assert.ok(take.t - speechEnd <= 1.0, `took the turn ${((take.t - speechEnd) * 1000).toFixed(0)} ms after the question`);
-  assert.ok(take.t - speechEnd >= TURN_END_WEIGHTS.actionDelayMs.medium / 1000 - 1e-9, 'never before the action delay');
+  assert.ok(take.t - speechEnd >= HAND_WEIGHTS.actionDelayMs.medium / 1000 - 1e-9, 'never before the action delay');
 });
 
 test('predictor (model policy): holds through a pause after "and", then times out', () => {

@@ -2,10 +2,38 @@
 import type { TurnEndWeights } from './model.js';
 
 export const TURN_END_WEIGHTS: TurnEndWeights = {
-  features: ['pause', 'pause_over_200ms', 'pause_over_500ms', 'pause_over_1000ms', 'completeness', 'incomplete', 'strong_ending', 'narrative', 'pitch_slope', 'pitch_measured', 'energy_slope', 'sustained_level', 'turn_length', 'word_count', 'last_word_confidence', 'final_lengthening', 'final_available', 'agent_asked'],
-  bias: -4,
-  weights: [4, 0, 0, 0, 4, -2, 1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-  thresholds: { low: 0.8, medium: 0.6, high: 0.4 },
-  actionDelayMs: { low: 320, medium: 160, high: 96 },
-  recipe: { note: 'untrained starting point; run npm run train:turn' },
+  features: ["pause","pause_over_200ms","pause_over_500ms","pause_over_1000ms","completeness","incomplete","strong_ending","narrative","pitch_slope","pitch_measured","energy_slope","sustained_level","turn_length","word_count","last_word_confidence","final_lengthening","final_available","agent_asked"],
+  bias: -1.174393,
+  weights: [0.490684,0.672562,1.383835,-0.382756,0.397483,-0.210738,0.117148,-1.444678,0.147549,0.001634,-0.544014,0.531418,2.565139,-1.607528,-0.178342,0.120703,0.159181,0],
+  thresholds: {"low":0.9,"medium":0.85,"high":0.825},
+  actionDelayMs: {"low":64,"medium":64,"high":64},
+  recipe: {
+    "command": "npm run train:turn",
+    "data": "set 'full', tuning voices, indices 1000–1029, categories pause_handling, smooth_turn_taking, backchannel",
+    "eotWindowS": 1.5,
+    "rows": 8937,
+    "positives": 3866,
+    "iterations": 6,
+    "logLoss": 0.569484,
+    "l2": 0.001,
+    "budgets": {
+      "low": 0.02,
+      "medium": 0.05,
+      "high": 0.1
+    },
+    "tuningOperatingPoints": {
+      "low": {
+        "falseCutoffRate": 0.016129,
+        "meanLatencyS": 1.575633
+      },
+      "medium": {
+        "falseCutoffRate": 0.040323,
+        "meanLatencyS": 1.373322
+      },
+      "high": {
+        "falseCutoffRate": 0.056452,
+        "meanLatencyS": 1.290478
+      }
+    }
+  },
 };
