@@ -22,6 +22,7 @@ import { CompletenessAssessor, type CompletenessResult } from './evidence/comple
 import { EchoReference } from './evidence/echo.js';
 import { isNarrativeTurn } from './evidence/narrative.js';
 import { PitchContour, PitchTracker } from './evidence/pitch.js';
+import { VoiceFeatures } from './evidence/voice-profile.js';
 import type { EngineEvent } from './events.js';
 import { DuplexPredictor, type AgentActivity, type Decision } from './predictor.js';
 import type { PredictorOverrides } from './options.js';
@@ -65,6 +66,7 @@ export class ConversationSession {
   private readonly recognizer: TurnRecognizer;
   private readonly pitch = new PitchTracker();
   private readonly contour = new PitchContour();
+  private readonly voiceFeatures = new VoiceFeatures();
   private readonly echo = new EchoReference();
   private readonly completeness = new CompletenessAssessor();
   private readonly replyOptions: ReplyOptions;
@@ -245,6 +247,7 @@ export class ConversationSession {
       narrative: isNarrativeTurn(transcript),
       pitchShape: this.predictor.userSpeaking ? undefined : this.contour.final()?.shape,
       agent,
+      voice: this.voiceFeatures.push(win, est.f0Hz),
     });
     // Output-affecting decisions first: they are time-critical and cheap, recognition work is not.
     for (const d of [...decisions].sort((a, b) => priority(a) - priority(b))) await this.act(d, agent);
