@@ -185,7 +185,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     echoLikelihoodThreshold: 0.6,
     levelLearningRate: 0.2,
     rejudgeWithinMs: 1200,
-    rejudgeDropDb: 4,
+    rejudgeDropDb: 6,
     rejudgeMinWindows: 2,
     distantVoiceDbfs: -38,
     otherVoiceLevelDropDb: 6,
