@@ -138,7 +138,7 @@ export interface AttentionOptions {
   voicePitchSdFloorOctaves: number;
   /** A segment's voice is compared only after this many voiced windows (pitch and spectrum settle). */
   voiceMinWindows: number;
-  /** …and only once the user's profile holds this many voiced windows (about 1 s of voiced speech). */
+  /** …and only once the user's profile holds this many voiced windows (≈ 0.6 s of voiced speech: one short request). */
   voiceProfileMinWindows: number;
   /** The profile learns from the user's first turns, up to this many voiced windows (≈ 10 s), then stays. */
   voiceProfileMaxWindows: number;
@@ -193,7 +193,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     voicePitchWeight: 3,
     voicePitchSdFloorOctaves: 0.15,
     voiceMinWindows: 8,
-    voiceProfileMinWindows: 30,
+    voiceProfileMinWindows: 20,
     voiceProfileMaxWindows: 300,
   },
   maxHoldMs: 3000,

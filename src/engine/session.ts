@@ -303,7 +303,8 @@ export class ConversationSession {
         this.cutAgent(t);
         break;
       case 'ignore':
-        // Speech that had been taken for the user's is somebody else's after all.
+        // Speech that had been taken for the user's is somebody else's after all. (If attention
+        // judges it the user's again, its user_start restarts recognition with the pre-roll.)
         if (this.userSpeechOpen) this.emit({ type: 'user_speech_stop', t });
         this.userSpeechOpen = false;
         this.recognizer.dropSegment(); // its words must not join the user's turn
