@@ -1,7 +1,8 @@
-/** Attention on real synthesized speech through the session: a barge-in that opens softly is still the user. */
+/** Attention on real synthesized speech through the session: a soft-onset barge-in is the user; a distant first voice is not. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PcmFrame } from '../src/audio/frame.js';
+import { atLevel } from '../bench/scenarios/audio.js';
 import { synth, trimClip } from './helpers/speech.js';
 import { closeVad, decisions, eventsOf, run, timeline } from './helpers/conversation.js';
 
@@ -26,4 +27,14 @@ test('an interruption that opens softly (300 ms of murmur 24 dB down) and then r
   const replies = eventsOf(result, 'agent_reply_start');
   assert.equal(replies.length, 2, timeline(result));
   assert.match(replies[1]!.userText, /time/, timeline(result));
+});
+
+test('a person reading aloud 20 dB below the user’s level, before the user said anything, is not answered; the user then is', async () => {
+  // Levels as the bench sets them (speech level: user −26 dBFS, the reader 20 dB down).
+  const reader = atLevel(synth('Chapter one. It was a dark and stormy night, and the rain fell in torrents.', 'rms'), -46);
+  const { result } = await run([1, reader, 1.5, atLevel(synth('What time is it?'), -26), 3]);
+  assert.ok(decisions(result, 'ignore').some((d) => /no user heard yet/.test(d.reason)), timeline(result));
+  const replies = eventsOf(result, 'agent_reply_start');
+  assert.equal(replies.length, 1, timeline(result));
+  assert.match(replies[0]!.userText, /time/, timeline(result));
 });
