@@ -104,8 +104,8 @@ export interface BackchannelOptions {
 export interface AttentionOptions {
   /**
    * Speech this many dB quieter than the user's usual level is taken as side talk or background
-   * speech (a farther voice, a TV) and ignored. Levels compare each segment's loudest window, so a
-   * soft onset ("w…ait") does not read as a quieter voice.
+   * speech (a farther voice, a TV) and ignored, whatever the voice. Levels compare a segment's loudest
+   * window so far with the user's usual loudest level at the same point of a segment (attention.ts).
    */
   sideTalkLevelDropDb: number;
   /** The user's usual level before any turn was heard, dBFS. */
@@ -116,6 +116,48 @@ export interface AttentionOptions {
   judgeWithinMs: number;
   /** While the agent speaks, windows whose echo likelihood is at least this are the agent's own voice. */
   echoLikelihoodThreshold: number;
+  /** How far a later user segment moves the learned level curve (the first sets it), 0..1. */
+  levelLearningRate: number;
+  /**
+   * An ignored segment is judged again until this far into it: a soft onset (a breath, a quiet
+   * "w…") can precede the first loud syllable by a few hundred ms, ms.
+   */
+  rejudgeWithinMs: number;
+  /** …and is the user's after all once its windows come within this many dB of the user's usual level, dB… */
+  rejudgeDropDb: number;
+  /** …in at least this many windows (one loud click is not a voice). */
+  rejudgeMinWindows: number;
+  /**
+   * With no user heard yet, a segment whose loudest window stays under this is a distant voice (a
+   * person reading aloud across the room, a TV), not addressed to the agent, dBFS. The bench's users
+   * speak at −26 dBFS ± 3 dB, whose loudest window over the first 160 ms is −28 dBFS or louder; side
+   * talk and background sit 12-18 dB below (loudest windows −29 to −46 dBFS); a voice 20 dB down
+   * peaks at −41 to −45 dBFS. −38 leaves 10 dB for a quiet close talker and 3 dB for that far voice.
+   */
+  distantVoiceDbfs: number;
+  /**
+   * A voice clearly not the user's (see `otherVoiceMinDistance`) this many dB below the user's usual
+   * level is someone else in the room; the user's own voice is ignored only `sideTalkLevelDropDb`
+   * down (closer than that it is the user leaning back), dB.
+   */
+  otherVoiceLevelDropDb: number;
+  /**
+   * Voice distance (the user's standard deviations, see evidence/voice-profile.ts) from which a
+   * voice is clearly another person's. Measured on the bench's flite voices (profile from one or two
+   * requests, 8-12 voiced windows of a segment): the same voice 0.4-1.4, the other sex mostly 2-3.7;
+   * similar voices (and a user whose pitch varies widely) overlap and fall back to level alone.
+   */
+  otherVoiceMinDistance: number;
+  /** The pitch counts this many times among the voice features (it separates voices best). */
+  voicePitchWeight: number;
+  /** The user's pitch spread is taken as at least this, octaves (a monotone first turn would make any intonation "another voice"). */
+  voicePitchSdFloorOctaves: number;
+  /** A segment's voice is compared only after this many voiced windows (pitch and spectrum settle). */
+  voiceMinWindows: number;
+  /** …and only once the user's profile holds this many voiced windows (≈ 0.6 s of voiced speech: one short request). */
+  voiceProfileMinWindows: number;
+  /** The profile learns from the user's first turns, up to this many voiced windows (≈ 10 s), then stays. */
+  voiceProfileMaxWindows: number;
 }
 
 export interface PredictorOptions {
@@ -156,7 +198,25 @@ export const defaultPredictorOptions: PredictorOptions = {
   bargeIn: { yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
     stopWords: ['stop', 'wait', 'no', 'hold', 'hang', 'sorry', 'excuse', 'actually', 'hey', 'pause', 'quiet', 'enough', 'shut'] },
   backchannel: { enabled: true, minTurnMs: 3000, atPauseMs: 192, minGapMs: 3000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
-  attention: { sideTalkLevelDropDb: 10, initialUserLevelDb: -28, judgeAfterWindows: 5, judgeWithinMs: 480, echoLikelihoodThreshold: 0.6 },
+  attention: {
+    sideTalkLevelDropDb: 10,
+    initialUserLevelDb: -28,
+    judgeAfterWindows: 5,
+    judgeWithinMs: 480,
+    echoLikelihoodThreshold: 0.6,
+    levelLearningRate: 0.2,
+    rejudgeWithinMs: 1200,
+    rejudgeDropDb: 6,
+    rejudgeMinWindows: 2,
+    distantVoiceDbfs: -38,
+    otherVoiceLevelDropDb: 6,
+    otherVoiceMinDistance: 1.8,
+    voicePitchWeight: 3,
+    voicePitchSdFloorOctaves: 0.15,
+    voiceMinWindows: 8,
+    voiceProfileMinWindows: 20,
+    voiceProfileMaxWindows: 300,
+  },
   maxHoldMs: 3000,
 };
 

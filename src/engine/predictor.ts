@@ -18,6 +18,7 @@ import type { WordTiming } from '../speech/types.js';
 import { TURN_END_FEATURES, turnEndFeatures } from './turn-end/features.js';
 import { describeContributions, TurnEndModel, type FeatureContribution } from './turn-end/model.js';
 import { ruleWait } from './turn-end/rules.js';
+import { Attention } from './attention.js';
 
 /** What the agent is doing, as the session reports it. */
 export type AgentActivity = 'idle' | 'speaking' | 'paused' | 'backchannel';
@@ -45,6 +46,11 @@ export interface WindowEvidence {
   /** The agent's last turn asked a question. */
   readonly agentAskedQuestion?: boolean;
   readonly agent: AgentActivity;
+  /**
+   * Voice features of the window (evidence/voice-profile.ts), null when unvoiced; absent when the
+   * caller computes none (attention then judges by level alone). Read during `update` only.
+   */
+  readonly voice?: Float64Array | null;
 }
 
 /** The end-of-turn model's reading of the current pause (policy 'model'). */
@@ -100,8 +106,6 @@ export class DuplexPredictor {
   private candidateMs = 0;
   private silenceMs = 0;
   private segmentSpeechMs = 0;
-  private segmentLevelMax = -Infinity;
-  private segmentLevelN = 0;
   private segmentIgnored = false;
   private segmentStartedTurn = false;
   // -- the user's turn
@@ -117,15 +121,8 @@ export class DuplexPredictor {
   /** The current segment's share of `overlapSpeechMs`, taken back if the segment turns out to be someone else's. */
   private segmentOverlapMs = 0;
   private keepTalkingLogged = false;
-  // -- attention: the main user's usual level
-  private userLevelDb: number;
-  private userLevelKnown = false;
-  /** The user's usual level in a segment's first window (onsets are well below the peak). */
-  private userOnsetLevelDb = 0;
-  private userOnsetKnown = false;
-  private segmentOnsetLevel = -Infinity;
-  /** Max level over the segment's first `judgeAfterWindows` windows: what attention judges by. */
-  private segmentEarlyMax = -Infinity;
+  /** Whose voice each segment is: the main user's, or someone else's (attention.ts). */
+  private readonly attention: Attention;
 
   // -- end of turn (policy 'model')
   private readonly model: TurnEndModel | undefined;
@@ -134,7 +131,7 @@ export class DuplexPredictor {
 
   constructor(options: PredictorOverrides = {}, model?: TurnEndModel) {
     this.options = resolvePredictorOptions(options);
-    this.userLevelDb = this.options.attention.initialUserLevelDb;
+    this.attention = new Attention(this.options.attention);
     if (this.options.endOfTurn.policy === 'model') this.model = model ?? new TurnEndModel();
   }
 
@@ -168,7 +165,7 @@ export class DuplexPredictor {
   }
 
   get usualUserLevelDb(): number {
-    return this.userLevelDb;
+    return this.attention.usualUserLevelDb;
   }
 
   /** The session tells the predictor that a reply has been committed (after take_turn). */
@@ -203,10 +200,8 @@ export class DuplexPredictor {
           this.segmentOverlapMs += e.windowMs;
         }
       }
-      this.segmentLevelMax = Math.max(this.segmentLevelMax, e.levelDb);
-      this.segmentLevelN++;
-      if (this.segmentLevelN <= this.options.attention.judgeAfterWindows) this.segmentEarlyMax = this.segmentLevelMax;
-      this.checkAttention(out);
+      this.attention.addWindow(e.levelDb, e.voice, e.agent === 'idle');
+      this.checkAttention(e, out);
     } else {
       this.silenceMs += e.windowMs;
       if (this.silenceMs >= th.minSpeechMs) this.endSegment(out);
@@ -222,19 +217,20 @@ export class DuplexPredictor {
   private startSegment(e: WindowEvidence, out: Decision[]): void {
     this.speaking = true;
     this.segmentSpeechMs = this.candidateMs;
-    this.segmentLevelMax = e.levelDb;
-    this.segmentOnsetLevel = e.levelDb;
-    this.segmentEarlyMax = e.levelDb;
-    this.segmentLevelN = 1;
-    this.segmentIgnored = false;
     this.segmentStartedTurn = false;
     this.silenceMs = 0;
     this.candidateMs = 0;
     this.keepTalkingLogged = false;
     this.segmentOverlapMs = 0;
-    this.checkAttention(out);
-    if (this.segmentIgnored) return;
-    out.push({ action: 'user_start', reason: `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})` });
+    this.attention.startSegment(e.levelDb, e.voice, e.agent === 'idle');
+    this.attendSegment(e, out, `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})`, false);
+    this.checkAttention(e, out);
+  }
+
+  /** The segment is the user's: at its start, or re-judged so after it was ignored. */
+  private attendSegment(e: WindowEvidence, out: Decision[], reason: string, rejudged: boolean): void {
+    this.segmentIgnored = false;
+    out.push({ action: 'user_start', reason });
     this.heldThisPause = false;
     this.backchannelledThisPause = false;
     if (e.agent === 'speaking' || e.agent === 'paused') {
@@ -251,24 +247,28 @@ export class DuplexPredictor {
       this.turnActive = true;
       this.turnStart = e.t - this.segmentSpeechMs / 1000;
       this.turnSpeechMs = this.segmentSpeechMs;
+    } else if (rejudged) {
+      this.turnSpeechMs += this.segmentSpeechMs; // its windows were not counted while it was ignored
     }
   }
 
   private endSegment(out: Decision[]): void {
     const wasAttended = !this.segmentIgnored;
-    if (wasAttended && this.segmentLevelN >= this.options.attention.judgeAfterWindows) this.learnLevel(this.segmentEarlyMax, this.segmentOnsetLevel);
+    this.attention.endSegment(wasAttended);
     this.speaking = false;
     this.segmentIgnored = false;
     if (wasAttended) out.push({ action: 'user_stop', reason: `silence for ${ms(this.silenceMs)}` });
   }
 
-  /** Speech well below the user's usual level is someone else: side talk, a TV, a far voice. */
-  private checkAttention(out: Decision[]): void {
-    const a = this.options.attention;
-    if (this.segmentIgnored || !this.userLevelKnown) return;
-    if (this.segmentLevelN < a.judgeAfterWindows || this.segmentSpeechMs > a.judgeWithinMs) return;
-    const drop = this.userLevelDb - this.segmentLevelMax;
-    if (drop < a.sideTalkLevelDropDb) return;
+  /** Judge (again) whose voice the segment is: someone else's is ignored, a re-judged one attended. */
+  private checkAttention(e: WindowEvidence, out: Decision[]): void {
+    const verdict = this.attention.judge(this.segmentSpeechMs);
+    if (verdict?.change === 'attend') this.attendSegment(e, out, verdict.reason, true);
+    else if (verdict?.change === 'ignore') this.ignoreSegment(out, verdict.reason);
+  }
+
+  /** Side talk, a TV, a far voice: its speech and words are not the user's. */
+  private ignoreSegment(out: Decision[], reason: string): void {
     this.segmentIgnored = true;
     // Its speech over the agent was not the user's: it must not confirm a barge-in.
     this.overlapSpeechMs = Math.max(0, this.overlapSpeechMs - this.segmentOverlapMs);
@@ -279,18 +279,7 @@ export class DuplexPredictor {
       this.speculating = false;
       this.segmentStartedTurn = false;
     }
-    out.push({ action: 'ignore', reason: `voice ${drop.toFixed(0)} dB below the user's usual level: side talk or background` });
-  }
-
-  private learnLevel(segmentLevel: number, onsetLevel: number): void {
-    // The first turns set the level quickly; later ones nudge it, so one loud cough cannot move it far.
-    const alpha = this.userLevelKnown ? 0.2 : 1;
-    this.userLevelDb += alpha * (segmentLevel - this.userLevelDb);
-    this.userLevelKnown = true;
-    if (Number.isFinite(onsetLevel)) {
-      this.userOnsetLevelDb += (this.userOnsetKnown ? 0.2 : 1) * (onsetLevel - this.userOnsetLevelDb);
-      this.userOnsetKnown = true;
-    }
+    out.push({ action: 'ignore', reason });
   }
 
   private whileListening(e: WindowEvidence, out: Decision[]): void {
@@ -381,12 +370,12 @@ export class DuplexPredictor {
 
   private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {
     if (!this.speaking || this.segmentIgnored) return;
-    const a = this.options.attention;
     // An onset well below the user's usual onsets is probably someone else's voice: judge it (a few
     // windows more) before pausing, so side talk and a TV do not make the agent stutter. Onsets are
-    // compared with onsets: a word's first window is often 10-15 dB below its peak.
-    const drop = this.userOnsetLevelDb - this.segmentLevelMax;
-    const quiet = this.userOnsetKnown && this.segmentLevelN < a.judgeAfterWindows && drop >= a.sideTalkLevelDropDb;
+    // compared with onsets: a word's first window is often 10-15 dB below its peak. Once the level
+    // has risen, nothing holds off the yield.
+    const drop = this.attention.quietOnsetDropDb();
+    const quiet = drop !== null;
     if (this.segmentSpeechMs >= this.options.bargeIn.yieldAfterMs && !quiet) {
       out.push({ action: 'yield', reason: `user speech over the agent for ${ms(this.segmentSpeechMs)}` });
     } else if (!this.keepTalkingLogged) {
@@ -434,6 +423,8 @@ export class DuplexPredictor {
   }
 
   private startTurnFromOverlap(e: WindowEvidence): void {
+    // If the segment still going on is judged someone else's after all, the turn goes with it.
+    this.segmentStartedTurn = this.speaking;
     this.turnActive = true;
     this.turnStart = e.t - (this.overlapSpeechMs + this.silenceMs) / 1000;
     this.turnSpeechMs = this.overlapSpeechMs;

@@ -22,6 +22,7 @@ import { CompletenessAssessor, type CompletenessResult } from './evidence/comple
 import { EchoReference } from './evidence/echo.js';
 import { isNarrativeTurn } from './evidence/narrative.js';
 import { PitchContour, PitchTracker } from './evidence/pitch.js';
+import { VoiceFeatures } from './evidence/voice-profile.js';
 import type { EngineEvent } from './events.js';
 import { DuplexPredictor, type AgentActivity, type Decision } from './predictor.js';
 import type { PredictorOverrides } from './options.js';
@@ -71,6 +72,7 @@ export class ConversationSession {
   private readonly recognizer: TurnRecognizer;
   private readonly pitch = new PitchTracker();
   private readonly contour = new PitchContour();
+  private readonly voiceFeatures = new VoiceFeatures();
   private readonly echo = new EchoReference();
   private readonly completeness = new CompletenessAssessor();
   private readonly replyOptions: ReplyOptions;
@@ -256,6 +258,7 @@ export class ConversationSession {
       words: this.recognizer.words,
       agentAskedQuestion: this.agentAskedQuestion(),
       agent,
+      voice: this.voiceFeatures.push(win, est.f0Hz),
     });
     // Output-affecting decisions first: they are time-critical and cheap, recognition work is not.
     for (const d of [...decisions].sort((a, b) => priority(a) - priority(b))) await this.act(d, agent);
@@ -312,7 +315,8 @@ export class ConversationSession {
         this.cutAgent(t);
         break;
       case 'ignore':
-        // Speech that had been taken for the user's is somebody else's after all.
+        // Speech that had been taken for the user's is somebody else's after all. (If attention
+        // judges it the user's again, its user_start restarts recognition with the pre-roll.)
         if (this.userSpeechOpen) this.emit({ type: 'user_speech_stop', t });
         this.userSpeechOpen = false;
         this.recognizer.dropSegment(); // its words must not join the user's turn

@@ -114,6 +114,9 @@ export class TurnRecognizer {
   dropSegment(): void {
     if (!this.active) return;
     this.stream.cancel();
+    // Live cepstral mean normalisation adapted to the fragment (often a quiet, far voice) at its
+    // end; the user's next words would be misheard with it ("what time is it" → "what planet and").
+    this.stream.resetAdaptation?.();
     this.active = false;
     this.partial = '';
     this.hooks.onText(this.transcript());

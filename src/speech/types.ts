@@ -52,6 +52,11 @@ export interface AsrStream {
   finish(): Promise<AsrResult>;
   /** Drops the current utterance without a result. */
   cancel(): void;
+  /**
+   * Optional: forget the channel adaptation learned so far (between utterances). After a dropped
+   * fragment of someone else's speech, that adaptation would misfit the user's next words.
+   */
+  resetAdaptation?(): void;
   onPartial: ((partial: AsrResult) => void) | null;
   close(): void;
 }

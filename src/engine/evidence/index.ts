@@ -20,3 +20,5 @@ export type { EchoReferenceOptions } from './echo.js';
 export { LevelTracker, defaultLevelTrackerOptions } from './level.js';
 export type { LevelTrackerOptions } from './level.js';
 export { normalizeTranscript } from './text.js';
+export { VoiceFeatures, VoiceStats, voiceDistance, voiceFeatureCount, defaultVoiceFeatureOptions } from './voice-profile.js';
+export type { VoiceFeatureOptions } from './voice-profile.js';
