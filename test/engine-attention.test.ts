@@ -33,7 +33,7 @@ interface Step {
 class Script {
   t = 0;
   readonly log: { t: number; d: Decision }[] = [];
-  constructor(readonly p = new DuplexPredictor()) {}
+  constructor(readonly p = new DuplexPredictor({ endOfTurn: { policy: 'rules' } })) {} // end of turn by the hand-set rules: these tests are about attention
   step(n: number, o: Step = {}) {
     for (let i = 0; i < n; i++) {
       this.t += 0.032;
