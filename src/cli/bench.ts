@@ -15,7 +15,7 @@ import { scoreFolder } from '../../bench/runner/score-dir.js';
 import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js';
 import { addCompareCommand } from './bench-compare.js';
-import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, stamp } from './bench-options.js';
+import { abortOnInterrupt, computeChoice, engineChoice, parseCategories, parseClock, parseNumber, parseSet, SCORING_ASR_OPTIONS, scoringAsrChoice, stamp } from './bench-options.js';
 
 interface RunCliOptions {
   target: string;
@@ -27,6 +27,9 @@ interface RunCliOptions {
   perCategory?: string;
   voice?: string;
   eagerness?: string;
+  compute?: string;
+  scoringAsrUrl?: string;
+  scoringAsrModel?: string;
   fresh?: boolean;
   readme?: boolean;
 }
@@ -35,6 +38,8 @@ interface ScoreCliOptions {
   out?: string;
   category?: string;
   words?: string;
+  scoringAsrUrl?: string;
+  scoringAsrModel?: string;
 }
 
 function printResult(r: RunResult): void {
@@ -45,7 +50,8 @@ async function runCommand(o: RunCliOptions): Promise<void> {
   const set = parseSet(o.set);
   const clock = parseClock(o.clock);
   const out = resolve(o.out ?? join(projectRoot(), RESULTS.runsDir, `${stamp()}-${o.target.replace(/[^a-z0-9]+/gi, '_')}-${set}-${clock}`));
-  const engine = engineChoice(o.voice, o.eagerness);
+  const engine = { ...engineChoice(o.voice, o.eagerness), ...computeChoice(clock, o.compute) };
+  const analysis = scoringAsrChoice(o.scoringAsrUrl, o.scoringAsrModel);
   const target = await createTarget(o.target, { local: engine });
   const interrupt = abortOnInterrupt();
   try {
@@ -59,6 +65,7 @@ async function runCommand(o: RunCliOptions): Promise<void> {
       clock,
       out,
       engine,
+      analysis,
       signal: interrupt.signal,
       ...(snrDb !== undefined && { snrDb }),
       ...(categories && { categories }),
@@ -84,6 +91,7 @@ async function scoreCommand(dir: string, o: ScoreCliOptions): Promise<void> {
   if (o.words && o.words !== 'asr' && o.words !== 'provided') throw new FullduplexError('BAD_ARGUMENT', `--words must be asr or provided`);
   const r = await scoreFolder({
     dir: resolve(dir),
+    analysis: scoringAsrChoice(o.scoringAsrUrl, o.scoringAsrModel),
     ...(o.out && { out: resolve(o.out) }),
     ...(o.category && { category: o.category as CategoryId }),
     ...(o.words && { words: o.words as 'asr' | 'provided' }),
@@ -106,8 +114,11 @@ export function registerBench(program: Command): void {
     .option('--per-category <n>', 'samples per category instead of the set size')
     .option('--voice <name>', 'agent voice for the local target (flite: slt, rms, awb, kal16, kal)')
     .option('--eagerness <level>', 'local target: low, medium or high')
+    .option('--compute <mode>', 'virtual clock: modelled (default: fixed per-component costs, repeats exactly), measured (wall time the components took) or none')
     .option('--fresh', 'start over even if --out holds a run')
     .option('--readme', "refresh the README's benchmark section with this run's table")
+    .option(...SCORING_ASR_OPTIONS[0])
+    .option(...SCORING_ASR_OPTIONS[1])
     .action(runCommand);
   bench
     .command('score')
@@ -116,6 +127,8 @@ export function registerBench(program: Command): void {
     .option('--out <dir>', 'where the reports go (default <dir>/fullduplex-score)')
     .option('--category <id>', `treat every sample as this category (${CATEGORY_IDS.join(', ')})`)
     .option('--words <source>', 'asr (default: our ASR hears every output the same way) or provided (output.json)', 'asr')
+    .option(...SCORING_ASR_OPTIONS[0])
+    .option(...SCORING_ASR_OPTIONS[1])
     .action(scoreCommand);
   addCompareCommand(bench);
 }
