@@ -31,7 +31,13 @@ test('two virtual-time runs of the same samples give identical report numbers', 
     const [a, b] = reports;
     assert.equal(a.samples.length, categories.length);
     assert.deepEqual(a.samples.filter((s: { ok: unknown }) => s.ok === null), [], 'no sample skipped');
-    for (const part of ['summary', 'goals', 'rows', 'samples'] as const) assert.deepEqual(b[part], a[part], part);
+    for (const part of ['summary', 'goals', 'rows', 'samples', 'latencyStages'] as const) assert.deepEqual(b[part], a[part], part);
+    // The engine's turn stages: the agent answered the turn-taking sample; the commit comes before the audio at the ear.
+    const turn = a.latencyStages.byCategory.find((c: { category: string }) => c.category === 'smooth_turn_taking');
+    assert.ok(turn && turn.stages.heard.n >= 1, JSON.stringify(a.latencyStages));
+    assert.ok(turn.stages.commit.medianMs <= turn.stages.heard.medianMs);
+    assert.match(a.latencyStages.counts, /full relay.*predictor commit/);
+    assert.match(await readFile(join(dirs[0]!, 'report.html'), 'utf8'), /What each latency counts/);
     for (const c of categories) {
       const [sa, sb] = await Promise.all(dirs.map(async (d) => JSON.parse(await readFile(join(d, 'samples', c, '000', 'score.json'), 'utf8'))));
       assert.deepEqual(sb, sa, `${c} score.json`);

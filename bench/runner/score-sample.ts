@@ -20,6 +20,7 @@ import { categoryInfo, type CategoryId } from '../scenarios/types.js';
 import type { Analyzer } from './analysis.js';
 import { phraseBoundaries, referenceOccupancy } from './backchannel-reference.js';
 import type { Annotations, SampleData } from './sample-io.js';
+import { turnStagesOf, type TurnStages } from './turn-stages.js';
 
 export type WordsSource = 'asr' | 'provided';
 
@@ -56,6 +57,8 @@ export interface SampleScore {
   readonly v1?: V1Score;
   readonly v15?: V15Score;
   readonly decisions: readonly DecisionMark[];
+  /** The engine's per-turn latency stages, when the target exposes its timeline. */
+  readonly turnStages?: readonly TurnStages[];
   /** What the target said about this run (clock, late windows...). */
   readonly info?: Record<string, unknown>;
 }
@@ -127,6 +130,7 @@ async function score(s: SampleData, analyzer: Analyzer, o: ScoreOptions): Promis
     ...(v1 && { v1 }),
     ...(v15 && { v15 }),
     decisions: decisionsOf(s.events),
+    ...(s.events?.some((e) => e.type === 'turn_latency') && { turnStages: turnStagesOf(s.events, userSegments) }),
     ...(o.info && { info: o.info }),
   };
 }

@@ -26,6 +26,7 @@ import type { PredictorOverrides } from './options.js';
 import { defaultReplyOptions, ReplyTask, type ReplyOptions } from './reply.js';
 import { BackchannelClips } from './backchannel-clips.js';
 import { ComputeTiming, type ComputeCostModel, type ComputeTime } from './compute-time.js';
+import { TurnLatencyTracker } from './turn-latency.js';
 
 export const ENGINE_SAMPLE_RATE = 16000;
 export const WINDOW_SAMPLES = 512;
@@ -70,6 +71,7 @@ export class ConversationSession {
   private readonly completeness = new CompletenessAssessor();
   private readonly replyOptions: ReplyOptions;
   private readonly clips: BackchannelClips;
+  private readonly turnLatency = new TurnLatencyTracker();
   private inputResampler: StreamingResampler | undefined;
   private inputRate = ENGINE_SAMPLE_RATE;
   private pending = new Int16Array(0);
@@ -455,6 +457,8 @@ export class ConversationSession {
     } catch {
       // A listener's failure must not break the conversation.
     }
+    const stages = this.turnLatency.observe(e, () => this.output.utterance?.firstReadyAt);
+    if (stages) this.emit(stages);
   }
 }
 
