@@ -6,7 +6,7 @@ import { isCategoryId, CATEGORY_IDS, type CategoryId } from '../../bench/scenari
 import type { BenchClock } from '../../bench/runner/target.js';
 import { COMPUTE_TIMES, type ComputeTime } from '../engine/compute-time.js';
 import type { AnalyzerOptions } from '../../bench/runner/analysis.js';
-import { SCORING_ASR_ENV } from '../../bench/runner/transcription-endpoint.js';
+import { SCORING_ASR_ENV, transcriptionUrl } from '../../bench/runner/transcription-endpoint.js';
 
 export function parseCategories(list: string | undefined): CategoryId[] | undefined {
   if (!list) return undefined;
@@ -65,6 +65,7 @@ export function scoringAsrChoice(url: string | undefined, model: string | undefi
     if (model !== undefined) throw new FullduplexError('BAD_ARGUMENT', '--scoring-asr-model needs --scoring-asr-url (or FULLDUPLEX_SCORING_ASR_URL)');
     return {};
   }
+  transcriptionUrl(u); // a bad URL is refused before anything runs
   const key = env[SCORING_ASR_ENV.apiKey];
   return { asrEndpoint: { url: u, ...(m && { model: m }), ...(key && { apiKey: key }) } };
 }
