@@ -45,7 +45,7 @@ export function latencyCounts(target: string | undefined): string {
   if (target === 'local') {
     return 'In-process engine: the latency counts the full relay — end of the user speech → VAD silence → predictor commit → dialogue first clause → TTS first audio → first sample at the listener (then heard by the scoring VAD). The predictor commit alone is the "supervisor" signal a Family 3 system might quote; both are shown below.';
   }
-  if (/^wss?:/i.test(target)) return 'The engine over its WebSocket protocol: the full relay as for the in-process engine, plus the network and the client jitter buffer, measured where the client receives the audio. The stages below come from the engine timeline the server sends, when it sends one.';
+  if (/^wss?:/i.test(target)) return 'The engine over its WebSocket protocol: the full relay as for the in-process engine, plus the network and the client jitter buffer, measured where the client receives the audio. Stages below, if any, are from the timeline the server sends, on the server clock: its "first sample at the listener" is when the server sent the audio, before the network and the jitter buffer.';
   return 'A foreign system over its own protocol: the latency counts everything between the end of the user speech and the first audio the client receives (model, server and network); its internal stages are not visible, so none are shown.';
 }
 
