@@ -84,6 +84,12 @@ export function lanesSvg(score: SampleScore, truth: ScenarioTruth | undefined): 
       parts.push(`<rect x="${(x(d.t) - 1).toFixed(1)}" y="${top}" width="2.5" height="${h}" fill="${color}"><title>${escapeHtml(`${d.t.toFixed(2)} s ${d.action}: ${d.reason}`)}</title></rect>`);
     }
   }
+  // Each answered turn's latency stages: a thin bar from the end of the user's speech to the first sample heard.
+  for (const turn of score.turnStages ?? []) {
+    const heardS = turn.userEndS + (turn.ms.heard ?? 0) / 1000;
+    const stages = Object.entries(turn.ms).map(([k, v]) => `${k} ${v === null ? '—' : `+${Math.round(v)} ms`}`).join(' · ');
+    parts.push(`<rect class="stages" x="${x(turn.userEndS).toFixed(1)}" y="${decisionsY + L.laneHeightPx + 1}" width="${Math.max(1.5, x(heardS) - x(turn.userEndS)).toFixed(1)}" height="3" fill="#059669"><title>${escapeHtml(`turn latency stages from the end of the user's speech (${turn.userEndS.toFixed(2)} s): ${stages}${turn.speculative ? ' (speculative reply)' : ''}`)}</title></rect>`);
+  }
   return `<svg class="lanes" viewBox="0 0 ${L.widthPx} ${height}" width="100%" role="img" aria-label="timeline of ${escapeHtml(score.id)}">${parts.join('')}</svg>`;
 }
 

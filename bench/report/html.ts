@@ -12,6 +12,7 @@ import { decisionLegend, lanesSvg } from './html-lanes.js';
 import { REPORT_CSS } from './html-style.js';
 import { PUBLISHED_SOURCE, PUBLISHED_V1 } from './published.js';
 import { scoreOf, type BenchReport, type SampleDetail } from './report.js';
+import { latencyStagesSection } from './latency-stages.js';
 
 /** The engine's family in the seed's taxonomy (cascade + chunk-level duplex state predictor). */
 const OUR_FAMILY = 3;
@@ -30,6 +31,7 @@ ${cutInsSection(r.summary.cutIns)}
 ${publishedSection(r)}
 ${familiesSection()}
 ${v15Section(r)}
+${latencyStagesSection(r.latencyStages)}
 ${samplesSection(r, details)}
 ${methodSection(r)}
 </main></body></html>

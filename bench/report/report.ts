@@ -14,6 +14,7 @@ import { renderHtml } from './html.js';
 import { METHOD, type MethodNote } from './method.js';
 import { goalLines, metricRows, terminalTable, type MetricRow } from './summary-table.js';
 import { verdictOf } from './verdict.js';
+import { latencyStages, type LatencyStages } from './latency-stages.js';
 
 export interface SampleEntry {
   readonly id: string;
@@ -30,6 +31,8 @@ export interface BenchReport {
   readonly samples: readonly SampleEntry[];
   readonly uncategorized: readonly Skipped[];
   readonly method: readonly MethodNote[];
+  /** What each target's latency counts, and the engine's turn stages per category. */
+  readonly latencyStages?: LatencyStages;
 }
 
 /** Everything the HTML needs per sample beyond the report: the full score and, for our scenarios, the truth. */
@@ -47,6 +50,7 @@ export function buildReport(run: RunInfo, collected: Collected, samples: readonl
     samples: samples.map((s) => ({ id: s.id, category: s.category, ...verdictOf(s.outcome) })),
     uncategorized: collected.uncategorized,
     method: METHOD,
+    latencyStages: latencyStages(run.config?.target, samples),
   };
 }
 

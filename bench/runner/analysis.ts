@@ -9,6 +9,8 @@ import { SileroVad } from '../../src/speech/vad/silero.js';
 import { mergeSegments, type Segment, type Word } from '../metrics/types.js';
 import { SCORING_ASR, SCORING_VAD, TRANSCRIPTION } from './config.js';
 import { speechTimestamps } from './speech-timestamps.js';
+import { TranscriptionEndpointAsr, type TranscriptionEndpointOptions } from './transcription-endpoint.js';
+import type { WordTiming } from '../../src/speech/types.js';
 
 export const ANALYSIS_RATE = 16000;
 
@@ -19,20 +21,35 @@ export interface AnalyzerInfo {
   readonly vadOptions: Record<string, unknown>;
 }
 
+/** The recogniser that hears the outputs: pocketsphinx (default) or a transcription endpoint. */
+export interface ScoringRecognizer {
+  readonly name: string;
+  /** Its settings, for run.json. */
+  readonly info: Record<string, unknown>;
+  transcribe(audio: PcmFrame): Promise<{ readonly words: readonly WordTiming[] }>;
+  close(): Promise<void>;
+}
+
+export interface AnalyzerOptions {
+  /** Hear the outputs through this OpenAI-compatible transcription endpoint instead of pocketsphinx. */
+  readonly asrEndpoint?: Partial<TranscriptionEndpointOptions> & { url: string };
+}
+
 export class Analyzer {
   private constructor(
     private readonly vad: SileroVad,
-    private readonly asr: PocketsphinxAsr,
+    private readonly asr: ScoringRecognizer,
   ) {}
 
-  static async create(): Promise<Analyzer> {
-    return new Analyzer(await SileroVad.create(), new PocketsphinxAsr(SCORING_ASR));
+  static async create(o: AnalyzerOptions = {}): Promise<Analyzer> {
+    const asr = o.asrEndpoint ? new TranscriptionEndpointAsr(o.asrEndpoint) : pocketsphinxRecognizer();
+    return new Analyzer(await SileroVad.create(), asr);
   }
 
   get info(): AnalyzerInfo {
     return {
       asr: this.asr.name,
-      asrOptions: { maxHmmPerFrame: this.asr.options.maxHmmPerFrame, topN: this.asr.options.topN, bestpath: this.asr.options.bestpath },
+      asrOptions: this.asr.info,
       vad: this.vad.name,
       vadOptions: { ...SCORING_VAD },
     };
@@ -76,6 +93,16 @@ export class Analyzer {
     await this.asr.close();
     await this.vad.close();
   }
+}
+
+function pocketsphinxRecognizer(): ScoringRecognizer {
+  const asr = new PocketsphinxAsr(SCORING_ASR);
+  return {
+    name: asr.name,
+    info: { maxHmmPerFrame: asr.options.maxHmmPerFrame, topN: asr.options.topN, bestpath: asr.options.bestpath },
+    transcribe: (audio) => asr.transcribe(audio),
+    close: () => asr.close(),
+  };
 }
 
 async function to16k(audio: PcmFrame): Promise<PcmFrame> {

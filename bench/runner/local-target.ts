@@ -1,7 +1,7 @@
 /**
  * The in-process engine as a benchmark target. Virtual time runs the offline simulator (each
- * component's measured compute time is charged to the clock, so latencies stay honest while running
- * faster than real time); real time drives a session on the wall clock with the pacing loop in
+ * component's compute is charged to the clock — a modelled cost by default, so a run repeats exactly;
+ * or the measured wall time — so latencies stay honest while running faster than real time); real time drives a session on the wall clock with the pacing loop in
  * realtime.ts. Either way the recording is the agent's channel cut to the input's length.
  */
 import { RealClock, VirtualClock } from '../../src/audio/clock.js';
@@ -14,11 +14,12 @@ import { simulate } from '../../src/engine/simulate.js';
 import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../../src/speech/tts/flite.js';
 import { FullduplexError } from '../../src/errors.js';
+import { computeCosts, type ComputeCostModel } from '../../src/engine/compute-time.js';
 import { LOCAL_TARGET } from './config.js';
 import { playRealtime } from './realtime.js';
 import type { BenchClock, BenchTarget, TargetRunOptions, TargetRunResult } from './target.js';
 
-export type LocalTargetOptions = Pick<LocalEngineOptions, 'voice' | 'eagerness' | 'predictor' | 'dialogue'>;
+export type LocalTargetOptions = Pick<LocalEngineOptions, 'voice' | 'eagerness' | 'predictor' | 'dialogue' | 'computeTime' | 'computeCosts'>;
 
 export class LocalTarget implements BenchTarget {
   readonly name = 'local';
@@ -32,6 +33,12 @@ export class LocalTarget implements BenchTarget {
   describe(): string {
     const dialogue = typeof this.options.dialogue === 'object' ? 'OpenAI-compatible model' : 'embedded dialogue model';
     return `in-process engine, Family 3 (cascade + chunk-level duplex state predictor): Silero VAD, ${this.asr.name}, ${dialogue}, ${this.tts.name} voice ${this.options.voice ?? this.tts.defaultVoice}, eagerness ${this.options.eagerness ?? 'medium'}`;
+  }
+
+  /** How compute is charged on the virtual clock, for run.json (the cost model only when it is used). */
+  virtualTime(): { computeTime: string; costs?: ComputeCostModel } {
+    const mode = this.options.computeTime ?? 'modelled';
+    return { computeTime: mode, ...(mode === 'modelled' && { costs: computeCosts(this.options.computeCosts) }) };
   }
 
   async run(input: PcmFrame, o: TargetRunOptions): Promise<TargetRunResult> {
@@ -48,7 +55,7 @@ export class LocalTarget implements BenchTarget {
         return {
           output: { samples: r.agent.slice(0, pcm.samples.length), sampleRate: ENGINE_SAMPLE_RATE },
           events: [...session.events],
-          info: { clock: 'virtual', computeTime: 'measured', ...(!closed && { closeTimedOut: true }) },
+          info: { clock: 'virtual', computeTime: session.timing.mode, ...(!closed && { closeTimedOut: true }) },
         };
       } finally {
         void closeWithin(session);

@@ -24,6 +24,8 @@ export interface RunConfig {
   readonly voices?: VoiceSetName;
   /** Engine options passed to the target (voice, eagerness). */
   readonly engine: Record<string, unknown>;
+  /** The transcription endpoint that heard the outputs, when not pocketsphinx (words differ, so a resume must not mix them). */
+  readonly scoringAsr?: string;
 }
 
 export interface RunInfo {
@@ -36,6 +38,8 @@ export interface RunInfo {
   readonly analysis: AnalyzerInfo;
   /** The run's clock; for a scored folder, what its run.json says or 'as recorded'. */
   readonly clock: string;
+  /** Virtual clock only: how the target charged compute time (mode and, when modelled, the cost model). */
+  readonly virtualTime?: Record<string, unknown>;
   readonly startedAt: string;
   finishedAt: string | null;
   /** False when the run stopped early (Ctrl-C); its reports cover the samples done. */

@@ -15,7 +15,7 @@ import type { SetName, VoiceSetName } from '../scenarios/config.js';
 import { generateScenario, setPlan } from '../scenarios/generate.js';
 import { FILES, writeJson, writeScenario } from '../scenarios/layout.js';
 import type { CategoryId, ScenarioTruth } from '../scenarios/types.js';
-import { Analyzer } from './analysis.js';
+import { Analyzer, type AnalyzerOptions } from './analysis.js';
 import { writeBackchannelReferences } from './backchannel-reference.js';
 import { collect, type SampleOutcome } from './collect.js';
 import { Progress } from './progress.js';
@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly voices?: VoiceSetName;
   /** Engine options to record in run.json. */
   readonly engine?: Record<string, unknown>;
+  /** How the outputs are heard (default: pocketsphinx). */
+  readonly analysis?: AnalyzerOptions;
   /** Start over even if `out` holds a finished or different run. */
   readonly fresh?: boolean;
   readonly signal?: AbortSignal;
@@ -63,12 +65,14 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     perCategory: o.perCategory ?? null,
     voices: o.voices ?? 'tuning',
     engine: o.engine ?? {},
+    ...(o.analysis?.asrEndpoint && { scoringAsr: `${o.analysis.asrEndpoint.model ?? ''}@${o.analysis.asrEndpoint.url}` }),
   });
   await mkdir(o.out, { recursive: true });
   const previous = await previousRun(o.out, config, o.fresh === true);
   const resume = previous !== null;
-  const analyzer = await Analyzer.create();
-  const fresh = makeRunInfo('fullduplex-bench-run', config, o.target.describe(), analyzer.info);
+  const analyzer = await Analyzer.create(o.analysis);
+  const virtualTime = o.clock === 'virtual' ? o.target.virtualTime?.() : undefined;
+  const fresh: RunInfo = { ...makeRunInfo('fullduplex-bench-run', config, o.target.describe(), analyzer.info), ...(virtualTime && { virtualTime }) };
   // A resumed run keeps when it began; each resumption is listed with the commit it ran at.
   const info: RunInfo = previous
     ? { ...fresh, startedAt: previous.startedAt, resumed: [...(previous.resumed ?? []), { at: fresh.startedAt, gitCommit: fresh.gitCommit }] }

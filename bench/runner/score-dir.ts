@@ -10,7 +10,7 @@ import { verdictOf } from '../report/verdict.js';
 import { buildReport, summaryText, writeReports, type SampleDetail } from '../report/report.js';
 import { FILES } from '../scenarios/layout.js';
 import type { CategoryId, ScenarioTruth } from '../scenarios/types.js';
-import { Analyzer } from './analysis.js';
+import { Analyzer, type AnalyzerOptions } from './analysis.js';
 import { collect, type SampleOutcome } from './collect.js';
 import { Progress } from './progress.js';
 import { makeRunInfo } from './run-info.js';
@@ -25,6 +25,8 @@ export interface ScoreDirOptions {
   readonly category?: CategoryId;
   readonly words?: WordsSource;
   readonly progress?: Progress;
+  /** How the outputs are heard (default: pocketsphinx). */
+  readonly analysis?: AnalyzerOptions;
 }
 
 /** Every folder under `root` holding an input.wav (a sample), sorted; the report folder is left out. */
@@ -52,7 +54,7 @@ export async function scoreFolder(o: ScoreDirOptions): Promise<RunResult> {
   const out = o.out ?? join(o.dir, 'fullduplex-score');
   const dirs = await findSampleDirs(o.dir, out);
   await mkdir(out, { recursive: true });
-  const analyzer = await Analyzer.create();
+  const analyzer = await Analyzer.create(o.analysis);
   const described = `outputs already recorded in ${o.dir}${o.words === 'provided' ? ' (words from output.json)' : ''}`;
   const clock = await recordedClock(o.dir);
   const info = { ...makeRunInfo('fullduplex-bench-score', null, described, analyzer.info), ...(clock && { clock: `${clock} (as recorded)` }) };

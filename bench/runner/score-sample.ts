@@ -24,6 +24,7 @@ import type { Analyzer } from './analysis.js';
 import { phraseBoundaries, referenceOccupancy } from './backchannel-reference.js';
 import { returnSeconds } from './speech-timestamps.js';
 import type { Annotations, SampleData } from './sample-io.js';
+import { turnStagesOf, type TurnStages } from './turn-stages.js';
 
 export type WordsSource = 'asr' | 'provided';
 
@@ -69,6 +70,8 @@ export interface SampleScore {
   readonly decisions: readonly DecisionMark[];
   /** Agent onsets inside the main user's turns; absent without scenario.json (no turns to tell). */
   readonly cutIns?: CutInResult;
+  /** The engine's per-turn latency stages, when the target exposes its timeline. */
+  readonly turnStages?: readonly TurnStages[];
   /** What the target said about this run (clock, late windows...). */
   readonly info?: Record<string, unknown>;
 }
@@ -157,6 +160,7 @@ async function score(s: SampleData, analyzer: Analyzer, o: ScoreOptions): Promis
     ...(v15 && { v15 }),
     decisions: decisionsOf(s.events),
     ...(cutIns && { cutIns }),
+    ...(s.events?.some((e) => e.type === 'turn_latency') && { turnStages: turnStagesOf(s.events, userSegments) }),
     ...(o.info && { info: o.info }),
   };
 }

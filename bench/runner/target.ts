@@ -36,5 +36,7 @@ export interface BenchTarget {
   describe(): string;
   /** Play `input` (mono PCM16) into the target and record its answer. */
   run(input: PcmFrame, options: TargetRunOptions): Promise<TargetRunResult>;
+  /** In-process targets: how component compute is charged on the virtual clock (recorded in run.json). */
+  virtualTime?(): Record<string, unknown>;
   close(): Promise<void>;
 }

@@ -22,7 +22,7 @@ import type { BenchTarget } from '../../bench/runner/target.js';
 import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { setPlan } from '../../bench/scenarios/generate.js';
 import { CATEGORY_IDS } from '../../bench/scenarios/types.js';
-import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, stamp } from './bench-options.js';
+import { abortOnInterrupt, computeChoice, engineChoice, SCORING_ASR_OPTIONS, scoringAsrChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, stamp } from './bench-options.js';
 import { DEFAULT_COMPARE_TARGETS, NamedTarget, resolveSelf, splitTargets, startSelfServer, targetSlug, usesSelf, type SelfServer } from './bench-self.js';
 
 export interface CompareCliOptions {
@@ -38,6 +38,9 @@ export interface CompareCliOptions {
   voices?: string;
   voice?: string;
   eagerness?: string;
+  compute?: string;
+  scoringAsrUrl?: string;
+  scoringAsrModel?: string;
   fresh?: boolean;
 }
 
@@ -64,7 +67,8 @@ export async function benchCompare(o: CompareCliOptions, io: CompareIo = { stdou
   const set = parseSet(o.set);
   const clock = parseClock(o.clock);
   const voices = parseVoices(o.voices) ?? 'tuning';
-  const engine = engineChoice(o.voice, o.eagerness);
+  const engine = { ...engineChoice(o.voice, o.eagerness), ...computeChoice(clock, o.compute) };
+  const analysis = scoringAsrChoice(o.scoringAsrUrl, o.scoringAsrModel);
   const snrDb = parseNumber(o.snr, '--snr');
   const categories = parseCategories(o.categories);
   const perCategory = parseNumber(o.perCategory, '--per-category', true);
@@ -109,6 +113,7 @@ export async function benchCompare(o: CompareCliOptions, io: CompareIo = { stdou
         voices,
         out: dir,
         engine,
+        analysis,
         progress: new Progress(total, io.stderr),
         ...(io.signal && { signal: io.signal }),
         ...(snrDb !== undefined && { snrDb }),
@@ -153,6 +158,9 @@ export function addCompareCommand(bench: Command): void {
     .option('--voices <set>', 'user voices from the tuning side of the voice split (default) or the held-out side (measure only, never tune on it)', 'tuning')
     .option('--voice <name>', 'agent voice for the local target and the self server (flite: slt, rms, awb, kal16, kal)')
     .option('--eagerness <level>', 'local target and self server: low, medium or high')
+    .option('--compute <mode>', 'virtual clock, local target: modelled (default, repeats exactly), measured or none')
+    .option(...SCORING_ASR_OPTIONS[0])
+    .option(...SCORING_ASR_OPTIONS[1])
     .option('--fresh', "start every target's run over even if --out holds one")
     .action(async (o: CompareCliOptions) => {
       const interrupt = abortOnInterrupt();

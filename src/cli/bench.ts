@@ -19,7 +19,7 @@ import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js';
 import { addCompareCommand } from './bench-compare.js';
 import { addEotCommand } from './bench-eot.js';
-import { abortOnInterrupt, engineChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, stamp } from './bench-options.js';
+import { abortOnInterrupt, computeChoice, engineChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, SCORING_ASR_OPTIONS, scoringAsrChoice, stamp } from './bench-options.js';
 
 interface RunCliOptions {
   target: string;
@@ -32,6 +32,9 @@ interface RunCliOptions {
   voices?: string;
   voice?: string;
   eagerness?: string;
+  compute?: string;
+  scoringAsrUrl?: string;
+  scoringAsrModel?: string;
   fresh?: boolean;
   readme?: boolean;
   task?: string;
@@ -42,6 +45,8 @@ interface ScoreCliOptions {
   category?: string;
   task?: string;
   words?: string;
+  scoringAsrUrl?: string;
+  scoringAsrModel?: string;
 }
 
 /** Upstream's folder and task names that differ from ours. */
@@ -75,7 +80,8 @@ async function runCommand(o: RunCliOptions): Promise<void> {
   const clock = parseClock(o.clock);
   const voices = parseVoices(o.voices) ?? 'tuning';
   const out = resolve(o.out ?? join(projectRoot(), RESULTS.runsDir, `${stamp()}-${o.target.replace(/[^a-z0-9]+/gi, '_')}-${set}-${voices === 'tuning' ? '' : `${voices}-`}${clock}`));
-  const engine = engineChoice(o.voice, o.eagerness);
+  const engine = { ...engineChoice(o.voice, o.eagerness), ...computeChoice(clock, o.compute) };
+  const analysis = scoringAsrChoice(o.scoringAsrUrl, o.scoringAsrModel);
   const target = await createTarget(o.target, { local: engine });
   const interrupt = abortOnInterrupt();
   try {
@@ -90,6 +96,7 @@ async function runCommand(o: RunCliOptions): Promise<void> {
       voices,
       out,
       engine,
+      analysis,
       signal: interrupt.signal,
       ...(snrDb !== undefined && { snrDb }),
       ...(categories && { categories }),
@@ -133,6 +140,7 @@ async function scoreCommand(dir: string, o: ScoreCliOptions): Promise<void> {
   if (o.words && o.words !== 'asr' && o.words !== 'provided') throw new FullduplexError('BAD_ARGUMENT', `--words must be asr or provided`);
   const r = await scoreFolder({
     dir: resolve(dir),
+    analysis: scoringAsrChoice(o.scoringAsrUrl, o.scoringAsrModel),
     ...(o.out && { out: resolve(o.out) }),
     ...(category && { category }),
     ...(o.words && { words: o.words as 'asr' | 'provided' }),
@@ -157,8 +165,11 @@ export function registerBench(program: Command): void {
     .option('--voices <set>', 'user voices from the tuning side of the voice split (default) or the held-out side (measure only, never tune on it)', 'tuning')
     .option('--voice <name>', 'agent voice for the local target (flite: slt, rms, awb, kal16, kal)')
     .option('--eagerness <level>', 'local target: low, medium or high')
+    .option('--compute <mode>', 'virtual clock: modelled (default: fixed per-component costs, repeats exactly), measured (wall time the components took) or none')
     .option('--fresh', 'start over even if --out holds a run')
     .option('--readme', "refresh the README's benchmark section with this run's table")
+    .option(...SCORING_ASR_OPTIONS[0])
+    .option(...SCORING_ASR_OPTIONS[1])
     .action(runCommand);
   bench
     .command('score')
@@ -168,6 +179,8 @@ export function registerBench(program: Command): void {
     .option('--task <id>', `treat every sample as this task (${CATEGORY_IDS.join(', ')}); default: recognised from its annotation file and path`)
     .option('--category <id>', 'the same as --task')
     .option('--words <source>', 'asr (default: our ASR hears every output the same way) or provided (output.json)', 'asr')
+    .option(...SCORING_ASR_OPTIONS[0])
+    .option(...SCORING_ASR_OPTIONS[1])
     .action(scoreCommand);
   addCompareCommand(bench);
   addEotCommand(bench);

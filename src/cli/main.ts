@@ -33,6 +33,7 @@ export function buildProgram(): Command {
     .option('--eagerness <level>', 'how soon the agent takes the turn: low, medium, high', 'medium')
     .option('--llm-url <url>', 'OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1); default: the embedded model')
     .option('--llm-model <name>', 'model name for the OpenAI-compatible server')
+    .option('--compute <mode>', 'compute time charged to the virtual clock: modelled (fixed per-component costs, repeats exactly), measured (wall time) or none', 'modelled')
     .option('--tail <seconds>', 'keep running after the input ends until the agent is quiet, at most this long', '30')
     .option('--quiet', 'do not print the turn summary')
     .action(async (opts: SimulateCliOptions) => {

@@ -4,6 +4,8 @@ import { readWavMono, writeWav } from '../audio/wav.js';
 import { simulate } from '../engine/simulate.js';
 import type { Eagerness } from '../engine/options.js';
 import { summarizeTurns } from '../engine/summary.js';
+import { COMPUTE_TIMES, type ComputeTime } from '../engine/compute-time.js';
+import { FullduplexError } from '../errors.js';
 
 export interface SimulateCliOptions {
   in: string;
@@ -14,16 +16,20 @@ export interface SimulateCliOptions {
   llmUrl?: string;
   llmModel?: string;
   tail?: string;
+  compute?: string;
   quiet?: boolean;
 }
 
 export async function runSimulate(o: SimulateCliOptions): Promise<void> {
+  const compute = o.compute ?? 'modelled';
+  if (!(COMPUTE_TIMES as readonly string[]).includes(compute)) throw new FullduplexError('BAD_ARGUMENT', `--compute must be ${COMPUTE_TIMES.join(', ')}, got '${compute}'`);
   const input = await readWavMono(o.in);
   const result = await simulate(input, {
     voice: o.voice,
     eagerness: o.eagerness,
     dialogue: o.llmUrl || o.llmModel ? { baseUrl: o.llmUrl, model: o.llmModel } : 'embedded',
     maxTailS: o.tail ? Number(o.tail) : undefined,
+    computeTime: compute as ComputeTime,
   });
   await writeWav(o.out, [result.user, result.agent], result.sampleRate);
   if (o.events) await writeFile(o.events, result.events.map((e) => JSON.stringify(e)).join('\n') + '\n');

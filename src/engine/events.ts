@@ -21,7 +21,27 @@ export type EngineEvent =
   | { type: 'agent_resumed'; t: number }
   | { type: 'agent_speech_truncated'; t: number; heardText: string; fullText: string; playedSeconds: number }
   | { type: 'backchannel'; t: number; text: string }
+  | { type: 'turn_latency'; t: number; stages: TurnLatencyStages }
   | { type: 'error'; t: number; component: string; code: string; message: string }
   | { type: 'session_end'; t: number };
 
 export type EngineEventType = EngineEvent['type'];
+
+/**
+ * Where one turn's response time went, as session times (s), emitted when the reply's first sample
+ * reaches the listener. In order: the user's last recognised word ends (`speechEnd`, the engine's own
+ * estimate; null without words) → the VAD's silence (`silence`, the user_stop decision) → the
+ * predictor's commit (`commit`, take_turn: the "supervisor" signal) → the reply's first clause from the
+ * dialogue model (`firstClause`) → the TTS's first audio (`firstAudio`) → the first sample handed to
+ * the listener (`heard`). A speculative reply's clause and audio are often ready before the commit:
+ * they count from the commit then (`speculative` says so).
+ */
+export interface TurnLatencyStages {
+  readonly speechEnd: number | null;
+  readonly silence: number | null;
+  readonly commit: number;
+  readonly firstClause: number | null;
+  readonly firstAudio: number | null;
+  readonly heard: number;
+  readonly speculative: boolean;
+}

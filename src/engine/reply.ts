@@ -40,6 +40,8 @@ export interface ReplyContext {
   readonly options: ReplyOptions;
   /** Session time to stamp on audio as it becomes ready. */
   readonly stamp: () => number;
+  /** The reply was committed (a parked speculative reply resumes from here). */
+  readonly committed?: () => void;
   readonly onError: (component: string, e: FullduplexError) => void;
   readonly now?: () => Date;
 }
@@ -78,6 +80,7 @@ export class ReplyTask {
 
   /** The turn is confirmed: speak the rest. */
   commit(): void {
+    if (!this.committed) this.ctx.committed?.();
     this.committed = true;
     this.releaseGate();
   }

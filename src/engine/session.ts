@@ -5,14 +5,12 @@
  * the first synthesized clause.
  *
  * Time comes from an injected clock. On a VirtualClock the driver advances time window by window and
- * awaits `settle()`; every piece of agent audio is stamped with the window time plus the wall time
- * the components actually spent producing it, so latencies stay honest while running faster than
- * real time.
+ * awaits `settle()`; every piece of agent audio is stamped with the window time plus the compute time
+ * spent producing it: modelled per component by default (repeatable), or measured (compute-time.ts).
  */
-import { performance } from 'node:perf_hooks';
 import { StreamingResampler } from '../audio/resampler.js';
 import { assertSampleRate, rmsDbfs } from '../audio/frame.js';
-import { VirtualClock, type Clock } from '../audio/clock.js';
+import type { Clock } from '../audio/clock.js';
 import { FullduplexError, toFullduplexError } from '../errors.js';
 import type { DialogueMessage, DialogueModel } from '../dialogue/types.js';
 import type { AsrEngine, TtsEngine, VoiceActivityDetector } from '../speech/types.js';
@@ -28,6 +26,8 @@ import { DuplexPredictor, type AgentActivity, type Decision } from './predictor.
 import type { PredictorOverrides } from './options.js';
 import { defaultReplyOptions, ReplyTask, type ReplyOptions } from './reply.js';
 import { BackchannelClips } from './backchannel-clips.js';
+import { ComputeTiming, type ComputeCostModel, type ComputeTime } from './compute-time.js';
+import { TurnLatencyTracker } from './turn-latency.js';
 
 export const ENGINE_SAMPLE_RATE = 16000;
 export const WINDOW_SAMPLES = 512;
@@ -42,8 +42,10 @@ export interface SessionOptions {
   voice?: string;
   predictor?: PredictorOverrides;
   reply?: Partial<ReplyOptions>;
-  /** 'measured': agent audio is stamped with the compute time it really took; 'none': deterministic timing. */
-  computeTime?: 'measured' | 'none';
+  /** On a VirtualClock, how component work is charged to session time (compute-time.ts); default 'modelled'. */
+  computeTime?: ComputeTime;
+  /** Overrides of the modelled component costs (computeTime 'modelled'). */
+  computeCosts?: Partial<ComputeCostModel>;
   /** Audio kept before detected speech onset and handed to the recogniser with it, ms. */
   prerollMs?: number;
   /** A user turn longer than this is recognised in pieces (keeps the decoder's work per chunk bounded), s. */
@@ -77,6 +79,7 @@ export class ConversationSession {
   private readonly completeness = new CompletenessAssessor();
   private readonly replyOptions: ReplyOptions;
   private readonly clips: BackchannelClips;
+  private readonly turnLatency = new TurnLatencyTracker();
   private inputResampler: StreamingResampler | undefined;
   private inputRate = ENGINE_SAMPLE_RATE;
   private pending = new Int16Array(0);
@@ -90,19 +93,19 @@ export class ConversationSession {
   private committing = false;
   private userSpeechOpen = false;
   // -- compute-time accounting for virtual clocks
-  private originVirtual = 0;
-  private originWall = 0;
+  readonly timing: ComputeTiming;
   private closed = false;
 
   private constructor(
     private readonly o: SessionOptions,
     clips: BackchannelClips,
   ) {
+    this.timing = new ComputeTiming(o.clock, o.computeTime, o.computeCosts);
     this.predictor = new DuplexPredictor(o.predictor);
     this.replyOptions = { ...defaultReplyOptions, ...o.reply };
     this.clips = clips;
     this.recognizer = new TurnRecognizer(
-      o.asr.createStream(),
+      this.timing.meterAsr(o.asr.createStream(), ENGINE_SAMPLE_RATE),
       {
         prerollWindows: Math.ceil((o.prerollMs ?? 320) / WINDOW_MS),
         maxSegmentS: o.maxAsrSegmentS ?? 30,
@@ -228,11 +231,11 @@ export class ConversationSession {
 
   // ------------------------------------------------------------------ one decision window
   private async processWindow(win: Int16Array): Promise<void> {
-    this.originVirtual = this.o.clock.now();
-    this.originWall = performance.now();
+    this.timing.beginWindow();
     let probability = 0;
     try {
       probability = (await this.o.vad.push(win))[0]?.probability ?? 0;
+      this.timing.input.charge(this.timing.costs.vadMsPerWindow);
     } catch (e) {
       this.error('vad', toFullduplexError(e));
     }
@@ -351,14 +354,17 @@ export class ConversationSession {
   }
 
   // ------------------------------------------------------------------ replies
+  /** Each reply gets its own compute lane (modelled time) and components that charge it. */
   private replyContext() {
+    const lane = this.timing.replyLane();
     return {
-      dialogue: this.o.dialogue,
-      tts: this.o.tts,
+      dialogue: this.timing.meterDialogue(this.o.dialogue, lane),
+      tts: this.timing.meterTts(this.o.tts, lane),
       voice: this.o.voice,
       outputRate: ENGINE_SAMPLE_RATE,
       options: this.replyOptions,
-      stamp: () => this.stamp(),
+      stamp: () => lane.stamp(),
+      committed: () => lane.catchUp(this.stamp()),
       onError: (component: string, e: FullduplexError) => this.error(component, e),
       now: this.o.now,
     };
@@ -448,9 +454,7 @@ export class ConversationSession {
   // ------------------------------------------------------------------ plumbing
   /** Session time for something that is happening now, including compute spent in this window. */
   private stamp(): number {
-    const clock = this.o.clock;
-    if (!(clock instanceof VirtualClock) || this.o.computeTime === 'none') return clock.now();
-    return Math.max(clock.now(), this.originVirtual + (performance.now() - this.originWall) / 1000);
+    return this.timing.input.stamp();
   }
 
   private trackReply(task: ReplyTask): void {
@@ -476,6 +480,8 @@ export class ConversationSession {
     } catch {
       // A listener's failure must not break the conversation.
     }
+    const stages = this.turnLatency.observe(e, () => this.output.utterance?.firstReadyAt);
+    if (stages) this.emit(stages);
   }
 }
 
