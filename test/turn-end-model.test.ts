@@ -191,10 +191,15 @@ test('predictor (model policy): takes the turn after a finished question, with p
   assert.ok(take.t - speechEnd >= HAND_WEIGHTS.actionDelayMs.medium / 1000 - 1e-9, 'never before the action delay');
 });
 
-test('predictor (model policy): holds through a pause after "and", then times out', () => {
+test('predictor (model policy): words that plainly need more hold the turn whatever p says, until the timeout', () => {
+  const m = new TurnEndModel(HAND_WEIGHTS);
+  const x = turnEndFeatures(inputs('i went to the store and', 1500));
+  assert.equal(m.heldByWords(x, 2200), true);
+  assert.equal(m.heldByWords(x, 1400), false, 'only up to the floor');
+  assert.equal(m.heldByWords(turnEndFeatures(inputs('what time is it', 300)), 2200), false);
   const log = turn('i went to the store and', flatSustained, 40);
   assert.equal(log.find((l) => l.d.action === 'take_turn'), undefined, log.map((l) => `${l.d.action}: ${l.d.reason}`).join('\n'));
-  assert.match(log.find((l) => l.d.action === 'hold')!.d.reason, /may go on/);
+  assert.match(log.find((l) => l.d.action === 'hold')!.d.reason, /conjunction 'and': waiting up to 2200 ms \(p\(turn over\)/);
   const long = turn('i went to the store and', flatSustained, 110);
   assert.ok(long.find((l) => l.d.action === 'take_turn'), 'the silence timeout still ends the turn');
 });

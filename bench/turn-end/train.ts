@@ -12,11 +12,11 @@
  *     cut-off rate on these spans stays within the budget (low 2 %, medium 5 %, high 10 %).
  * Nothing here looks at held-out voices.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { projectRoot } from '../../src/native.js';
-import type { Eagerness } from '../../src/engine/options.js';
+import { defaultPredictorOptions, type Eagerness } from '../../src/engine/options.js';
 import { TURN_END_FEATURES } from '../../src/engine/turn-end/features.js';
 import { TurnEndModel, type TurnEndWeights } from '../../src/engine/turn-end/model.js';
 import { createProbeComponents, probeSet, TURN_END_CATEGORIES, type ProbedSample } from './dataset.js';
@@ -104,10 +104,13 @@ export function trainOnSamples(samples: readonly ProbedSample[], recipe: Record<
   return { weights, rows: xs.length, spans: { hold: spans.filter((s) => s.kind === 'hold').length, eot: spans.filter((s) => s.kind === 'eot').length }, operatingPoints: ops };
 }
 
-/** The span's scores under another model (windows without a reading keep p = 0). */
-export function rescore(s: ProbedSpan, model: TurnEndModel): ProbedSpan {
+/**
+ * The span's scores under another model, as the predictor acts on them: windows without a reading,
+ * and windows the words hold (TurnEndModel.heldByWords, at the default floor), count as p = 0.
+ */
+export function rescore(s: ProbedSpan, model: TurnEndModel, incompleteFloorMs = defaultPredictorOptions.endOfTurn.commitIncompleteMs): ProbedSpan {
   const byTime = new Map<number, number>();
-  (s.features ?? []).forEach((x, i) => byTime.set(s.featureTimes![i]!, model.probability(x)));
+  (s.features ?? []).forEach((x, i) => byTime.set(s.featureTimes![i]!, model.heldByWords(x, incompleteFloorMs) ? 0 : model.probability(x)));
   return { ...s, scores: s.scores.map((sc) => ({ t: sc.t, p: byTime.get(sc.t) ?? 0 })) };
 }
 
@@ -129,6 +132,12 @@ export function weightsSource(w: TurnEndWeights): string {
   ].join('\n');
 }
 
+/** Spans written by --save-spans (feature vectors as plain arrays). */
+function loadSpans(file: string): ProbedSample[] {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as (Omit<ProbedSample, 'spans'> & { spans: (ProbedSpan & { features?: number[][] })[] })[];
+  return raw.map((s) => ({ ...s, spans: s.spans.map((x) => ({ ...x, ...(x.features && { features: x.features.map((f) => Float64Array.from(f)) }) })) }));
+}
+
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
@@ -140,13 +149,16 @@ async function main(): Promise<void> {
     .option('--weights <file>', 'where to write the weights module', join(projectRoot(), 'src/engine/turn-end/weights.ts'))
     .option('--report <file>', 'training summary (JSON)', join(projectRoot(), 'bench/results/turn-end/train.json'))
     .option('--save-spans <file>', 'also write every probed span with its features (JSON, for analysis)')
+    .option('--from-spans <file>', 'train on spans saved by --save-spans instead of probing again (same data, same weights)')
     .parse();
-  const o = cmd.opts<{ perCategory: string; weights: string; report: string; saveSpans?: string }>();
+  const o = cmd.opts<{ perCategory: string; weights: string; report: string; saveSpans?: string; fromSpans?: string }>();
   const n = Number(o.perCategory);
   const indices = Array.from({ length: n }, (_, i) => TRAINING.firstIndex + i);
-  const c = await createProbeComponents();
   const t0 = Date.now();
   let samples: ProbedSample[];
+  if (o.fromSpans) samples = loadSpans(o.fromSpans);
+  else {
+  const c = await createProbeComponents();
   try {
     samples = await probeSet(c, {
       set: TRAINING.set,
@@ -158,6 +170,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await c.close();
+  }
   }
   process.stderr.write('\n');
   const recipe = {

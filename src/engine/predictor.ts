@@ -341,14 +341,15 @@ export class DuplexPredictor {
     this.estimate = { t: e.t, pauseMs: pause, p, threshold, actionDelayMs: delay, top };
     const why = `p(turn over) ${p.toFixed(2)} (${describeContributions(top)})`;
     const timeout = pause >= this.options.maxHoldMs;
-    const take = (pause >= delay && p >= threshold) || timeout;
+    const held = model.heldByWords(x, o.commitIncompleteMs);
+    const take = (pause >= delay && p >= threshold && !held) || timeout;
     return {
       take,
-      why: timeout && p < threshold ? `no sign of an end after ${ms(this.options.maxHoldMs)} (${why})` : `${why} ≥ ${threshold.toFixed(2)}`,
+      why: timeout && (p < threshold || held) ? `no sign of an end after ${ms(this.options.maxHoldMs)} (${why})` : `${why} ≥ ${threshold.toFixed(2)}`,
       speculate: p >= threshold * o.speculateAtShare,
       speculateWhy: why,
-      holding: p < threshold,
-      holdWhy: `${why} < ${threshold.toFixed(2)}: the user may go on (${e.completeness.reason})`,
+      holding: p < threshold || held,
+      holdWhy: held ? `${e.completeness.reason}: waiting up to ${ms(o.commitIncompleteMs)} (${why})` : `${why} < ${threshold.toFixed(2)}: the user may go on (${e.completeness.reason})`,
       goingOn: p < threshold * o.backchannelBelowShare,
     };
   }

@@ -10,6 +10,9 @@
 import { FullduplexError } from '../../errors.js';
 import type { Eagerness } from '../options.js';
 import { TURN_END_FEATURES } from './features.js';
+
+const PAUSE = TURN_END_FEATURES.indexOf('pause');
+const INCOMPLETE = TURN_END_FEATURES.indexOf('incomplete');
 import { TURN_END_WEIGHTS } from './weights.js';
 
 export interface TurnEndWeights {
@@ -66,6 +69,16 @@ export class TurnEndModel {
       .filter((c) => c.contribution !== 0)
       .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
       .slice(0, n);
+  }
+
+  /**
+   * Words that plainly need more ("…and", "…the", half a phone number) hold the turn for at least
+   * `incompleteFloorMs` whatever p says: the recogniser's words are often wrong, so the model learned
+   * to trust them little, but when they are right a cut-in there is the worst kind (the rule costs no
+   * latency at the trained operating points on tuning data; see bench/turn-end/train.ts).
+   */
+  heldByWords(x: Float64Array, incompleteFloorMs: number): boolean {
+    return x[INCOMPLETE]! === 1 && x[PAUSE]! * 1000 < incompleteFloorMs;
   }
 
   threshold(eagerness: Eagerness): number {

@@ -5,7 +5,7 @@ export const TURN_END_WEIGHTS: TurnEndWeights = {
   features: ["pause","pause_over_200ms","pause_over_500ms","pause_over_1000ms","completeness","incomplete","strong_ending","narrative","pitch_slope","pitch_measured","energy_slope","sustained_level","turn_length","word_count","last_word_confidence","final_lengthening","final_available","agent_asked"],
   bias: -1.174393,
   weights: [0.490684,0.672562,1.383835,-0.382756,0.397483,-0.210738,0.117148,-1.444678,0.147549,0.001634,-0.544014,0.531418,2.565139,-1.607528,-0.178342,0.120703,0.159181,0],
-  thresholds: {"low":0.9,"medium":0.85,"high":0.825},
+  thresholds: {"low":0.9,"medium":0.825,"high":0.8},
   actionDelayMs: {"low":64,"medium":64,"high":64},
   recipe: {
     "command": "npm run train:turn",
@@ -24,15 +24,15 @@ export const TURN_END_WEIGHTS: TurnEndWeights = {
     "tuningOperatingPoints": {
       "low": {
         "falseCutoffRate": 0.016129,
-        "meanLatencyS": 1.575633
+        "meanLatencyS": 1.623633
       },
       "medium": {
-        "falseCutoffRate": 0.040323,
-        "meanLatencyS": 1.373322
+        "falseCutoffRate": 0.044355,
+        "meanLatencyS": 1.359456
       },
       "high": {
-        "falseCutoffRate": 0.056452,
-        "meanLatencyS": 1.290478
+        "falseCutoffRate": 0.084677,
+        "meanLatencyS": 1.296167
       }
     }
   },
