@@ -10,7 +10,10 @@ test('a complete question gets a spoken answer', async () => {
   const qEnd = spans[0]!.end;
   const answer = speechBetween(agent, qEnd, qEnd + 4);
   assert.ok(answer.length > 0, `no agent speech after the question\n${timeline(result)}`);
-  assert.ok(answer[0]!.start - qEnd < 1.0, `answer began ${(answer[0]!.start - qEnd).toFixed(2)} s after the question`);
+  // The learned end-of-turn model at its medium operating point (≤ 5 % cut-offs on tuning data) waits
+  // ~1.3 s after a turn end, where the hand-set rules answered in ~0.2 s but cut into half the
+  // pauses inside turns (bench/results/turn-end/eot-quick-8.txt); well before the 3 s timeout.
+  assert.ok(answer[0]!.start - qEnd < 2.0, `answer began ${(answer[0]!.start - qEnd).toFixed(2)} s after the question`);
   assert.equal(speechBetween(agent, 0, qEnd).length, 0, 'the agent did not talk over the question');
   const final = eventsOf(result, 'transcript_final')[0];
   assert.match(final?.text ?? '', /time/);
