@@ -39,7 +39,7 @@ test('quick set end to end against the in-process engine, virtual time', async (
     const s = report.summary;
     for (const x of [s.pauseHandling, s.smoothTurnTaking, s.userInterruption, s.backchannel]) assert.equal(x?.n, perCategory);
     for (const c of ['user_interruption', 'user_backchannel', 'talking_to_others', 'background_speech'] as const) assert.equal(s.v15?.[c]?.n, perCategory, c);
-    assert.equal(report.goals.length, 10);
+    assert.equal(report.goals.length, 11); // ten Full-Duplex-Bench goals and the cut-in rate
     // The engine did hold conversations: it answered questions and was speaking when interrupted.
     assert.ok((s.smoothTurnTaking?.tor ?? 0) > 0, 'no turn taken at all');
     assert.ok((s.userInterruption?.stopLatencyS.n ?? 0) > 0, 'never speaking at an interruption');

@@ -54,6 +54,9 @@ test('a spoken question shows the transcript and a spoken answer; a barge-in cut
   const answer = page.locator('.msg.agent').first();
   await answer.locator('.spoken', { hasText: /evening|morning|afternoon|night|noon|midnight|o'clock/i }).waitFor({ timeout: 15_000 });
   assert.match((await answer.locator('.chip.latency').textContent()) ?? '', /\d+ ms/);
+  // Where that time went: the predictor's decision beside the first audio, from the end of speech.
+  await answer.locator('.chip.stages').waitFor({ timeout: 5_000 });
+  assert.match((await answer.locator('.chip.stages').textContent()) ?? '', /decision -?\d+ ms · first audio -?\d+ ms/);
   await page.waitForFunction(() => (globalThis as unknown as PageGlobal).fullduplex.playback.audibleMs > 800, null, { timeout: 10_000 });
 
   // The story, cut off by the person: the heard part stays, the rest is struck through.

@@ -214,10 +214,33 @@ function onEvent(e) {
     case 'decision':
       if (DECISIONS[e.action]) ui.lastDecision.textContent = `${DECISIONS[e.action].label}: ${e.reason}`;
       break;
+    case 'turn_latency':
+      showStages(e.stages);
+      break;
     case 'error':
       transcript.notice(`${e.component}: ${e.message}`, true);
       break;
   }
+}
+
+/**
+ * The seed's point made visible: the "decision" (the predictor's commit, what many systems call their
+ * latency) beside the first audio handed to the speaker, both counted from the end of the user's speech.
+ */
+function showStages(s) {
+  const from = s.speechEnd ?? s.silence ?? s.commit;
+  const ms = (t) => (t === null || t === undefined ? '—' : `${Math.round((t - from) * 1000)} ms`);
+  transcript.stages(
+    `decision ${ms(s.commit)} · first audio ${ms(s.heard)}`,
+    [
+      'From the end of your speech:',
+      `silence detected ${ms(s.silence)}`,
+      `turn taken (the predictor's decision) ${ms(s.commit)}`,
+      `first clause from the dialogue model ${ms(s.firstClause)}${s.speculative ? ' (prepared speculatively)' : ''}`,
+      `first synthesized audio ${ms(s.firstAudio)}`,
+      `first sample sent to your speaker ${ms(s.heard)}`,
+    ].join('\n'),
+  );
 }
 
 /** Response latency as heard: the engine's reaction plus the audio still queued ahead of the reply. */

@@ -138,6 +138,14 @@ export class TranscriptView {
     if (c) c.title = detail;
   }
 
+  /** Where the turn's response time went (the engine's turn_latency stages), on the answer it belongs to. */
+  stages(text, detail) {
+    const a = this.agent;
+    if (!a) return;
+    const c = this.chip(a, 'stages', text);
+    if (c) c.title = detail;
+  }
+
   // ------------------------------------------------------------------ helpers
   message(kind, initials) {
     const li = el('li', `msg ${kind}`);

@@ -181,6 +181,8 @@ export class ComputeTiming {
       },
       cancel: () => stream.cancel(),
       close: () => stream.close(),
+      // Optional capability: forwarded only where the recogniser has it (TurnRecognizer checks).
+      ...(stream.resetAdaptation && { resetAdaptation: () => stream.resetAdaptation!() }),
       get onPartial() {
         return stream.onPartial;
       },

@@ -125,14 +125,15 @@ export class DuplexPredictor {
   private readonly attention: Attention;
 
   // -- end of turn (policy 'model')
-  private readonly model: TurnEndModel | undefined;
+  /** Read every window while `endOfTurn.policy` is 'model' (the options may change at run time). */
+  private readonly model: TurnEndModel;
   private readonly featureBuf = new Float64Array(TURN_END_FEATURES.length);
   private estimate: TurnEndEstimate | undefined;
 
   constructor(options: PredictorOverrides = {}, model?: TurnEndModel) {
     this.options = resolvePredictorOptions(options);
     this.attention = new Attention(this.options.attention);
-    if (this.options.endOfTurn.policy === 'model') this.model = model ?? new TurnEndModel();
+    this.model = model ?? new TurnEndModel();
   }
 
   /** The feature vector behind `turnEnd` (a reused buffer: copy it to keep it). */
@@ -288,7 +289,7 @@ export class DuplexPredictor {
     if (!this.turnActive || this.userSpeaking) return;
     const o = this.options.endOfTurn;
     const pause = this.silenceMs;
-    const wait = this.model ? this.modelWait(e, pause) : this.ruleWaitNow(e, pause);
+    const wait = this.options.endOfTurn.policy === 'model' ? this.modelWait(e, pause) : this.ruleWaitNow(e, pause);
     if (!this.speculating && pause >= o.speculateAfterMs && wait.speculate) {
       this.speculating = true;
       out.push({ action: 'speculate', reason: `${ms(pause)} pause after "${tail(e.transcript)}" (${wait.speculateWhy})` });
@@ -320,7 +321,7 @@ export class DuplexPredictor {
   /** The learned model's reading of this moment of the pause, and what it means for the turn. */
   private modelWait(e: WindowEvidence, pause: number): PauseVerdict {
     const o = this.options.endOfTurn;
-    const model = this.model!;
+    const model = this.model;
     const threshold = o.modelThreshold ?? model.threshold(this.options.eagerness);
     const delay = o.modelActionDelayMs ?? model.weights.actionDelayMs[this.options.eagerness];
     const x = turnEndFeatures(

@@ -146,7 +146,8 @@ export function turnSettings(td: TurnDetection | undefined): TurnSettings {
     predictor: {
       ...predictor,
       listening: { startProbability: threshold, endProbability: Math.max(0.01, threshold - END_PROBABILITY_GAP) },
-      endOfTurn: { commitStrongMs: silence, commitCompleteMs: silence, commitUnsureMs: silence, commitIncompleteMs: silence, commitNarrativeMs: silence },
+      // server_vad is a silence timer: the hand-set waits, all set to the client's silence.
+      endOfTurn: { policy: 'rules', commitStrongMs: silence, commitCompleteMs: silence, commitUnsureMs: silence, commitIncompleteMs: silence, commitNarrativeMs: silence },
       maxHoldMs: silence,
     },
   };

@@ -70,7 +70,7 @@ export class TurnControl {
     if (!this.settings.createResponse) {
       // Held: never answer by itself. Released: the client says the turn is over, so answer at once.
       const wait = this.released ? 0 : Infinity;
-      resolved.endOfTurn = { ...resolved.endOfTurn, commitStrongMs: wait, commitCompleteMs: wait, commitUnsureMs: wait, commitIncompleteMs: wait, commitNarrativeMs: wait };
+      resolved.endOfTurn = { ...resolved.endOfTurn, policy: 'rules', commitStrongMs: wait, commitCompleteMs: wait, commitUnsureMs: wait, commitIncompleteMs: wait, commitNarrativeMs: wait };
       resolved.maxHoldMs = wait;
     }
     const live: PredictorOptions = this.session.predictor.options;
