@@ -176,3 +176,21 @@ test('voice features tell a voice from itself and from another (flite slt vs rms
   assert.throws(() => new VoiceFeatures({ windowSamples: 500 }), FullduplexError);
   assert.throws(() => new DuplexPredictor({ attention: { rejudgeDropDb: Number.NaN } }), /rejudgeDropDb/);
 });
+
+test('a phrase that follows the user’s own words within a moment is the user going on, however quiet (an echo canceller ducking it)', () => {
+  const s = new Script();
+  s.step(5).step(30, { p: 0.95, level: -22, text: 'hello there' }).step(40, { text: 'hello there' }); // the user's level is learned
+  const over = new Script(s.p);
+  over.t = s.t;
+  over.step(10, { agent: 'speaking' });
+  over.step(12, { p: 0.95, level: -22, agent: 'speaking', text: 'wait' }); // the barge-in's first word: the agent yields
+  over.step(4, { agent: 'paused', text: 'wait' }); // 128 ms between words
+  over.step(20, { p: 0.95, level: -49, agent: 'paused', text: 'wait stop i have a question' }); // ducked 27 dB
+  assert.equal(over.first('ignore'), undefined, over.actions());
+  assert.ok(over.first('cancel'), over.actions());
+  // The same quiet voice after a long silence is still judged by its level.
+  const later = new Script(s.p);
+  later.t = over.t;
+  later.step(60, { agent: 'idle' }).step(20, { p: 0.95, level: -49, text: 'honey can you grab the keys' });
+  assert.ok(later.first('ignore'), later.actions());
+});

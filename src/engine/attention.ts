@@ -87,11 +87,15 @@ export class Attention {
     return this.ignoredNow;
   }
 
-  /** A segment's first window. */
-  startSegment(levelDb: number, voice: Float64Array | null | undefined, agentSilent: boolean): void {
+  /**
+   * A segment's first window. `continuesUser`: it starts within `continuationMs` of the end of a
+   * segment that was the user's, so it is the user going on and is not judged (see the option).
+   */
+  startSegment(levelDb: number, voice: Float64Array | null | undefined, agentSilent: boolean, continuesUser = false): void {
     this.n = 0;
     this.max = -Infinity;
-    this.ignoredNow = this.rejudged = this.wasIgnored = false;
+    this.ignoredNow = this.wasIgnored = false;
+    this.rejudged = continuesUser; // a settled verdict: attended
     this.agentSilentThroughout = true;
     this.risenWindows = 0;
     this.segVoice.clear();
@@ -139,7 +143,7 @@ export class Attention {
    */
   quietOnsetDropDb(): number | null {
     const a = this.options;
-    if (!this.userKnown || this.n >= a.judgeAfterWindows) return null;
+    if (!this.userKnown || this.rejudged || this.n >= a.judgeAfterWindows) return null;
     const drop = this.userRef(this.n) - this.max;
     return drop >= a.sideTalkLevelDropDb ? drop : null;
   }

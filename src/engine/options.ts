@@ -123,6 +123,12 @@ export interface AttentionOptions {
    * "w…") can precede the first loud syllable by a few hundred ms, ms.
    */
   rejudgeWithinMs: number;
+  /**
+   * A segment that starts this soon after the user's own words ended is the user going on (the next
+   * phrase of "Wait, | stop, I have a question"), not judged by level: while the agent still plays, a
+   * browser's echo canceller can duck the user's voice 20+ dB for a moment, ms.
+   */
+  continuationMs: number;
   /** …and is the user's after all once its windows come within this many dB of the user's usual level, dB… */
   rejudgeDropDb: number;
   /** …in at least this many windows (one loud click is not a voice). */
@@ -206,6 +212,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     echoLikelihoodThreshold: 0.6,
     levelLearningRate: 0.2,
     rejudgeWithinMs: 1200,
+    continuationMs: 250,
     rejudgeDropDb: 6,
     rejudgeMinWindows: 2,
     distantVoiceDbfs: -38,

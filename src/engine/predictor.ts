@@ -123,6 +123,8 @@ export class DuplexPredictor {
   private keepTalkingLogged = false;
   /** Whose voice each segment is: the main user's, or someone else's (attention.ts). */
   private readonly attention: Attention;
+  /** The last speech segment was the user's (a segment right after it continues the user's words). */
+  private lastSegmentAttended = false;
 
   // -- end of turn (policy 'model')
   /** Read every window while `endOfTurn.policy` is 'model' (the options may change at run time). */
@@ -216,6 +218,8 @@ export class DuplexPredictor {
   }
 
   private startSegment(e: WindowEvidence, out: Decision[]): void {
+    // The silence since the last segment, less the windows that started this one.
+    const continuesUser = this.lastSegmentAttended && this.silenceMs - this.candidateMs <= this.options.attention.continuationMs;
     this.speaking = true;
     this.segmentSpeechMs = this.candidateMs;
     this.segmentStartedTurn = false;
@@ -223,7 +227,7 @@ export class DuplexPredictor {
     this.candidateMs = 0;
     this.keepTalkingLogged = false;
     this.segmentOverlapMs = 0;
-    this.attention.startSegment(e.levelDb, e.voice, e.agent === 'idle');
+    this.attention.startSegment(e.levelDb, e.voice, e.agent === 'idle', continuesUser);
     this.attendSegment(e, out, `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})`, false);
     this.checkAttention(e, out);
   }
@@ -255,6 +259,7 @@ export class DuplexPredictor {
 
   private endSegment(out: Decision[]): void {
     const wasAttended = !this.segmentIgnored;
+    this.lastSegmentAttended = wasAttended;
     this.attention.endSegment(wasAttended);
     this.speaking = false;
     this.segmentIgnored = false;
