@@ -15,9 +15,10 @@ import { isBackchannelText } from './evidence/backchannel.js';
 import type { FinalShape, FinalStretch } from './evidence/pitch.js';
 import { resolvePredictorOptions, type PredictorOptions, type PredictorOverrides } from './options.js';
 import type { WordTiming } from '../speech/types.js';
-import { TURN_END_FEATURES, turnEndFeatures } from './turn-end/features.js';
-import { describeContributions, TurnEndModel, type FeatureContribution } from './turn-end/model.js';
-import { ruleWait } from './turn-end/rules.js';
+import type { TurnEndModel } from './turn-end/model.js';
+import { TurnEndPolicy, type TurnEndEstimate } from './turn-end/policy.js';
+
+export type { TurnEndEstimate } from './turn-end/policy.js';
 import { Attention } from './attention.js';
 
 /** What the agent is doing, as the session reports it. */
@@ -53,18 +54,6 @@ export interface WindowEvidence {
   readonly voice?: Float64Array | null;
 }
 
-/** The end-of-turn model's reading of the current pause (policy 'model'). */
-export interface TurnEndEstimate {
-  readonly t: number;
-  readonly pauseMs: number;
-  /** p(turn over). */
-  readonly p: number;
-  readonly threshold: number;
-  readonly actionDelayMs: number;
-  /** The strongest features behind p, signed. */
-  readonly top: readonly FeatureContribution[];
-}
-
 export type Action =
   | 'user_start' // attended user speech began
   | 'user_stop' // it stopped (a pause; the turn may go on)
@@ -78,19 +67,6 @@ export type Action =
   | 'cancel' // barge-in confirmed: drop the rest of the agent's turn
   | 'resume' // false alarm: continue the paused output
   | 'keep_talking'; // speech over the agent that is not a barge-in
-
-/** What one moment of a pause means for the turn, whichever policy reads it. */
-interface PauseVerdict {
-  readonly take: boolean;
-  readonly why: string;
-  readonly speculate: boolean;
-  readonly speculateWhy: string;
-  /** The policy is waiting on purpose (worth a 'hold' in the timeline). */
-  readonly holding: boolean;
-  readonly holdWhy: string;
-  /** The user is very likely going on: a good moment for a backchannel. */
-  readonly goingOn: boolean;
-}
 
 export interface Decision {
   readonly action: Action;
@@ -126,26 +102,23 @@ export class DuplexPredictor {
   /** The last speech segment was the user's (a segment right after it continues the user's words). */
   private lastSegmentAttended = false;
 
-  // -- end of turn (policy 'model')
-  /** Read every window while `endOfTurn.policy` is 'model' (the options may change at run time). */
-  private readonly model: TurnEndModel;
-  private readonly featureBuf = new Float64Array(TURN_END_FEATURES.length);
-  private estimate: TurnEndEstimate | undefined;
+  /** When the user's turn is over: the learned model or the hand-set waits (turn-end/policy.ts). */
+  private readonly turnEndPolicy: TurnEndPolicy;
 
   constructor(options: PredictorOverrides = {}, model?: TurnEndModel) {
     this.options = resolvePredictorOptions(options);
     this.attention = new Attention(this.options.attention);
-    this.model = model ?? new TurnEndModel();
+    this.turnEndPolicy = new TurnEndPolicy(this.options, model);
   }
 
   /** The feature vector behind `turnEnd` (a reused buffer: copy it to keep it). */
   get turnEndFeatures(): Float64Array | undefined {
-    return this.estimate ? this.featureBuf : undefined;
+    return this.turnEndPolicy.features;
   }
 
   /** The end-of-turn model's reading of the current pause (undefined while the user speaks, or with policy 'rules'). */
   get turnEnd(): TurnEndEstimate | undefined {
-    return this.estimate;
+    return this.turnEndPolicy.estimate;
   }
 
   /** Is the user (attended) currently speaking? */
@@ -290,11 +263,11 @@ export class DuplexPredictor {
 
   private whileListening(e: WindowEvidence, out: Decision[]): void {
     this.overlapSpeechMs = 0;
-    this.estimate = undefined;
+    this.turnEndPolicy.clear();
     if (!this.turnActive || this.userSpeaking) return;
     const o = this.options.endOfTurn;
     const pause = this.silenceMs;
-    const wait = this.options.endOfTurn.policy === 'model' ? this.modelWait(e, pause) : this.ruleWaitNow(e, pause);
+    const wait = this.turnEndPolicy.read(e, pause, this.turnSpeechMs);
     if (!this.speculating && pause >= o.speculateAfterMs && wait.speculate) {
       this.speculating = true;
       out.push({ action: 'speculate', reason: `${ms(pause)} pause after "${tail(e.transcript)}" (${wait.speculateWhy})` });
@@ -321,58 +294,6 @@ export class DuplexPredictor {
       this.lastBackchannelAt = e.t;
       out.push({ action: 'backchannel', reason: `phrase boundary (${ms(pause)} pause) ${((e.t - this.turnStart)).toFixed(1)} s into the user's turn` });
     }
-  }
-
-  /** The learned model's reading of this moment of the pause, and what it means for the turn. */
-  private modelWait(e: WindowEvidence, pause: number): PauseVerdict {
-    const o = this.options.endOfTurn;
-    const model = this.model;
-    const threshold = o.modelThreshold ?? model.threshold(this.options.eagerness);
-    const delay = o.modelActionDelayMs ?? model.weights.actionDelayMs[this.options.eagerness];
-    const x = turnEndFeatures(
-      {
-        pauseMs: pause,
-        turnSpeechMs: this.turnSpeechMs,
-        transcript: e.transcript,
-        completeness: e.completeness,
-        narrative: e.narrative,
-        finalStretch: e.finalStretch ?? null,
-        words: e.words ?? [],
-        agentAskedQuestion: e.agentAskedQuestion ?? false,
-      },
-      this.featureBuf,
-    );
-    const p = model.probability(x);
-    const top = model.explain(x);
-    this.estimate = { t: e.t, pauseMs: pause, p, threshold, actionDelayMs: delay, top };
-    const why = `p(turn over) ${p.toFixed(2)} (${describeContributions(top)})`;
-    const timeout = pause >= this.options.maxHoldMs;
-    const held = model.heldByWords(x, o.commitIncompleteMs);
-    const take = (pause >= delay && p >= threshold && !held) || timeout;
-    return {
-      take,
-      why: timeout && (p < threshold || held) ? `no sign of an end after ${ms(this.options.maxHoldMs)} (${why})` : `${why} ≥ ${threshold.toFixed(2)}`,
-      speculate: p >= threshold * o.speculateAtShare,
-      speculateWhy: why,
-      holding: p < threshold || held,
-      holdWhy: held ? `${e.completeness.reason}: waiting up to ${ms(o.commitIncompleteMs)} (${why})` : `${why} < ${threshold.toFixed(2)}: the user may go on (${e.completeness.reason})`,
-      goingOn: p < threshold * o.backchannelBelowShare,
-    };
-  }
-
-  /** The hand-set waits (policy 'rules'). */
-  private ruleWaitNow(e: WindowEvidence, pause: number): PauseVerdict {
-    const o = this.options.endOfTurn;
-    const w = ruleWait(o, this.options.maxHoldMs, e.completeness, e.narrative, this.turnSpeechMs, e.pitchShape);
-    return {
-      take: pause >= w.ms,
-      why: w.why,
-      speculate: e.completeness.verdict !== 'incomplete',
-      speculateWhy: e.completeness.reason,
-      holding: w.ms > o.commitCompleteMs,
-      holdWhy: `waiting up to ${ms(w.ms)}: ${w.why}`,
-      goingOn: w.ms >= pause + 400,
-    };
   }
 
   private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {
