@@ -12,7 +12,7 @@ test('a complete question gets a spoken answer', async () => {
   assert.ok(answer.length > 0, `no agent speech after the question\n${timeline(result)}`);
   // The learned end-of-turn model at its medium operating point (≤ 5 % cut-offs on tuning data) waits
   // ~1.3 s after a turn end, where the hand-set rules answered in ~0.2 s but cut into half the
-  // pauses inside turns (bench/results/turn-end/eot-quick-8.txt); well before the 3 s timeout.
+  // pauses inside turns (bench/results/turn-end/eot-quick-16.txt); well before the 3 s timeout.
   assert.ok(answer[0]!.start - qEnd < 2.0, `answer began ${(answer[0]!.start - qEnd).toFixed(2)} s after the question`);
   assert.equal(speechBetween(agent, 0, qEnd).length, 0, 'the agent did not talk over the question');
   const final = eventsOf(result, 'transcript_final')[0];
