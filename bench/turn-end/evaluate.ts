@@ -9,7 +9,7 @@
 import { createProbeComponents, probeSet, TURN_END_CATEGORIES, type ProbedSample } from './dataset.js';
 import { SETS, type SetName, type VoiceSetName } from '../scenarios/config.js';
 import type { Eagerness } from '../../src/engine/options.js';
-import { enginePolicyPoint, eotOperatingPoints, silenceTimeoutOperatingPoints, type EnginePolicyPoint, type OperatingPoints } from '../metrics/eot-operating-points.js';
+import { enginePolicyPoint, EOT_POINTS, eotOperatingPoints, silenceTimeoutOperatingPoints, type EnginePolicyPoint, type OperatingPoints } from '../metrics/eot-operating-points.js';
 import { eotPointsText } from '../report/eot-points.js';
 import { SPAN_RULES } from './spans.js';
 
@@ -42,6 +42,9 @@ export interface EotEvaluation {
   readonly results: readonly VoiceSetResult[];
 }
 
+/** A hold span the operating points score (eot-bench's 0.2–5 s), so the listed cut-offs are the counted ones. */
+const scoredHold = (s: { start: number; end: number }) => s.end - s.start >= EOT_POINTS.minHoldS - 1e-9 && s.end - s.start <= EOT_POINTS.maxHoldS + 1e-9;
+
 /**
  * The engine's decisions as fired silences. An eot span where it had not taken the turn by the end
  * of the scored window counts as taken at the window's end (its timeout), as a swept policy's would.
@@ -49,7 +52,7 @@ export interface EotEvaluation {
 function engineOf(samples: readonly ProbedSample[]): { point: EnginePolicyPoint; cutoffs: EngineCutoff[] } {
   const fired = samples.flatMap((x) => x.spans.map((s) => ({ kind: s.kind, start: s.start, end: s.end, fireS: s.kind === 'eot' ? Math.min(s.engineFireS ?? SPAN_RULES.maxEotS, SPAN_RULES.maxEotS) : s.engineFireS })));
   const cutoffs = samples
-    .flatMap((x) => x.spans.filter((s) => s.kind === 'hold' && s.engineFireS !== null && s.engineFireS < s.end - s.start - 1e-9 && s.end - s.start >= 0.2 - 1e-9).map((s) => ({ id: x.id, startS: s.start, fireS: s.engineFireS!, lengthS: s.end - s.start })))
+    .flatMap((x) => x.spans.filter((s) => s.kind === 'hold' && scoredHold(s) && s.engineFireS !== null && s.engineFireS < s.end - s.start - 1e-9).map((s) => ({ id: x.id, startS: s.start, fireS: s.engineFireS!, lengthS: s.end - s.start })))
     .sort((a, b) => a.fireS - b.fireS);
   return { point: enginePolicyPoint(fired), cutoffs };
 }

@@ -132,6 +132,23 @@ export function weightsSource(w: TurnEndWeights): string {
   ].join('\n');
 }
 
+/** Probes the training conversations (tuning voices), keeping every window's features. */
+async function probeTraining(indices: readonly number[]): Promise<ProbedSample[]> {
+  const c = await createProbeComponents();
+  try {
+    return await probeSet(c, {
+      set: TRAINING.set,
+      indices,
+      generate: { voices: 'tuning' },
+      predictor: { endOfTurn: { policy: 'model' } },
+      keepFeatures: true,
+      onProgress: (k, total, id) => process.stderr.write(`\r[train:turn] probed ${k}/${total} ${id}      `),
+    });
+  } finally {
+    await c.close();
+  }
+}
+
 /** Spans written by --save-spans (feature vectors as plain arrays). */
 function loadSpans(file: string): ProbedSample[] {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as (Omit<ProbedSample, 'spans'> & { spans: (ProbedSpan & { features?: number[][] })[] })[];
@@ -155,23 +172,7 @@ async function main(): Promise<void> {
   const n = Number(o.perCategory);
   const indices = Array.from({ length: n }, (_, i) => TRAINING.firstIndex + i);
   const t0 = Date.now();
-  let samples: ProbedSample[];
-  if (o.fromSpans) samples = loadSpans(o.fromSpans);
-  else {
-  const c = await createProbeComponents();
-  try {
-    samples = await probeSet(c, {
-      set: TRAINING.set,
-      indices,
-      generate: { voices: 'tuning' },
-      predictor: { endOfTurn: { policy: 'model' } },
-      keepFeatures: true,
-      onProgress: (k, total, id) => process.stderr.write(`\r[train:turn] probed ${k}/${total} ${id}      `),
-    });
-  } finally {
-    await c.close();
-  }
-  }
+  const samples = o.fromSpans ? loadSpans(o.fromSpans) : await probeTraining(indices);
   process.stderr.write('\n');
   const recipe = {
     command: 'npm run train:turn',
