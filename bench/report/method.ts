@@ -6,7 +6,7 @@
 import { BACKCHANNEL } from '../metrics/backchannel.js';
 import { TAKEOVER } from '../metrics/takeover.js';
 import { V15 } from '../metrics/fdb-v15.js';
-import { GENERATION, PHRASE_GAP_S, SPEAKER_VARIATION as SV, VOICE_SETS } from '../scenarios/config.js';
+import { GENERATION, PHRASE_CONTINUOUS_SHARE, PHRASE_GAP_S, SPEAKER_VARIATION as SV, VOICE_SETS } from '../scenarios/config.js';
 import { BACKCHANNEL_REFERENCE } from '../runner/config.js';
 
 export interface MethodNote {
@@ -19,7 +19,7 @@ export const METHOD: readonly MethodNote[] = [
     title: 'Samples',
     text:
       `Generated deterministically from scripts with a pool of voices (flite, Festival, espeak-ng) split into tuning voices (${VOICE_SETS.tuning.map((v) => v.voice).join(', ')}) and held-out voices (${VOICE_SETS.heldout.map((v) => v.voice).join(', ')}; never used to choose a tunable), each varied per sample: pitch ${SV.pitchSemitones.join(' to ')} semitones, tempo ${SV.tempo.join('–')}× by WSOLA, level ${GENERATION.userLevelDbfs} dBFS ${SV.levelDb.join(' to ')} dB, EQ tilt ±${SV.tiltDb[1]} dB, a telephone band on ${SV.telephoneShare * 100} % and a small room on ${SV.reverbShare * 100} % of speakers. ` +
-      `Turns are synthesized phrase by phrase with ${PHRASE_GAP_S.map((x) => x * 1000).join('–')} ms gaps (fillers, false starts, digit groups, lists, trailing "and"/"so"). ` +
+      `Turns have ${PHRASE_GAP_S.map((x) => x * 1000).join('–')} ms gaps at phrase boundaries (fillers, false starts, digit groups, lists, trailing "and"/"so"); ${PHRASE_CONTINUOUS_SHARE * 100} % of multi-phrase lines (and pause-handling utterances) are said as one utterance and cut at the boundaries, so the words before a gap keep a running intonation, the rest phrase by phrase. ` +
       `Ground truth = the audible bounds of every clip as placed on the track. Talking to others: the user's own voice at ${GENERATION.sideTalkDb.join(' to ')} dB (turned away), sometimes answered by another voice a little quieter. ` +
       `Background speech: two other voices at ${GENERATION.backgroundDb.join(' to ')} dB. ${SV.noiseShare * 100} % of samples have pink noise at ${SV.noiseSnrDb.join('–')} dB SNR. ` +
       `Pause and monologue clips end ${GENERATION.shortTailS} s after the user's last word (the test is the pause, not the answer after it); turn, interruption and overlap clips leave room for the answer.`,

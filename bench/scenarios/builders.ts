@@ -48,14 +48,8 @@ const span = (s: SpeechSpan) => ({ start: s.start, end: s.end });
 async function pauseHandling(v: Variation): Promise<Built> {
   const t = track(v).pause(GENERATION.leadS);
   const parts = alternate(S.HESITANT_PAUSE_SCRIPTS, S.PAUSE_SCRIPTS, v.index);
-  const pauses: { start: number; end: number }[] = [];
-  let prev: SpeechSpan | undefined;
-  for (const p of parts) {
-    if (prev) t.pause(uniform(v.rand, GENERATION.pauseS));
-    const s = await t.say(p, 'part');
-    if (prev) pauses.push({ start: prev.end, end: s.start });
-    prev = s;
-  }
+  const spans = await t.sayParts(parts, parts.slice(1).map(() => uniform(v.rand, GENERATION.pauseS)), 'part');
+  const pauses = spans.slice(1).map((s, k) => ({ start: spans[k]!.end, end: s.start }));
   return { track: t, durationS: t.cursor + GENERATION.shortTailS, extra: { pauses } };
 }
 

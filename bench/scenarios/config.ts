@@ -5,7 +5,7 @@
 
 export type SetName = 'quick' | 'full';
 
-export const SCENARIO_VERSION = 2;
+export const SCENARIO_VERSION = 3;
 
 /** Which side of the voice split a sample's voices come from (see VOICE_SETS). */
 export type VoiceSetName = 'tuning' | 'heldout';
@@ -90,6 +90,26 @@ export const SPEAKER_VARIATION = {
  * seconds, uniform. People leave 60–600 ms inside their own turns at word and phrase boundaries.
  */
 export const PHRASE_GAP_S: readonly [number, number] = [0.06, 0.6];
+
+/**
+ * Share of multi-phrase lines (and of pause-handling utterances) said as ONE utterance and cut at the
+ * phrase boundaries, so the words before a gap keep the running intonation of a sentence that goes on,
+ * as people's holds mostly do. The rest are synthesized phrase by phrase: each phrase ends with the
+ * falling, lengthened prosody of a finished sentence (a speaker who stops and restarts).
+ */
+export const PHRASE_CONTINUOUS_SHARE = 0.75;
+
+/**
+ * Where a continuous line is cut: the boundary is first estimated from the phrases' durations said
+ * alone (scaled to the whole line), then moved to the quietest 10 ms frame within `searchS` of that
+ * estimate, each frame's level penalised by `distancePenaltyDbPerS` times its distance from it; the cut
+ * edges fade over `fadeS`.
+ */
+export const PHRASE_CUT = {
+  searchS: 0.12,
+  distancePenaltyDbPerS: 60,
+  fadeS: 0.008,
+} as const;
 
 /** Ground truth of silences (ScenarioTruth.silences). */
 export const SILENCES = {

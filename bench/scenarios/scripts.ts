@@ -4,8 +4,9 @@
  * ("five five five", "dot com") so the synthesizer reads them the way a person dictates them.
  * Samples cycle through each pool; voices and speaking rates vary independently (see config.ts).
  *
- * A '|' marks a phrase boundary inside a turn: the line is synthesized phrase by phrase and a short
- * gap (PHRASE_GAP_S, 60–600 ms) is placed there, the way people pause inside their own turns.
+ * A '|' marks a phrase boundary inside a turn: a short gap (PHRASE_GAP_S, 60–600 ms) is placed there,
+ * the way people pause inside their own turns. Most lines are said as one utterance and cut at the
+ * marks (PHRASE_CONTINUOUS_SHARE, phrase-cut.ts), the rest phrase by phrase.
  */
 
 /**

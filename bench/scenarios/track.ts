@@ -1,11 +1,13 @@
 /**
  * Builds one input track: the main user's clips placed one after another with pauses (and short
- * within-turn gaps at phrase boundaries), other voices laid over at a lower level, optional noise. Every placement returns the audible span of the clip on
+ * within-turn gaps at phrase boundaries, mostly cut from one utterance: phrase-cut.ts), other voices
+ * laid over at a lower level, optional noise. Every placement returns the audible span of the clip on
  * the track, which becomes the ground truth.
  */
 import type { PcmFrame } from '../../src/audio/frame.js';
 import { atLevel, speechBounds, mixInto, pinkNoise, SCENARIO_RATE, toInt16, type Bounds } from './audio.js';
-import { PHRASE_GAP_S } from './config.js';
+import { PHRASE_CONTINUOUS_SHARE, PHRASE_GAP_S } from './config.js';
+import { continuousPhrases } from './phrase-cut.js';
 import type { OtherKind, OtherSpan, UserRole, UserSpan } from './types.js';
 import { plainSpeaker, speakerLabel, voiceClip, type Speaker } from './voices.js';
 
@@ -53,24 +55,54 @@ export class TrackBuilder {
   }
 
   /**
-   * The main user says `text` at the cursor, phrase by phrase: at each '|' a gap drawn from
-   * PHRASE_GAP_S (or the next of `gapsS`, for tests) separates the phrases. The span covers the whole
-   * line; the cursor moves to its end.
+   * The main user says `text` at the cursor: at each '|' a gap drawn from PHRASE_GAP_S (or the next of
+   * `gapsS`, for tests) separates the phrases. The span covers the whole line; the cursor moves to its end.
    */
   async say(text: string, role: UserRole, gapsS?: readonly number[]): Promise<UserSpan> {
-    const { phrases, said } = phrasesOf(text);
-    let first: Bounds | undefined;
-    let last: Bounds | undefined;
-    for (const [k, phrase] of phrases.entries()) {
-      if (k > 0) this.cursor += gapsS?.[k - 1] ?? PHRASE_GAP_S[0] + (PHRASE_GAP_S[1] - PHRASE_GAP_S[0]) * this.rand();
-      const clip = await voiceClip(phrase, this.speaker);
-      last = this.place(clip, this.cursor, 0, true);
-      first ??= last;
-      this.cursor += clip.samples.length / SCENARIO_RATE;
+    const [span] = await this.sayParts([text], [], role, gapsS);
+    return span!;
+  }
+
+  /**
+   * The main user says consecutive `parts` (one utterance cut into parts) with `pausesS[k]` before part
+   * k + 1; inside each part, gaps at its '|' marks as in `say`. One span per part. The whole is said
+   * as one utterance cut at the boundaries (PHRASE_CONTINUOUS_SHARE of the time), or phrase by phrase.
+   */
+  async sayParts(parts: readonly string[], pausesS: readonly number[], role: UserRole, gapsS?: readonly number[]): Promise<UserSpan[]> {
+    const phrases: string[] = [];
+    const gaps: number[] = [];
+    const partOf: number[] = [];
+    let g = 0;
+    for (const [k, part] of parts.entries()) {
+      for (const [j, phrase] of phrasesOf(part).phrases.entries()) {
+        if (phrases.length > 0) gaps.push(j > 0 ? gapsS?.[g++] ?? PHRASE_GAP_S[0] + (PHRASE_GAP_S[1] - PHRASE_GAP_S[0]) * this.rand() : pausesS[k - 1] ?? 0);
+        phrases.push(phrase);
+        partOf.push(k);
+      }
     }
-    const span = { text: said, role, start: first?.start ?? round3(this.cursor), end: last?.end ?? round3(this.cursor) };
-    this.user.push(span);
-    return span;
+    const continuous = phrases.length > 1 && this.rand() < PHRASE_CONTINUOUS_SHARE;
+    let clips: PcmFrame[];
+    if (continuous) clips = await continuousPhrases(phrases, this.speaker);
+    else {
+      clips = [];
+      for (const p of phrases) clips.push(await voiceClip(p, this.speaker));
+    }
+    const spans: UserSpan[] = [];
+    for (const [k, part] of parts.entries()) {
+      let first: Bounds | undefined;
+      let last: Bounds | undefined;
+      for (const [i, clip] of clips.entries()) {
+        if (partOf[i] !== k) continue;
+        if (i > 0) this.cursor += gaps[i - 1]!;
+        last = this.place(clip, this.cursor, 0, true);
+        first ??= last;
+        this.cursor += clip.samples.length / SCENARIO_RATE;
+      }
+      const span = { text: phrasesOf(part).said, role, start: first?.start ?? round3(this.cursor), end: last?.end ?? round3(this.cursor) };
+      this.user.push(span);
+      spans.push(span);
+    }
+    return spans;
   }
 
   /** Someone else (or the user turned away) speaks at `atS`, `relativeDb` relative to the user's level. */
