@@ -3,18 +3,18 @@ import type { TurnEndWeights } from './model.js';
 
 export const TURN_END_WEIGHTS: TurnEndWeights = {
   features: ["pause","pause_over_200ms","pause_over_500ms","pause_over_1000ms","completeness","incomplete","strong_ending","narrative","pitch_slope","pitch_measured","energy_slope","sustained_level","turn_length","word_count","last_word_confidence","final_lengthening","final_available","agent_asked"],
-  bias: -1.174393,
-  weights: [0.490684,0.672562,1.383835,-0.382756,0.397483,-0.210738,0.117148,-1.444678,0.147549,0.001634,-0.544014,0.531418,2.565139,-1.607528,-0.178342,0.120703,0.159181,0],
-  thresholds: {"low":0.9,"medium":0.825,"high":0.8},
+  bias: -1.479988,
+  weights: [0.295925,0.685743,1.46888,-0.288774,0.118459,0.104865,0.459066,-1.328107,-0.083723,0.40207,-0.204654,0.399235,2.214817,-1.727596,0.222324,0.379913,0.192558,0],
+  thresholds: {"low":0.925,"medium":0.85,"high":0.775},
   actionDelayMs: {"low":64,"medium":64,"high":64},
   recipe: {
     "command": "npm run train:turn",
-    "data": "set 'full', tuning voices, indices 1000–1029, categories pause_handling, smooth_turn_taking, backchannel",
+    "data": "set 'full', tuning voices, indices 1000–1059, categories pause_handling, smooth_turn_taking, backchannel",
     "eotWindowS": 1.5,
-    "rows": 8937,
-    "positives": 3866,
+    "rows": 18076,
+    "positives": 7739,
     "iterations": 6,
-    "logLoss": 0.569484,
+    "logLoss": 0.574271,
     "l2": 0.001,
     "budgets": {
       "low": 0.02,
@@ -23,16 +23,16 @@ export const TURN_END_WEIGHTS: TurnEndWeights = {
     },
     "tuningOperatingPoints": {
       "low": {
-        "falseCutoffRate": 0.016129,
-        "meanLatencyS": 1.623633
+        "falseCutoffRate": 0.01006,
+        "meanLatencyS": 1.856333
       },
       "medium": {
-        "falseCutoffRate": 0.044355,
-        "meanLatencyS": 1.359456
+        "falseCutoffRate": 0.036217,
+        "meanLatencyS": 1.5006
       },
       "high": {
-        "falseCutoffRate": 0.084677,
-        "meanLatencyS": 1.296167
+        "falseCutoffRate": 0.094567,
+        "meanLatencyS": 1.297044
       }
     }
   },
