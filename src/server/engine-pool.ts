@@ -113,8 +113,8 @@ class LeasedStream implements AsrStream {
     if (this.inner) this.inner.onPartial = cb;
   }
 
-  push(samples: Int16Array): void {
-    this.live().push(samples);
+  push(samples: Int16Array): void | Promise<void> {
+    return this.live().push(samples);
   }
 
   finish(): Promise<AsrResult> {

@@ -37,9 +37,9 @@ export function asrContract(name: string, o: AsrContractOptions): void {
       stream.onPartial = (p) => partials.push(p);
       try {
         // 32 ms pieces, as the engine feeds it, with a one-sample piece and an empty one on the way.
-        stream.push(new Int16Array(0));
-        stream.push(u.samples.subarray(0, 1));
-        for (let i = 1; i < u.samples.length; i += 512) stream.push(u.samples.subarray(i, i + 512));
+        await stream.push(new Int16Array(0));
+        await stream.push(u.samples.subarray(0, 1));
+        for (let i = 1; i < u.samples.length; i += 512) await stream.push(u.samples.subarray(i, i + 512));
         assert.ok(partials.length > 0, 'partials before the final');
         assert.ok(partials.every((p) => !p.final));
         const final = await stream.finish();
@@ -64,7 +64,7 @@ export function asrContract(name: string, o: AsrContractOptions): void {
       const u = o.utterance();
       const stream = asr.createStream();
       try {
-        stream.push(u.samples.subarray(0, Math.floor(u.samples.length / 2)));
+        await stream.push(u.samples.subarray(0, Math.floor(u.samples.length / 2)));
         stream.cancel();
         assert.equal((await stream.finish()).text, '', 'nothing left after cancel');
       } finally {
@@ -78,10 +78,11 @@ export function asrContract(name: string, o: AsrContractOptions): void {
   test(`${name}: bad input and use after close fail with FullduplexErrors; close() is idempotent`, () =>
     withEngine(async (asr) => {
       const stream = asr.createStream();
-      assert.throws(() => stream.push(new Float32Array(8) as unknown as Int16Array), (e) => isFullduplexError(e, 'BAD_AUDIO'));
+      // push may throw or (an asynchronous recogniser) reject: either way a FullduplexError.
+      await assert.rejects(async () => stream.push(new Float32Array(8) as unknown as Int16Array), (e) => isFullduplexError(e, 'BAD_AUDIO'));
       stream.close();
       stream.close();
-      assert.throws(() => stream.push(new Int16Array(512)), (e) => isFullduplexError(e));
+      await assert.rejects(async () => stream.push(new Int16Array(512)), (e) => isFullduplexError(e));
       await assert.rejects(stream.finish(), (e) => isFullduplexError(e));
     }));
 }
