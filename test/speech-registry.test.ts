@@ -10,6 +10,7 @@ import { ConversationSession } from '../src/engine/session.js';
 import { isFullduplexError } from '../src/errors.js';
 import { ASR_BACKENDS, createAsr, createTts, createVad, defaultSpeechBackends, resolveSpeechBackends, TTS_BACKENDS, VAD_BACKENDS } from '../src/speech/registry.js';
 import { SileroVad } from '../src/speech/vad/silero.js';
+import { resolveServerOptions } from '../src/server/options.js';
 import { FakeAsr, FakeDialogue, FakeTts, FakeVad } from './helpers/fakes/index.js';
 
 test('the registry names every backend, and a choice survives a trip through JSON (a worker boundary)', () => {
@@ -29,6 +30,9 @@ test('an unknown backend name is a BAD_ARGUMENT that lists the known ones', asyn
   await assert.rejects(createVad('webrtc'), listsKnown(VAD_BACKENDS));
   assert.throws(() => resolveSpeechBackends({ tts: 'toString' }), listsKnown(TTS_BACKENDS)); // not an inherited key
   assert.throws(() => resolveSpeechBackends({ asr: 42 as unknown as string }), (e) => isFullduplexError(e, 'BAD_ARGUMENT'));
+  // The server checks the names before it starts anything (its workers get them as plain data).
+  assert.throws(() => resolveServerOptions({ speech: { tts: 'nope' } }, '/tmp'), listsKnown(TTS_BACKENDS));
+  assert.deepEqual(resolveServerOptions({ speech: { tts: 'festival' } }, '/tmp').speech, { vad: 'silero', asr: 'pocketsphinx', tts: 'festival' });
 });
 
 test('each name creates its backend', async () => {

@@ -61,7 +61,7 @@ export async function fakeSession(o: FakeSessionOptions = {}): Promise<FakeSessi
   const agent: Int16Array[] = [];
   let windows = 0;
   const windowMs = (WINDOW_SAMPLES / ENGINE_SAMPLE_RATE) * 1000;
-  const spans = o.speech ?? vad['o'].speech;
+  const spans = o.speech ?? vad.speech;
   const step = async (): Promise<void> => {
     const at = windows * windowMs + windowMs / 2;
     const speaking = spans.some((s) => at >= s.startMs && at < s.endMs);

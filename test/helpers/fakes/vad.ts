@@ -28,6 +28,8 @@ export class FakeVad implements VoiceActivityDetector {
   readonly name = 'fake-vad';
   readonly sampleRate: number;
   readonly windowSamples: number;
+  /** The scripted speech spans. */
+  readonly speech: readonly SpeechSpan[];
   /** Every window decided so far (survives reset), for tests that check what the detector saw. */
   readonly decided: VadWindowResult[] = [];
   private readonly o: Required<Omit<FakeVadOptions, 'failBetweenMs'>> & Pick<FakeVadOptions, 'failBetweenMs'>;
@@ -40,6 +42,7 @@ export class FakeVad implements VoiceActivityDetector {
     this.o = { speech: [], sampleRate: 16000, windowSamples: 512, speechProbability: 0.95, silenceProbability: 0.02, ...o };
     this.sampleRate = this.o.sampleRate;
     this.windowSamples = this.o.windowSamples;
+    this.speech = this.o.speech;
   }
 
   async push(samples: Int16Array): Promise<VadWindowResult[]> {
