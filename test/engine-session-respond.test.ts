@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isFullduplexError } from '../src/errors.js';
 import { fakeSession } from './helpers/fake-session.js';
+import { FakeTts } from './helpers/fakes/index.js';
 
 const WINDOW = 512;
 
@@ -83,4 +84,19 @@ test('a closed session refuses respond() and reports pushed audio as an error ev
   await assert.rejects(f.session.respond('hello'), (e) => isFullduplexError(e, 'BAD_ARGUMENT'));
   await f.session.pushAudio(new Int16Array(512)); // never throws
   assert.equal(f.events('error').at(-1)?.component, 'input');
+});
+
+test('a synthesizer at another rate is resampled: the reply plays as long as its words last', async () => {
+  const tts = new FakeTts({ sampleRate: 22050 });
+  const f = await fakeSession({ tts, replies: ['One two three four five.'] });
+  await f.session.respond('count to five');
+  await f.run(2000);
+  const [start] = f.events('agent_speech_start');
+  const [stop] = f.events('agent_speech_stop');
+  assert.equal(stop?.reason, 'completed');
+  const played = stop!.t - start!.t;
+  assert.ok(Math.abs(played - 1.0) < 0.1, `five 200 ms words played in ${played.toFixed(3)} s`);
+  const audible = f.agent.reduce((n, w) => n + w.filter((s) => Math.abs(s) > 100).length, 0);
+  assert.ok(audible > 0.8 * 16000 && audible <= 1.05 * 16000, `${audible} audible samples at 16 kHz`);
+  await f.session.close();
 });
