@@ -121,8 +121,11 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   });
   // Other systems' protocols (OpenAI Realtime on /v1/realtime, Moshi on /api/chat) on the same
   // server and behind the same access rules; their sessions run on this thread.
-  const protocolAsr = components.asr ?? ownAsr ?? createAsr(o.speech.asr);
-  const protocolTts = components.tts ?? ownTts ?? createTts(o.speech.tts);
+  // Whoever creates a component closes it: what the server makes here, it closes on shutdown.
+  const madeAsr = components.asr || ownAsr ? undefined : createAsr(o.speech.asr);
+  const madeTts = components.tts || ownTts ? undefined : createTts(o.speech.tts);
+  const protocolAsr = (components.asr ?? ownAsr ?? madeAsr)!;
+  const protocolTts = (components.tts ?? ownTts ?? madeTts)!;
   const protocols = createProtocolEndpoints({
     createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
   });
@@ -175,6 +178,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
         await host.close();
         await ownTts?.close();
         await ownAsr?.close();
+        await madeTts?.close();
+        await madeAsr?.close();
       })()),
   };
 }
