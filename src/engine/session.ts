@@ -58,6 +58,11 @@ export interface SessionOptions {
   listenOnly?: boolean;
   onEvent?: (e: EngineEvent) => void;
   now?: () => Date;
+  /**
+   * Components the session was handed to own (whoever creates a component closes it: a caller that
+   * creates components for this session alone passes them here): close() closes them, after its own work.
+   */
+  owned?: readonly { close?(): Promise<void> | void }[];
 }
 
 export class ConversationSession {
@@ -201,6 +206,13 @@ export class ConversationSession {
     await Promise.allSettled([...this.tasks]);
     this.recognizer.close();
     this.inputResampler?.destroy();
+    for (const c of this.o.owned ?? []) {
+      try {
+        await c.close?.();
+      } catch (e) {
+        this.error('engine', toFullduplexError(e));
+      }
+    }
     this.emit({ type: 'session_end', t: this.o.clock.now() });
   }
 

@@ -137,7 +137,8 @@ export class TurnRecognizer {
 
   private push(win: Int16Array): void {
     try {
-      this.stream.push(win);
+      // An asynchronous recogniser orders its own pushes (AsrStream.push); only its failures come back here.
+      void this.stream.push(win)?.catch((e: unknown) => this.hooks.onError(toFullduplexError(e)));
       this.segmentSamples += win.length;
     } catch (e) {
       this.hooks.onError(toFullduplexError(e));

@@ -4,19 +4,19 @@
  * stall. So decoders and VADs are created ahead (at start-up) and handed back to the pool when a
  * session ends, ready for the next one; the pool grows to the largest number of concurrent sessions.
  */
-import type { AsrEngine, AsrResult, AsrStream } from '../speech/types.js';
+import type { AsrEngine, AsrResult, AsrStream, VoiceActivityDetector } from '../speech/types.js';
 import type { PcmFrame } from '../audio/frame.js';
-import { SileroVad } from '../speech/vad/silero.js';
+import { createVad } from '../speech/registry.js';
 import { FullduplexError } from '../errors.js';
 
 interface Spare {
-  readonly vad: SileroVad;
+  readonly vad: VoiceActivityDetector;
   readonly stream: AsrStream;
 }
 
 /** What a session borrows: its VAD and an AsrEngine whose one stream is the pooled decoder. */
 export interface Lease {
-  readonly vad: SileroVad;
+  readonly vad: VoiceActivityDetector;
   readonly asr: AsrEngine;
   /** Give the components back (idempotent). */
   release(): void;
@@ -31,6 +31,8 @@ export class EnginePool {
     private readonly asr: AsrEngine,
     /** Component sets created at start-up. */
     private readonly target: number,
+    /** Makes one VAD (the pool owns every VAD it makes and closes it when the pool closes). */
+    private readonly newVad: () => Promise<VoiceActivityDetector> = () => createVad(),
   ) {}
 
   get available(): number {
@@ -90,7 +92,7 @@ export class EnginePool {
   }
 
   private async make(): Promise<Spare> {
-    const vad = await SileroVad.create();
+    const vad = await this.newVad();
     return { vad, stream: this.asr.createStream() };
   }
 }
@@ -111,8 +113,8 @@ class LeasedStream implements AsrStream {
     if (this.inner) this.inner.onPartial = cb;
   }
 
-  push(samples: Int16Array): void {
-    this.live().push(samples);
+  push(samples: Int16Array): void | Promise<void> {
+    return this.live().push(samples);
   }
 
   finish(): Promise<AsrResult> {

@@ -3,8 +3,7 @@
  * thread assigns to it, and relays their audio and messages. Every handler is fenced per session.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PocketsphinxAsr } from '../speech/asr/pocketsphinx.js';
-import { FliteTts } from '../speech/tts/flite.js';
+import { createAsr, createTts } from '../speech/registry.js';
 import { InProcessHost, type HostConfig, type SessionHandle } from './session-host.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
@@ -14,8 +13,8 @@ if (!port) throw new Error('engine-worker.js runs as a worker thread only');
 const config = workerData as HostConfig;
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
 const log = (line: string) => post({ op: 'log', line });
-const tts = new FliteTts();
-const asr = new PocketsphinxAsr();
+const tts = createTts(config.speech.tts);
+const asr = createAsr(config.speech.asr);
 const host = new InProcessHost(config, asr, tts, log);
 const sessions = new Map<string, SessionHandle>();
 

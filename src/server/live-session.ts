@@ -7,7 +7,6 @@ import { performance } from 'node:perf_hooks';
 import { RealClock } from '../audio/clock.js';
 import { ConversationSession, ENGINE_SAMPLE_RATE } from '../engine/session.js';
 import { makeDialogue } from '../engine/local.js';
-import { OpenAiCompatibleModel } from '../dialogue/openai-compatible.js';
 import type { DialogueModel } from '../dialogue/types.js';
 import type { FullduplexError } from '../errors.js';
 import type { AgentUtterance } from '../engine/agent-output.js';
@@ -299,9 +298,7 @@ export class LiveSession implements Beat {
 
 /** The dialogue model; an OpenAI-compatible one reports its failures (it speaks an apology for them). */
 function dialogueFor(e: EngineChoice, onError: (err: FullduplexError) => void): DialogueModel {
-  if (e.dialogue === 'embedded') return makeDialogue('embedded');
-  const { baseUrl, model, apiKey } = e.dialogue;
-  return new OpenAiCompatibleModel({ ...(baseUrl ? { baseUrl } : {}), ...(model ? { model } : {}), ...(apiKey ? { apiKey } : {}), onError });
+  return makeDialogue(e.dialogue, {}, onError);
 }
 
 function dialogueName(e: EngineChoice): string {

@@ -2,6 +2,7 @@
  * Every tunable of the live server, named, typed and defaulted in one place. The CLI (`fullduplex
  * talk --help`) and docs/protocol.md document the same names.
  */
+import { defaultSpeechBackends, resolveSpeechBackends, type SpeechBackends } from '../speech/registry.js';
 import { availableParallelism } from 'node:os';
 import type { Eagerness } from '../engine/options.js';
 import type { LlmOptions } from '../engine/local.js';
@@ -86,6 +87,8 @@ export interface ServerOptions {
   /** Directory of the page's static files. */
   webRoot: string;
   engine: EngineChoice;
+  /** Speech backends by name (src/speech/registry.ts); every thread that runs sessions creates its own. */
+  speech: SpeechBackends;
   limits: ServerLimits;
   playback: PlaybackOptions;
   recording: RecordingOptions;
@@ -129,13 +132,15 @@ export const defaultServerOptions: Readonly<Omit<ServerOptions, 'webRoot'>> = Ob
   workers: Math.max(1, availableParallelism()),
   warmSessions: 2,
   engine: { voice: 'slt', eagerness: 'medium', dialogue: 'embedded' } satisfies EngineChoice,
+  speech: defaultSpeechBackends,
   limits: defaultServerLimits,
   playback: defaultPlaybackOptions,
   recording: defaultRecordingOptions,
   log: (line: string) => void process.stderr.write(line + '\n'),
 });
 
-export type ServerOverrides = Partial<Omit<ServerOptions, 'limits' | 'playback' | 'recording' | 'engine'>> & {
+export type ServerOverrides = Partial<Omit<ServerOptions, 'limits' | 'playback' | 'recording' | 'engine' | 'speech'>> & {
+  speech?: Partial<Record<keyof SpeechBackends, string>>;
   limits?: Partial<ServerLimits>;
   playback?: Partial<PlaybackOptions>;
   recording?: Partial<RecordingOptions>;
@@ -148,6 +153,7 @@ export function resolveServerOptions(o: ServerOverrides, webRoot: string): Serve
     webRoot,
     ...o,
     engine: { ...defaultServerOptions.engine, ...o.engine },
+    speech: resolveSpeechBackends(o.speech),
     limits: { ...defaultServerLimits, ...o.limits },
     playback: { ...defaultPlaybackOptions, ...o.playback },
     recording: { ...defaultRecordingOptions, ...o.recording },

@@ -14,8 +14,7 @@ import type { Duplex } from 'node:stream';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { FliteTts } from '../speech/tts/flite.js';
-import { PocketsphinxAsr } from '../speech/asr/pocketsphinx.js';
+import { createAsr, createTts } from '../speech/registry.js';
 import type { AsrEngine, TtsEngine } from '../speech/types.js';
 import { FullduplexError } from '../errors.js';
 import { hostAllowed, isLoopbackHost, originAllowed, requestToken, tokenMatches } from './access.js';
@@ -49,10 +48,10 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   if (!isLoopbackHost(o.host) && !o.token) {
     throw new FullduplexError('BAD_ARGUMENT', `listening on ${o.host} (not loopback) requires an access token (--token)`);
   }
-  const hostConfig: HostConfig = { engine: o.engine, limits: o.limits, playback: o.playback, recording: o.recording, warmSessions: o.warmSessions };
+  const hostConfig: HostConfig = { engine: o.engine, speech: o.speech, limits: o.limits, playback: o.playback, recording: o.recording, warmSessions: o.warmSessions };
   // In-process sessions use the components given (tests share them) or their own; workers load their own.
-  const ownAsr = o.workers === 0 && !components.asr ? new PocketsphinxAsr() : undefined;
-  const ownTts = o.workers === 0 && !components.tts ? new FliteTts() : undefined;
+  const ownAsr = o.workers === 0 && !components.asr ? createAsr(o.speech.asr) : undefined;
+  const ownTts = o.workers === 0 && !components.tts ? createTts(o.speech.tts) : undefined;
   const host: SessionHost =
     o.workers > 0 ? new WorkerHost(hostConfig, o.workers, o.log) : new InProcessHost(hostConfig, (components.asr ?? ownAsr)!, (components.tts ?? ownTts)!, o.log);
   await host.start();
@@ -122,10 +121,13 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   });
   // Other systems' protocols (OpenAI Realtime on /v1/realtime, Moshi on /api/chat) on the same
   // server and behind the same access rules; their sessions run on this thread.
-  const protocolAsr = components.asr ?? ownAsr ?? new PocketsphinxAsr();
-  const protocolTts = components.tts ?? ownTts ?? new FliteTts();
+  // Whoever creates a component closes it: what the server makes here, it closes on shutdown.
+  const madeAsr = components.asr || ownAsr ? undefined : createAsr(o.speech.asr);
+  const madeTts = components.tts || ownTts ? undefined : createTts(o.speech.tts);
+  const protocolAsr = (components.asr ?? ownAsr ?? madeAsr)!;
+  const protocolTts = (components.tts ?? ownTts ?? madeTts)!;
   const protocols = createProtocolEndpoints({
-    createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
+    createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
   });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
@@ -176,6 +178,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
         await host.close();
         await ownTts?.close();
         await ownAsr?.close();
+        await madeTts?.close();
+        await madeAsr?.close();
       })()),
   };
 }

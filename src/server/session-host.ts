@@ -7,6 +7,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { TtsEngine, AsrEngine } from '../speech/types.js';
+import { createVad, type SpeechBackends } from '../speech/registry.js';
 import { EnginePool } from './engine-pool.js';
 import { LiveSession, type LiveSessionSink, type LiveSessionStats } from './live-session.js';
 import { Metronome } from './metronome.js';
@@ -16,6 +17,8 @@ import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextM
 /** What a host needs to know about sessions: plain data, so it can cross to a worker thread. */
 export interface HostConfig {
   engine: EngineChoice;
+  /** Which speech backends the host's thread creates (names only: this crosses to worker threads). */
+  speech: SpeechBackends;
   limits: ServerLimits;
   playback: PlaybackOptions;
   recording: RecordingOptions;
@@ -81,7 +84,7 @@ export class InProcessHost implements SessionHost {
     private readonly tts: TtsEngine,
     private readonly log: (line: string) => void,
   ) {
-    this.pool = new EnginePool(asr, config.warmSessions);
+    this.pool = new EnginePool(asr, config.warmSessions, () => createVad(config.speech.vad));
     this.metronome = new Metronome(config.playback.frameMs);
   }
 

@@ -46,8 +46,12 @@ export interface AsrResult {
 
 /** One utterance at a time: push audio, get partials, `finish()` for the final hypothesis. */
 export interface AsrStream {
-  /** PCM16 mono at the engine's sampleRate. Partials arrive through `onPartial`. */
-  push(samples: Int16Array): void;
+  /**
+   * PCM16 mono at the engine's sampleRate. Partials arrive through `onPartial`. A recogniser that works
+   * off the event loop (a socket, a worker thread) may return a promise: it must still take pushes in
+   * order, and `finish()` must wait for those in flight. A rejected push counts as a thrown one.
+   */
+  push(samples: Int16Array): void | Promise<void>;
   /** Ends the utterance; resolves with the final hypothesis (words timed from the utterance start). The stream is then ready for the next utterance. */
   finish(): Promise<AsrResult>;
   /** Drops the current utterance without a result. */

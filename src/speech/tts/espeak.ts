@@ -47,6 +47,12 @@ export class EspeakTts implements TtsEngine {
     const clean = validateTtsText(text, 'espeak-ng');
     const voice = options.voice ?? this.defaultVoice;
     if (!/^[a-z0-9+_-]+$/i.test(voice)) throw new FullduplexError('BAD_ARGUMENT', `espeak-ng: bad voice name '${voice}'`);
+    // espeak-ng falls back to its default voice, silently and with exit code 0, on a name it does not
+    // know: check the base voice (before any '+variant') here instead.
+    const base = voice.split('+')[0]!;
+    if (!this.voices.includes(base)) {
+      throw new FullduplexError('MODEL_MISSING', `espeak-ng voice '${base}' is not available (voices: ${this.voices.join(', ')}, each with an optional +variant)`);
+    }
     const child = spawn(this.options.binary, ['--stdout', '-v', voice, '-s', String(this.options.wordsPerMinute)], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -35,6 +35,7 @@ export class SileroVad implements VoiceActivityDetector {
   private windowsDone = 0;
   private readonly sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SILERO_SAMPLE_RATE)]), []);
   private busy: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   private constructor(private readonly session: ort.InferenceSession) {}
 
@@ -56,6 +57,7 @@ export class SileroVad implements VoiceActivityDetector {
   }
 
   push(samples: Int16Array): Promise<VadWindowResult[]> {
+    if (this.closed) return Promise.reject(new FullduplexError('BAD_ARGUMENT', 'Silero VAD is closed'));
     if (!(samples instanceof Int16Array)) {
       return Promise.reject(new FullduplexError('BAD_AUDIO', 'VAD input must be an Int16Array of 16 kHz mono PCM'));
     }
@@ -106,6 +108,9 @@ export class SileroVad implements VoiceActivityDetector {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.busy; // a window in flight finishes before its session is released
     await this.session.release();
   }
 }
