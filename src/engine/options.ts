@@ -65,9 +65,19 @@ export interface EndOfTurnOptions {
 }
 
 export interface BargeInOptions {
+  /**
+   * Who decides, once the agent has yielded, whether speech over it is a real interruption (cancel)
+   * or a backchannel, cough or murmur (resume): 'model' = the learned barge-in model
+   * (barge-in/model.ts, p(interruption) against a threshold per eagerness, trained with
+   * `npm run train:bargein`); 'rules' = the hand-set confirmations below (confirmAfterMs,
+   * confirmWords, stopWords, …). The yield itself is `yieldAfterMs` under either.
+   */
+  policy: 'model' | 'rules';
+  /** Policy 'model': cancel at this p(interruption) instead of the trained threshold for the eagerness. */
+  modelThreshold: number | undefined;
   /** User speech over the agent for this long pauses the agent's output at once, ms. */
   yieldAfterMs: number;
-  /** Overlapping speech this long confirms a barge-in (the agent's turn is cancelled), ms. */
+  /** Policy 'rules': overlapping speech this long confirms a barge-in (the agent's turn is cancelled), ms. */
   confirmAfterMs: number;
   /** This many recognised non-backchannel words also confirm it… */
   confirmWords: number;
@@ -201,7 +211,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     risingPitchMinMs: 600,
     strongCompletenessScore: 0.8,
   },
-  bargeIn: { yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
+  bargeIn: { policy: 'model', modelThreshold: undefined, yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
     stopWords: ['stop', 'wait', 'no', 'hold', 'hang', 'sorry', 'excuse', 'actually', 'hey', 'pause', 'quiet', 'enough', 'shut'] },
   backchannel: { enabled: true, minTurnMs: 3000, atPauseMs: 192, minGapMs: 3000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
   attention: {
