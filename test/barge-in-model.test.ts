@@ -116,7 +116,11 @@ test('mechanics: below the threshold the paused agent resumes after the user fal
   const resume = s.first('resume');
   assert.ok(resume, s.actions());
   assert.match(resume.d.reason, /not a barge-in: p\(interruption\) 0\.\d\d \(.*backchannel words −3\.0/);
-  assert.equal(s.p.bargeIn.reading, undefined, 'the overlap evidence is cleared after a resume');
+  const silentMs = (resume.t - s.log.filter((l) => l.d.action === 'user_stop')[0]!.t) * 1000 + 64;
+  assert.ok(silentMs <= 128 + 64 + 1, `resumed after ~${silentMs.toFixed(0)} ms of silence (modelResumeAfterSilenceMs 128)`);
+  assert.ok(s.p.bargeIn.reading, 'the evidence is carried a while in case the user goes on');
+  s.step(35);
+  assert.equal(s.p.bargeIn.reading, undefined, 'and cleared after modelCarryMs of silence');
 });
 
 test('trained weights: a backchannel over the agent does not stop it; a real interruption does', () => {

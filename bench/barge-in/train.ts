@@ -33,7 +33,7 @@ export const TRAINING = {
   set: 'full' as const,
   /** The benchmark's full set uses indices 0–39: training starts well past them. */
   firstIndex: 1000,
-  perCategory: 30,
+  perCategory: 24,
   /** Backchannels cancelled (plus stray cancels) per backchannel allowed, per eagerness, on the tuning conversations. */
   budgets: { low: 0, medium: 0, high: 0.05 } as Record<Eagerness, number>,
   thresholds: [...Array.from({ length: 37 }, (_, i) => Math.round((0.05 + i * 0.025) * 1000) / 1000), 0.975, 0.99],

@@ -75,6 +75,17 @@ export interface BargeInOptions {
   policy: 'model' | 'rules';
   /** Policy 'model': cancel at this p(interruption) instead of the trained threshold for the eagerness. */
   modelThreshold: number | undefined;
+  /**
+   * Policy 'model': silence after which the paused agent resumes when p stayed below the threshold,
+   * ms. Shorter than the rules' `resumeAfterSilenceMs`: the model has already weighed the words, and
+   * a pause of over ~0.5 s makes the resumed speech sound like a new turn rather than a ride-through.
+   */
+  modelResumeAfterSilenceMs: number;
+  /**
+   * Policy 'model': after such a resume, the overlap's evidence is kept this long, ms, so an
+   * interruption with a pause in it ("Wait, | what time is it?") is judged as one utterance.
+   */
+  modelCarryMs: number;
   /** User speech over the agent for this long pauses the agent's output at once, ms. */
   yieldAfterMs: number;
   /** Policy 'rules': overlapping speech this long confirms a barge-in (the agent's turn is cancelled), ms. */
@@ -211,7 +222,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     risingPitchMinMs: 600,
     strongCompletenessScore: 0.8,
   },
-  bargeIn: { policy: 'model', modelThreshold: undefined, yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
+  bargeIn: { policy: 'model', modelThreshold: undefined, modelResumeAfterSilenceMs: 128, modelCarryMs: 1000, yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
     stopWords: ['stop', 'wait', 'no', 'hold', 'hang', 'sorry', 'excuse', 'actually', 'hey', 'pause', 'quiet', 'enough', 'shut'] },
   backchannel: { enabled: true, minTurnMs: 3000, atPauseMs: 192, minGapMs: 3000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
   attention: {

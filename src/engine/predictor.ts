@@ -303,6 +303,11 @@ export class DuplexPredictor {
   }
 
   private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {
+    const b = this.options.bargeIn;
+    if (b.policy === 'model' && !this.speaking && this.overlapSpeechMs > 0 && this.silenceMs >= b.modelCarryMs) {
+      this.overlapSpeechMs = 0; // the evidence carried over a resume has lapsed
+      this.bargeIn.reset();
+    }
     if (!this.speaking || this.segmentIgnored) return;
     // The model gathers the overlap's evidence from its first window; it decides only once paused.
     if (this.options.bargeIn.policy === 'model') this.bargeIn.read(e, true, this.overlapSpeechMs, 0, this.attention.usualUserLevelDb);
@@ -363,7 +368,7 @@ export class DuplexPredictor {
     this.overlapSpeechMs = 0;
   }
 
-  /** Policy 'model': cancel once p(interruption) passes the threshold; resume after silence if it never did. */
+  /** Policy 'model': cancel once p(interruption) passes the threshold; resume after a short silence if it never did. */
   private modelBargeIn(e: WindowEvidence, out: Decision[]): void {
     const v = this.bargeIn.read(e, this.userSpeaking, this.overlapSpeechMs, this.silenceMs, this.attention.usualUserLevelDb);
     if (v.cancel) {
@@ -371,11 +376,10 @@ export class DuplexPredictor {
       this.startTurnFromOverlap(e);
       return;
     }
-    if (this.userSpeaking || this.silenceMs < this.options.bargeIn.resumeAfterSilenceMs) return;
+    if (this.userSpeaking || this.silenceMs < this.options.bargeIn.modelResumeAfterSilenceMs) return;
     const heard = e.transcript.trim() === '' ? 'no words' : `"${e.transcript.trim()}"`;
     out.push({ action: 'resume', reason: `not a barge-in: ${v.why} < ${v.reading.threshold.toFixed(2)} after ${ms(this.overlapSpeechMs)} of speech (${heard})` });
-    this.overlapSpeechMs = 0;
-    this.bargeIn.reset();
+    // The overlap's evidence stays for modelCarryMs: the user may go on with the same utterance.
   }
 
   private startTurnFromOverlap(e: WindowEvidence): void {

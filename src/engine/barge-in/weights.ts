@@ -3,16 +3,16 @@ import type { BargeInWeights } from './model.js';
 
 export const BARGE_IN_WEIGHTS: BargeInWeights = {
   features: ["overlap","overlap_over_400ms","overlap_over_800ms","silence","user_speaking","segments","level_vs_user","vad_probability","vad_mean","echo","words","content_words","no_words","backchannel_words","stop_word","word_confidence","agent_asked"],
-  bias: -1.82742,
-  weights: [1.611031,1.911748,1.679907,-0.508605,0.369759,1.129581,-0.668708,2.289162,-0.299158,0,-0.772765,0.697791,0.059901,-1.84431,3.102542,-1.803526,0],
-  thresholds: {"low":0.9,"medium":0.9,"high":0.725},
+  bias: -1.733612,
+  weights: [1.989751,2.222425,1.411752,-0.047266,0.098906,2.628527,-0.96111,1.718597,-0.478138,0,-1.37025,0.266221,-0.286783,-2.170134,2.949664,-0.744376,0],
+  thresholds: {"low":0.875,"medium":0.875,"high":0.725},
   recipe: {
     "command": "npm run train:bargein",
     "data": "set 'full', tuning voices, indices 1000–1023, categories user_interruption, user_backchannel",
-    "rows": 2055,
-    "positives": 1536,
+    "rows": 1827,
+    "positives": 1405,
     "iterations": 9,
-    "logLoss": 0.287648,
+    "logLoss": 0.301412,
     "l2": 0.001,
     "budgets": {
       "low": 0,
@@ -29,8 +29,8 @@ export const BARGE_IN_WEIGHTS: BargeInWeights = {
         "interruptionsStopped": 24,
         "silentMeanS": 0.106,
         "silentMedianS": 0.09,
-        "cancelMeanS": 0.698,
-        "cancelMedianS": 0.598,
+        "cancelMeanS": 0.732,
+        "cancelMedianS": 0.618,
         "strayCancels": 0
       },
       "medium": {
@@ -42,8 +42,8 @@ export const BARGE_IN_WEIGHTS: BargeInWeights = {
         "interruptionsStopped": 24,
         "silentMeanS": 0.106,
         "silentMedianS": 0.09,
-        "cancelMeanS": 0.698,
-        "cancelMedianS": 0.598,
+        "cancelMeanS": 0.732,
+        "cancelMedianS": 0.618,
         "strayCancels": 0
       },
       "high": {
@@ -55,8 +55,8 @@ export const BARGE_IN_WEIGHTS: BargeInWeights = {
         "interruptionsStopped": 24,
         "silentMeanS": 0.106,
         "silentMedianS": 0.09,
-        "cancelMeanS": 0.588,
-        "cancelMedianS": 0.565,
+        "cancelMeanS": 0.617,
+        "cancelMedianS": 0.574,
         "strayCancels": 0
       }
     }
