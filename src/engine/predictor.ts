@@ -303,14 +303,11 @@ export class DuplexPredictor {
   }
 
   private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {
-    const b = this.options.bargeIn;
-    if (b.policy === 'model' && !this.speaking && this.overlapSpeechMs > 0 && this.silenceMs >= b.modelCarryMs) {
-      this.overlapSpeechMs = 0; // the evidence carried over a resume has lapsed
-      this.bargeIn.reset();
-    }
+    const model = this.options.bargeIn.policy === 'model';
+    if (model && this.bargeIn.lapsed(this.speaking, this.overlapSpeechMs, this.silenceMs)) this.overlapSpeechMs = 0;
     if (!this.speaking || this.segmentIgnored) return;
     // The model gathers the overlap's evidence from its first window; it decides only once paused.
-    if (this.options.bargeIn.policy === 'model') this.bargeIn.read(e, true, this.overlapSpeechMs, 0, this.attention.usualUserLevelDb);
+    if (model) this.bargeIn.read(e, true, this.overlapSpeechMs, 0, this.attention.usualUserLevelDb);
     // An onset well below the user's usual onsets is probably someone else's voice: judge it (a few
     // windows more) before pausing, so side talk and a TV do not make the agent stutter. Onsets are
     // compared with onsets: a word's first window is often 10-15 dB below its peak. Once the level
@@ -370,16 +367,10 @@ export class DuplexPredictor {
 
   /** Policy 'model': cancel once p(interruption) passes the threshold; resume after a short silence if it never did. */
   private modelBargeIn(e: WindowEvidence, out: Decision[]): void {
-    const v = this.bargeIn.read(e, this.userSpeaking, this.overlapSpeechMs, this.silenceMs, this.attention.usualUserLevelDb);
-    if (v.cancel) {
-      out.push({ action: 'cancel', reason: `barge-in: ${v.why} ≥ ${v.reading.threshold.toFixed(2)} after ${ms(this.overlapSpeechMs)} of speech ("${tail(e.transcript)}")` });
-      this.startTurnFromOverlap(e);
-      return;
-    }
-    if (this.userSpeaking || this.silenceMs < this.options.bargeIn.modelResumeAfterSilenceMs) return;
-    const heard = e.transcript.trim() === '' ? 'no words' : `"${e.transcript.trim()}"`;
-    out.push({ action: 'resume', reason: `not a barge-in: ${v.why} < ${v.reading.threshold.toFixed(2)} after ${ms(this.overlapSpeechMs)} of speech (${heard})` });
-    // The overlap's evidence stays for modelCarryMs: the user may go on with the same utterance.
+    const d = this.bargeIn.decide(e, this.userSpeaking, this.overlapSpeechMs, this.silenceMs, this.attention.usualUserLevelDb);
+    if (d) out.push(d);
+    if (d?.action === 'cancel') this.startTurnFromOverlap(e);
+    // After a resume the overlap's evidence stays for modelCarryMs: the user may go on with the same utterance.
   }
 
   private startTurnFromOverlap(e: WindowEvidence): void {

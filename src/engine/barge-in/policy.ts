@@ -9,7 +9,7 @@
  * after a real interruption starts. The model decides the irreversible step: cancel, or resume.
  */
 import type { PredictorOptions } from '../options.js';
-import type { WindowEvidence } from '../predictor.js';
+import type { Decision, WindowEvidence } from '../predictor.js';
 import { describeContributions, type FeatureContribution } from '../turn-end/model.js';
 import { BARGE_IN_FEATURES, bargeInFeatures } from './features.js';
 import { BargeInModel } from './model.js';
@@ -111,4 +111,30 @@ export class BargeInPolicy {
     this.onReading?.(this.last, x);
     return { cancel: p >= threshold, why: `p(interruption) ${p.toFixed(2)} (${describeContributions(top)})`, reading: this.last };
   }
+
+  /**
+   * One window while the agent is paused: cancel once p reaches the threshold; resume once the user
+   * has been silent `modelResumeAfterSilenceMs` without it; otherwise wait (undefined).
+   */
+  decide(e: WindowEvidence, userSpeaking: boolean, overlapMs: number, silenceMs: number, usualUserLevelDb: number): Decision | undefined {
+    const v = this.read(e, userSpeaking, overlapMs, silenceMs, usualUserLevelDb);
+    const thr = v.reading.threshold.toFixed(2);
+    const words = e.transcript.trim().split(/\s+/);
+    const heard = words[0] === '' ? 'no words' : `"${words.length > 6 ? '… ' : ''}${words.slice(-6).join(' ')}"`;
+    if (v.cancel) return { action: 'cancel', reason: `barge-in: ${v.why} ≥ ${thr} after ${ms(overlapMs)} of speech (${heard})` };
+    if (userSpeaking || silenceMs < this.options.bargeIn.modelResumeAfterSilenceMs) return undefined;
+    return { action: 'resume', reason: `not a barge-in: ${v.why} < ${thr} after ${ms(overlapMs)} of speech (${heard})` };
+  }
+
+  /**
+   * While the agent speaks again after a resume, the overlap's evidence is kept `modelCarryMs` in case
+   * the user goes on; true (and forgotten) once the user has been silent that long.
+   */
+  lapsed(userSpeaking: boolean, overlapMs: number, silenceMs: number): boolean {
+    if (userSpeaking || overlapMs === 0 || silenceMs < this.options.bargeIn.modelCarryMs) return false;
+    this.reset();
+    return true;
+  }
 }
+
+const ms = (x: number) => `${Math.round(x)} ms`;
