@@ -141,6 +141,11 @@ test('rules stay selectable: policy "rules" confirms by the hand-set words and d
   assert.equal(s.p.bargeIn.reading, undefined, 'the model is not consulted');
 });
 
+test('bad barge-in options are refused by name', () => {
+  assert.throws(() => new DuplexPredictor({ bargeIn: { policy: 'learned' as 'model' } }), /bargeIn.policy must be 'model' or 'rules'/);
+  assert.throws(() => new DuplexPredictor({ bargeIn: { modelCarryMs: NaN } }), /bargeIn.modelCarryMs/);
+});
+
 function conv(events: ProbedConversation['events'], readings: [number, number, boolean?][], decisions: ProbedConversation['decisions'] = []): ProbedConversation {
   return { id: 'x/000', category: 'user_interruption', voices: 'tuning', events, readings: readings.map(([t, p, sp]) => ({ t, p, agentSpeaking: sp ?? false })), decisions };
 }

@@ -90,22 +90,22 @@ export interface BargeInOptions {
   yieldAfterMs: number;
   /** Policy 'rules': overlapping speech this long confirms a barge-in (the agent's turn is cancelled), ms. */
   confirmAfterMs: number;
-  /** This many recognised non-backchannel words also confirm it… */
+  /** Policy 'rules': this many recognised non-backchannel words also confirm it… */
   confirmWords: number;
   /**
    * …provided the overlapping speech lasted this long: a backchannel is short, and the recogniser
    * often hears two words in it ("uh huh" → "i had"), ms.
    */
   wordsConfirmMinMs: number;
-  /** After the overlap ends, silence this long without confirmation resumes the paused output, ms. */
+  /** Policy 'rules': after the overlap ends, silence this long without confirmation resumes the paused output, ms. */
   resumeAfterSilenceMs: number;
   /**
-   * Once the overlap has ended, non-backchannel words spoken this long confirm, ms. Shorter overlaps
+   * Policy 'rules': once the overlap has ended, non-backchannel words spoken this long confirm, ms. Shorter overlaps
    * are most often a backchannel the recogniser misheard ("yeah" → "you had"), so they resume —
    * unless they hold one of the `stopWords`.
    */
   singleWordConfirmMs: number;
-  /** Words that confirm a barge-in however short the overlap ("stop", "wait"). */
+  /** Words that confirm a barge-in however short the overlap ("stop", "wait") under 'rules'; a feature of the model's. */
   stopWords: readonly string[];
 }
 

@@ -8,6 +8,7 @@
  * backchannel and an interruption look alike, and pausing at once is what keeps the agent silent soon
  * after a real interruption starts. The model decides the irreversible step: cancel, or resume.
  */
+import { FullduplexError } from '../../errors.js';
 import type { PredictorOptions } from '../options.js';
 import type { Decision, WindowEvidence } from '../predictor.js';
 import { describeContributions, type FeatureContribution } from '../turn-end/model.js';
@@ -51,7 +52,12 @@ export class BargeInPolicy {
   constructor(
     private readonly options: PredictorOptions,
     readonly model: BargeInModel = new BargeInModel(),
-  ) {}
+  ) {
+    const b = options.bargeIn;
+    if (b.policy !== 'model' && b.policy !== 'rules') throw new FullduplexError('BAD_ARGUMENT', `bargeIn.policy must be 'model' or 'rules', not ${JSON.stringify(b.policy)}`);
+    const bad = (['modelResumeAfterSilenceMs', 'modelCarryMs'] as const).filter((k) => !(b[k] >= 0));
+    if (bad.length > 0) throw new FullduplexError('BAD_ARGUMENT', `bargeIn.${bad.join(', bargeIn.')} must be a number ≥ 0`);
+  }
 
   /** The latest reading of the current overlap; undefined outside one. */
   get reading(): BargeInReading | undefined {
