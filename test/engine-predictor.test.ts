@@ -1,7 +1,7 @@
 /**
  * The duplex predictor on hand-made evidence: each rule, in isolation, fast and deterministic. The
- * end-of-turn cases here run the hand-set rules (policy 'rules'); the learned model's end-of-turn
- * decisions are tested in turn-end-model.test.ts.
+ * end-of-turn and barge-in cases here run the hand-set rules (policy 'rules'); the learned models'
+ * decisions are tested in turn-end-model.test.ts and barge-in-model.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { isNarrativeTurn } from '../src/engine/evidence/narrative.js';
 class Script {
   t = 0;
   readonly log: { t: number; d: Decision }[] = [];
-  constructor(readonly p = new DuplexPredictor({ endOfTurn: { policy: 'rules' } })) {}
+  constructor(readonly p = new DuplexPredictor({ endOfTurn: { policy: 'rules' }, bargeIn: { policy: 'rules' } })) {}
   step(n: number, o: { p?: number; level?: number; text?: string; agent?: AgentActivity; echo?: number; pitch?: WindowEvidence['pitchShape']; narrative?: boolean } = {}) {
     for (let i = 0; i < n; i++) {
       this.t += 0.032;

@@ -19,6 +19,7 @@ import { createTarget, knownTargets } from '../../bench/runner/targets.js';
 import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js';
 import { addCompareCommand } from './bench-compare.js';
 import { addEotCommand } from './bench-eot.js';
+import { addBargeInCommand } from './bench-bargein.js';
 import { abortOnInterrupt, computeChoice, engineChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, SCORING_ASR_OPTIONS, scoringAsrChoice, stamp } from './bench-options.js';
 
 interface RunCliOptions {
@@ -184,4 +185,5 @@ export function registerBench(program: Command): void {
     .action(scoreCommand);
   addCompareCommand(bench);
   addEotCommand(bench);
+  addBargeInCommand(bench);
 }

@@ -65,26 +65,47 @@ export interface EndOfTurnOptions {
 }
 
 export interface BargeInOptions {
+  /**
+   * Who decides, once the agent has yielded, whether speech over it is a real interruption (cancel)
+   * or a backchannel, cough or murmur (resume): 'model' = the learned barge-in model
+   * (barge-in/model.ts, p(interruption) against a threshold per eagerness, trained with
+   * `npm run train:bargein`); 'rules' = the hand-set confirmations below (confirmAfterMs,
+   * confirmWords, stopWords, …). The yield itself is `yieldAfterMs` under either.
+   */
+  policy: 'model' | 'rules';
+  /** Policy 'model': cancel at this p(interruption) instead of the trained threshold for the eagerness. */
+  modelThreshold: number | undefined;
+  /**
+   * Policy 'model': silence after which the paused agent resumes when p stayed below the threshold,
+   * ms. Shorter than the rules' `resumeAfterSilenceMs`: the model has already weighed the words, and
+   * a pause of over ~0.5 s makes the resumed speech sound like a new turn rather than a ride-through.
+   */
+  modelResumeAfterSilenceMs: number;
+  /**
+   * Policy 'model': after such a resume, the overlap's evidence is kept this long, ms, so an
+   * interruption with a pause in it ("Wait, | what time is it?") is judged as one utterance.
+   */
+  modelCarryMs: number;
   /** User speech over the agent for this long pauses the agent's output at once, ms. */
   yieldAfterMs: number;
-  /** Overlapping speech this long confirms a barge-in (the agent's turn is cancelled), ms. */
+  /** Policy 'rules': overlapping speech this long confirms a barge-in (the agent's turn is cancelled), ms. */
   confirmAfterMs: number;
-  /** This many recognised non-backchannel words also confirm it… */
+  /** Policy 'rules': this many recognised non-backchannel words also confirm it… */
   confirmWords: number;
   /**
    * …provided the overlapping speech lasted this long: a backchannel is short, and the recogniser
    * often hears two words in it ("uh huh" → "i had"), ms.
    */
   wordsConfirmMinMs: number;
-  /** After the overlap ends, silence this long without confirmation resumes the paused output, ms. */
+  /** Policy 'rules': after the overlap ends, silence this long without confirmation resumes the paused output, ms. */
   resumeAfterSilenceMs: number;
   /**
-   * Once the overlap has ended, non-backchannel words spoken this long confirm, ms. Shorter overlaps
+   * Policy 'rules': once the overlap has ended, non-backchannel words spoken this long confirm, ms. Shorter overlaps
    * are most often a backchannel the recogniser misheard ("yeah" → "you had"), so they resume —
    * unless they hold one of the `stopWords`.
    */
   singleWordConfirmMs: number;
-  /** Words that confirm a barge-in however short the overlap ("stop", "wait"). */
+  /** Words that confirm a barge-in however short the overlap ("stop", "wait") under 'rules'; a feature of the model's. */
   stopWords: readonly string[];
 }
 
@@ -201,7 +222,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     risingPitchMinMs: 600,
     strongCompletenessScore: 0.8,
   },
-  bargeIn: { yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
+  bargeIn: { policy: 'model', modelThreshold: undefined, modelResumeAfterSilenceMs: 128, modelCarryMs: 1000, yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
     stopWords: ['stop', 'wait', 'no', 'hold', 'hang', 'sorry', 'excuse', 'actually', 'hey', 'pause', 'quiet', 'enough', 'shut'] },
   backchannel: { enabled: true, minTurnMs: 3000, atPauseMs: 192, minGapMs: 3000, phrases: ['uh huh', 'right', 'okay', 'i see', 'yeah'] },
   attention: {

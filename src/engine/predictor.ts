@@ -20,6 +20,8 @@ import { TurnEndPolicy, type TurnEndEstimate } from './turn-end/policy.js';
 
 export type { TurnEndEstimate } from './turn-end/policy.js';
 import { Attention } from './attention.js';
+import type { BargeInModel } from './barge-in/model.js';
+import { BargeInPolicy } from './barge-in/policy.js';
 
 /** What the agent is doing, as the session reports it. */
 export type AgentActivity = 'idle' | 'speaking' | 'paused' | 'backchannel';
@@ -104,11 +106,14 @@ export class DuplexPredictor {
 
   /** When the user's turn is over: the learned model or the hand-set waits (turn-end/policy.ts). */
   private readonly turnEndPolicy: TurnEndPolicy;
+  /** Speech over the agent: a real interruption or not (barge-in/policy.ts), under bargeIn.policy 'model'. */
+  readonly bargeIn: BargeInPolicy;
 
-  constructor(options: PredictorOverrides = {}, model?: TurnEndModel) {
+  constructor(options: PredictorOverrides = {}, model?: TurnEndModel, bargeInModel?: BargeInModel) {
     this.options = resolvePredictorOptions(options);
     this.attention = new Attention(this.options.attention);
     this.turnEndPolicy = new TurnEndPolicy(this.options, model);
+    this.bargeIn = new BargeInPolicy(this.options, bargeInModel);
   }
 
   /** The feature vector behind `turnEnd` (a reused buffer: copy it to keep it). */
@@ -263,6 +268,7 @@ export class DuplexPredictor {
 
   private whileListening(e: WindowEvidence, out: Decision[]): void {
     this.overlapSpeechMs = 0;
+    this.bargeIn.reset();
     this.turnEndPolicy.clear();
     if (!this.turnActive || this.userSpeaking) return;
     const o = this.options.endOfTurn;
@@ -297,7 +303,11 @@ export class DuplexPredictor {
   }
 
   private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {
+    const model = this.options.bargeIn.policy === 'model';
+    if (model && this.bargeIn.lapsed(this.speaking, this.overlapSpeechMs, this.silenceMs)) this.overlapSpeechMs = 0;
     if (!this.speaking || this.segmentIgnored) return;
+    // The model gathers the overlap's evidence from its first window; it decides only once paused.
+    if (model) this.bargeIn.read(e, true, this.overlapSpeechMs, 0, this.attention.usualUserLevelDb);
     // An onset well below the user's usual onsets is probably someone else's voice: judge it (a few
     // windows more) before pausing, so side talk and a TV do not make the agent stutter. Onsets are
     // compared with onsets: a word's first window is often 10-15 dB below its peak. Once the level
@@ -317,6 +327,11 @@ export class DuplexPredictor {
     if (this.segmentIgnored && this.overlapSpeechMs === 0) {
       // Everything said over the agent was someone else's (side talk, a TV): carry on at once.
       out.push({ action: 'resume', reason: 'the speech over the agent was not the user\'s' });
+      this.bargeIn.reset();
+      return;
+    }
+    if (b.policy === 'model') {
+      this.modelBargeIn(e, out);
       return;
     }
     const words = contentWords(e.transcript);
@@ -350,6 +365,14 @@ export class DuplexPredictor {
     this.overlapSpeechMs = 0;
   }
 
+  /** Policy 'model': cancel once p(interruption) passes the threshold; resume after a short silence if it never did. */
+  private modelBargeIn(e: WindowEvidence, out: Decision[]): void {
+    const d = this.bargeIn.decide(e, this.userSpeaking, this.overlapSpeechMs, this.silenceMs, this.attention.usualUserLevelDb);
+    if (d) out.push(d);
+    if (d?.action === 'cancel') this.startTurnFromOverlap(e);
+    // After a resume the overlap's evidence stays for modelCarryMs: the user may go on with the same utterance.
+  }
+
   private startTurnFromOverlap(e: WindowEvidence): void {
     // If the segment still going on is judged someone else's after all, the turn goes with it.
     this.segmentStartedTurn = this.speaking;
@@ -358,6 +381,7 @@ export class DuplexPredictor {
     this.turnSpeechMs = this.overlapSpeechMs;
     this.speculating = false;
     this.overlapSpeechMs = 0;
+    this.bargeIn.reset();
   }
 }
 

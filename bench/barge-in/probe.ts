@@ -1,0 +1,91 @@
+/**
+ * The barge-in probe: plays a generated conversation (the user asks, the agent answers, the user
+ * interrupts or backchannels over the answer) through the local engine on a virtual clock, and keeps
+ * every window's barge-in reading (p(interruption), optionally its features) and the engine's
+ * decisions. Training probes with the model unable to cancel (threshold above 1), so every window of
+ * the overlap is seen; until its first cancel the deployed model behaves exactly the same (yields
+ * and resumes do not depend on p), so a threshold's cancels can be replayed from these readings.
+ */
+import { VirtualClock } from '../../src/audio/clock.js';
+import type { PredictorOverrides } from '../../src/engine/options.js';
+import { createLocalSession } from '../../src/engine/local.js';
+import { simulate } from '../../src/engine/simulate.js';
+import type { AsrEngine, TtsEngine } from '../../src/speech/types.js';
+import { generateScenario } from '../scenarios/generate.js';
+import type { SetName, VoiceSetName } from '../scenarios/config.js';
+import type { CategoryId } from '../scenarios/types.js';
+
+/** The categories with user speech over the agent: the model's data. */
+export const BARGE_IN_CATEGORIES: readonly CategoryId[] = ['user_interruption', 'user_backchannel'];
+
+/** A decision counts for an event from its start to this long after its end, s (resume waits for silence). */
+export const EVENT_TAIL_S = 1.0;
+
+export interface OverlapEvent {
+  readonly role: 'barge_in' | 'backchannel';
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ProbeReading {
+  readonly t: number;
+  readonly p: number;
+  readonly agentSpeaking: boolean;
+  readonly features?: number[];
+}
+
+export interface ProbedConversation {
+  readonly id: string;
+  readonly category: CategoryId;
+  readonly voices: VoiceSetName;
+  readonly events: OverlapEvent[];
+  readonly readings: ProbeReading[];
+  readonly decisions: { readonly t: number; readonly action: string; readonly reason: string }[];
+}
+
+export interface BargeInProbeOptions {
+  readonly set: SetName;
+  readonly indices: readonly number[];
+  readonly voices: VoiceSetName;
+  readonly categories?: readonly CategoryId[];
+  readonly predictor?: PredictorOverrides;
+  readonly keepFeatures?: boolean;
+  readonly shared: { readonly asr: AsrEngine; readonly tts: TtsEngine };
+  readonly onProgress?: (done: number, total: number, id: string) => void;
+}
+
+export async function probeBargeIns(o: BargeInProbeOptions): Promise<ProbedConversation[]> {
+  const cats = o.categories ?? BARGE_IN_CATEGORIES;
+  const plan = o.indices.flatMap((index) => cats.map((category) => ({ category, index })));
+  const out: ProbedConversation[] = [];
+  for (const [k, { category, index }] of plan.entries()) {
+    const sc = await generateScenario(o.set, category, index, { voices: o.voices });
+    const clock = new VirtualClock();
+    const engine = { ...(o.predictor && { predictor: o.predictor }), shared: o.shared };
+    const session = await createLocalSession(clock, engine);
+    const readings: ProbeReading[] = [];
+    session.predictor.bargeIn.onReading = (r, x) =>
+      readings.push({ t: round4(r.t), p: r.p, agentSpeaking: r.agentSpeaking, ...(o.keepFeatures && { features: Array.from(x, round6) }) });
+    try {
+      await simulate({ samples: sc.input, sampleRate: sc.truth.sampleRate }, { ...engine, maxTailS: 0, session, clock });
+    } finally {
+      await session.close();
+    }
+    const events = sc.truth.user
+      .filter((u): u is typeof u & { role: OverlapEvent['role'] } => u.role === 'barge_in' || u.role === 'backchannel')
+      .map((u) => ({ role: u.role, text: u.text, start: u.start, end: u.end }));
+    const decisions = session.events.flatMap((e) => (e.type === 'decision' && e.agent !== 'idle' ? [{ t: round4(e.t), action: e.action, reason: e.reason }] : []));
+    out.push({ id: sc.truth.id, category, voices: o.voices, events, readings, decisions });
+    o.onProgress?.(k + 1, plan.length, sc.truth.id);
+  }
+  return out;
+}
+
+/** The event a moment belongs to (from its start to EVENT_TAIL_S after its end), if any. */
+export function eventAt(events: readonly OverlapEvent[], t: number): OverlapEvent | undefined {
+  return events.find((ev) => t >= ev.start && t <= ev.end + EVENT_TAIL_S);
+}
+
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
