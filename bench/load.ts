@@ -26,14 +26,17 @@ interface Args {
   out: string;
   /** Engine worker threads of the server (undefined: the server's default, one per core). */
   workers: number | undefined;
+  /** Write V8 CPU profiles of the server (every thread) into this folder. */
+  cpuProf: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { levels: [1, 2, 4, 6, 8, 10, 12, 16, 20], out: join(process.cwd(), 'bench', 'results', 'load.json'), workers: undefined };
+  const a: Args = { levels: [1, 2, 4, 6, 8, 10, 12, 16, 20], out: join(process.cwd(), 'bench', 'results', 'load.json'), workers: undefined, cpuProf: undefined };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--levels') a.levels = argv[++i]!.split(',').map(Number).filter((n) => n > 0);
     else if (argv[i] === '--out') a.out = argv[++i]!;
     else if (argv[i] === '--workers') a.workers = Number(argv[++i]);
+    else if (argv[i] === '--cpu-prof') a.cpuProf = argv[++i]!;
     else throw new Error(`unknown argument ${argv[i]} (use --levels 1,2,4 --workers 2 --out file.json)`);
   }
   return a;
@@ -65,10 +68,10 @@ interface LevelResult {
   errors: string[];
 }
 
-async function startServer(maxSessions: number, workers: number | undefined): Promise<{ pid: number; url: string; stop: () => Promise<void> }> {
+async function startServer(maxSessions: number, workers: number | undefined, cpuProf?: string): Promise<{ pid: number; url: string; stop: () => Promise<void> }> {
   const sessionsDir = mkdtempSync(join(tmpdir(), 'fullduplex-load-'));
   const bin = join(process.cwd(), 'bin', 'fullduplex.js');
-  const child = spawn(process.execPath, [bin, 'talk', '--port', '0', '--warm', String(maxSessions), '--max-sessions', String(maxSessions + 4), '--sessions-dir', sessionsDir, ...(workers === undefined ? [] : ['--workers', String(workers)])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []), bin, 'talk', '--port', '0', '--warm', String(maxSessions), '--max-sessions', String(maxSessions + 4), '--sessions-dir', sessionsDir, ...(workers === undefined ? [] : ['--workers', String(workers)])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   let err = '';
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
   const scenario = buildScenario();
   const max = Math.max(...args.levels);
   process.stderr.write(`load benchmark: levels ${args.levels.join(', ')}; scenario ${scenario.durationS.toFixed(1)} s; warming ${max} engines in the server…\n`);
-  const server = await startServer(max, args.workers);
+  const server = await startServer(max, args.workers, args.cpuProf);
   const levels: LevelResult[] = [];
   try {
     process.stdout.write(`${HEADER}\n`);
