@@ -32,6 +32,8 @@ interface Args {
 
 /** Memory is judged after this share of the run (start-up and the first sessions fill caches and pools). */
 const WARMUP_SHARE = 0.2;
+/** A person refused at capacity (their previous session still closing) dials again after this long, ms. */
+const REDIAL_WAIT_MS = 500;
 /** The RSS-growth goal of issue 12: at most this much from the end of warm-up to the end, %. */
 const RSS_GROWTH_GOAL_PCT = 5;
 
@@ -115,6 +117,8 @@ async function main(): Promise<void> {
   const sessions: SessionRecord[] = [];
   const errors: string[] = [];
   let conversations = 0;
+  /** Re-dials refused with 503 while the person's previous session was still being wound down. */
+  let refusals = 0;
   const cpu0 = processCpuSeconds(server.pid);
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
@@ -138,7 +142,14 @@ async function main(): Promise<void> {
         for (const e of r.events) if (e.type === 'error') errors.push(`session ${c.ready.sessionId}: ${e.component} ${e.code}: ${e.message}`);
         if (r.stats.closeCode !== undefined && r.stats.closeCode !== 1000) errors.push(`session ${c.ready.sessionId}: closed ${r.stats.closeCode}`);
       } catch (e) {
-        errors.push(`person ${i + 1}: ${(e as Error).message}`);
+        const message = (e as Error).message;
+        if (/HTTP 503/.test(message)) {
+          // The server holds exactly S slots and frees one once the last session's record is
+          // finished: a person who re-dials at once may find none yet. Wait and dial again.
+          refusals++;
+          round--;
+          await new Promise((r) => setTimeout(r, REDIAL_WAIT_MS));
+        } else errors.push(`person ${i + 1}: ${message}`);
       }
     }
   };
@@ -167,6 +178,7 @@ async function main(): Promise<void> {
     minutes: args.minutes,
     wallS: Math.round(wall),
     conversations,
+    refusals,
     serverCoresPerSession: Number((cpu / wall / args.sessions).toFixed(3)),
     rss: {
       startMB: round1(startRss),
@@ -191,7 +203,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${args.smoke ? 'SMOKE (not a result): ' : ''}${conversations} conversations by ${args.sessions} people in ${Math.round(wall)} s; ` +
       `RSS ${result.rss.startMB} → ${result.rss.endMB} MB (${result.rss.growthPct} %, goal ≤ ${RSS_GROWTH_GOAL_PCT} %); ` +
-      `${errors.length} errors; ${check.recorded}/${check.turns} finished turns recorded; ${result.serverCoresPerSession} core per session\n` +
+      `${errors.length} errors (${refusals} re-dials refused while a slot was freed); ${check.recorded}/${check.turns} finished turns recorded; ${result.serverCoresPerSession} core per session\n` +
       `written to ${args.out} and ${html}\n`,
   );
 }

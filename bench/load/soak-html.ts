@@ -8,6 +8,7 @@ export interface SoakReport {
   minutes: number;
   wallS: number;
   conversations: number;
+  refusals: number;
   serverCoresPerSession: number;
   machineLoad1m: number;
   rss: { startMB: number; endMB: number; peakMB: number; growthPct: number; judgedFromS: number; goalPct: number };
@@ -60,7 +61,7 @@ export function soakHtml(r: SoakReport): string {
 <p>${esc(r.generated)} · commit <code>${esc(r.commit ?? '?')}</code> · ${r.conversations} conversations in ${r.wallS} s · machine load ${r.machineLoad1m} · ${r.serverCoresPerSession} server core per session</p>
 <table>
 <tr><th>memory</th><td>RSS ${r.rss.startMB} → ${r.rss.endMB} MB (${r.rss.growthPct} %, peak ${r.rss.peakMB} MB), judged from ${r.rss.judgedFromS} s</td><td>goal ≤ ${r.rss.goalPct} %</td><td>${mark(r.verdict.memoryFlat)}</td></tr>
-<tr><th>errors</th><td>${r.errors.count}</td><td>goal 0</td><td>${mark(r.verdict.noErrors)}</td></tr>
+<tr><th>errors</th><td>${r.errors.count} (besides ${r.refusals} re-dials refused with 503 while a slot was being freed)</td><td>goal 0</td><td>${mark(r.verdict.noErrors)}</td></tr>
 <tr><th>turns recorded</th><td>${r.turns.recorded} of ${r.turns.finished} finished turns found in the recorded transcripts</td><td>goal all</td><td>${mark(r.verdict.allTurnsRecorded)}</td></tr>
 </table>
 <h2>Server RSS over time</h2>
