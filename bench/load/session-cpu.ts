@@ -6,7 +6,9 @@
  * Transport costs (sockets, worker messages, the recorder) are not in it: profile the server for those
  * (`node dist/bench/load.js --levels 4 --cpu-prof DIR`).
  *
- *   node dist/bench/load/session-cpu.js [--rounds 3]
+ *   node dist/bench/load/session-cpu.js [--rounds 3] [--synthesis-lead-s 4]
+ *
+ * `--synthesis-lead-s 1e6` makes every reply synthesize to its end at once (as before the lead).
  */
 import { performance } from 'node:perf_hooks';
 import { VirtualClock } from '../../src/audio/clock.js';
@@ -100,8 +102,12 @@ function fliteCpuPerSecond(tts: FliteTts): number {
 }
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--rounds');
-  const rounds = i > 0 ? Number(process.argv[i + 1]) : 3;
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : undefined;
+  };
+  const rounds = arg('--rounds') ?? 3;
+  const lead = arg('--synthesis-lead-s');
   const scenario = buildScenario();
   const asr = new PocketsphinxAsr();
   const tts = new FliteTts();
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
       asr: meteredAsr(pooled, acc),
       tts: meteredTts(tts, made),
       dialogue: new EmbeddedDialogueModel({ timeZone: 'UTC' }),
+      ...(lead !== undefined && { reply: { synthesisLeadS: lead } }),
       now: () => new Date(Date.parse('2025-01-01T12:00:00Z') + clock.now() * 1000),
     });
     const c0 = process.cpuUsage();
