@@ -1,8 +1,9 @@
 /**
- * Where one session's CPU goes, repeatably: the load benchmark's conversation played into one engine
+ * Where one session's CPU goes: the load benchmark's conversation played into one engine
  * session on a virtual clock (modelled compute, so every run makes the same decisions), with the
- * speech components wrapped to charge the thread CPU time they take. Wall-clock real-time capacity
- * depends on whatever else the machine runs; CPU time per second of conversation does not (much).
+ * speech components wrapped to charge the CPU time they take. Wall-clock real-time capacity depends
+ * on whatever else the machine runs; CPU time per second of conversation much less (two runs on this
+ * shared 2-core machine agree within ~10 %: compare variants interleaved).
  * Transport costs (sockets, worker messages, the recorder) are not in it: profile the server for those
  * (`node dist/bench/load.js --levels 4 --cpu-prof DIR`).
  *
