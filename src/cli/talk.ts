@@ -46,7 +46,7 @@ export function addTalkCommand(program: Command): void {
     .option('--llm-model <name>', 'model name for the OpenAI-compatible server (API key: env FULLDUPLEX_LLM_API_KEY)')
     .option('--sessions-dir <dir>', 'where each session writes its recording (WAV), transcript and event log', defaultRecordingOptions.sessionsDir)
     .option('--no-record', 'do not record sessions')
-    .option('--max-sessions <n>', 'concurrent sessions; more are refused with close code 1013', String(defaultServerLimits.maxSessions))
+    .option('--max-sessions <n>', 'concurrent sessions over every transport (native, /v1/realtime, /api/chat); more are refused at the upgrade with HTTP 503 and Retry-After (default: 6 per core)', String(defaultServerLimits.maxSessions))
     .option('--max-session-seconds <s>', 'a session is ended (close code 4002) after this long', String(defaultServerLimits.maxSessionSeconds))
     .option('--max-message-bytes <n>', 'largest WebSocket message; larger ones close the connection (1009)', String(defaultServerLimits.maxMessageBytes))
     .option('--workers <n>', 'engine threads the sessions are spread over (0: all on the main thread)', String(d.workers))

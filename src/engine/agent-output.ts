@@ -19,6 +19,7 @@ export class AgentUtterance {
   private readonly clauses: { text: string; startSample: number }[] = [];
   private queuedSamples = 0;
   private finished = false;
+  private roomWaiters: { atMost: number; resolve: () => void }[] = [];
   /** Samples handed to the speaker so far. */
   played = 0;
   /** Session time of the first sample handed to the speaker. */
@@ -58,6 +59,17 @@ export class AgentUtterance {
 
   get fullText(): string {
     return this.clauses.map((c) => c.text).join(' ');
+  }
+
+  /** Samples synthesized and not yet played. */
+  get bufferedSamples(): number {
+    return this.queuedSamples - this.played;
+  }
+
+  /** Resolves once at most `samples` wait to be played (at once if that is already so). */
+  whenBufferedAtMost(samples: number): Promise<void> {
+    if (this.bufferedSamples <= samples) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ atMost: samples, resolve }));
   }
 
   get hasAudio(): boolean {
@@ -118,7 +130,13 @@ export class AgentUtterance {
       this.played += take;
       if (head.offset >= head.samples.length) this.queue.shift();
     }
+    if (this.roomWaiters.length > 0) this.wakeRoomWaiters();
     return this.queue.length === 0 ? written : n;
+  }
+
+  private wakeRoomWaiters(): void {
+    const buffered = this.bufferedSamples;
+    this.roomWaiters = this.roomWaiters.filter((w) => (buffered <= w.atMost ? (w.resolve(), false) : true));
   }
 }
 

@@ -15,7 +15,7 @@ export type EngineEvent =
   | { type: 'speculation_discarded'; t: number; reason: string }
   | { type: 'agent_reply_start'; t: number; userText: string }
   | { type: 'agent_text'; t: number; text: string }
-  | { type: 'agent_speech_start'; t: number; kind: 'reply' | 'backchannel'; text: string }
+  | { type: 'agent_speech_start'; t: number; kind: 'reply' | 'backchannel'; /** the text synthesized so far (a reply's later clauses follow as agent_text) */ text: string }
   | { type: 'agent_speech_stop'; t: number; kind: 'reply' | 'backchannel'; reason: 'completed' | 'interrupted' }
   | { type: 'agent_paused'; t: number }
   | { type: 'agent_resumed'; t: number }

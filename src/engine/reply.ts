@@ -22,6 +22,14 @@ export interface ReplyOptions {
   silenceAmplitude: number;
   /** What the agent says when its dialogue model fails. */
   apology: string;
+  /**
+   * Synthesis runs at most this far ahead of playback: the next clause is synthesized once no more
+   * than this much of the reply's audio waits to be played, s. A long reply that is interrupted then
+   * costs only what was heard plus this lead, not the whole story (flite is a third of a session's
+   * CPU otherwise). The lead must cover a clause's time to first audio on a loaded machine (flite:
+   * ~30 ms idle), with a wide margin.
+   */
+  synthesisLeadS: number;
 }
 
 export const defaultReplyOptions: ReplyOptions = {
@@ -30,6 +38,7 @@ export const defaultReplyOptions: ReplyOptions = {
   maxLeadingTrimMs: 300,
   silenceAmplitude: 104,
   apology: "Sorry, I lost my train of thought. Could you say that again?",
+  synthesisLeadS: 4,
 };
 
 export interface ReplyContext {
@@ -107,6 +116,26 @@ export class ReplyTask {
     this.parked = false;
   }
 
+  /**
+   * Wait (idle, like a parked reply) until playback is within `synthesisLeadS` of the audio made so
+   * far, or the reply is aborted.
+   */
+  private async waitForRoom(): Promise<void> {
+    const lead = Math.round(this.ctx.options.synthesisLeadS * this.ctx.outputRate);
+    const signal = this.abortController.signal;
+    if (signal.aborted || this.utterance.bufferedSamples <= lead) return;
+    this.parked = true;
+    this.wakeIdle();
+    let onAbort = () => {};
+    await new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+      void this.utterance.whenBufferedAtMost(lead).then(resolve);
+    });
+    signal.removeEventListener('abort', onAbort);
+    this.parked = false;
+  }
+
   get aborted(): boolean {
     return this.abortController.signal.aborted;
   }
@@ -129,12 +158,18 @@ export class ReplyTask {
     let gotText = false;
     let timedOut = false;
     const firstTimer = setTimeout(() => ((timedOut = true), modelAbort.abort()), this.ctx.options.firstTextTimeoutMs);
-    const totalTimer = setTimeout(() => ((timedOut = true), modelAbort.abort()), this.ctx.options.totalTimeoutMs);
+    // The model's time limit: time spent waiting for playback to make room does not count.
+    const totalTimer = new PausableTimeout(() => ((timedOut = true), modelAbort.abort()), this.ctx.options.totalTimeoutMs);
     let clauseCount = 0;
     try {
       const deltas = this.ctx.dialogue.reply({ history: this.history, signal: modelAbort.signal, now: this.ctx.now?.() });
       for await (const clause of clausesOf(markFirst(deltas, () => ((gotText = true), clearTimeout(firstTimer))))) {
-        if (clauseCount > 0) await this.waitForCommit();
+        if (clauseCount > 0) {
+          await this.waitForCommit();
+          totalTimer.pause();
+          await this.waitForRoom();
+          totalTimer.resume();
+        }
         if (signal.aborted) return;
         await this.speak(clause, clauseCount++ === 0);
       }
@@ -148,7 +183,7 @@ export class ReplyTask {
       await this.speak(this.ctx.options.apology, clauseCount++ === 0).catch(() => undefined);
     } finally {
       clearTimeout(firstTimer);
-      clearTimeout(totalTimer);
+      totalTimer.clear();
       signal.removeEventListener('abort', stopModel);
     }
   }
@@ -186,6 +221,39 @@ export class ReplyTask {
     } finally {
       resampler?.destroy();
     }
+  }
+}
+
+/** A timeout whose clock can be stopped and restarted. */
+class PausableTimeout {
+  private timer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+  private cleared = false;
+
+  constructor(
+    private readonly fire: () => void,
+    private remainingMs: number,
+  ) {
+    this.resume();
+  }
+
+  pause(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.remainingMs -= Date.now() - this.startedAt;
+  }
+
+  resume(): void {
+    if (this.timer || this.cleared) return;
+    this.startedAt = Date.now();
+    this.timer = setTimeout(this.fire, Math.max(0, this.remainingMs));
+  }
+
+  clear(): void {
+    this.cleared = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
 

@@ -16,6 +16,9 @@ import { createLocalSession, type LocalEngineOptions } from '../engine/local.js'
 import type { ConversationSession } from '../engine/session.js';
 import type { AsrEngine, TtsEngine } from '../speech/types.js';
 import { resolveLimits, type ProtocolSessionRequest } from './endpoint-deps.js';
+import { refuseFull, refuseUpgrade, type AdmissionSlot, type SessionAdmission } from '../server/admission.js';
+import { encodeMoshiMessage } from './moshi/messages.js';
+import { realtimeErrorEvent } from './openai-realtime/events.js';
 import { handleMoshiConnection, MOSHI_PATH, type MoshiEndpointDeps } from './moshi/endpoint.js';
 import { handleRealtimeConnection, REALTIME_PATH, type RealtimeEndpointDeps } from './openai-realtime/endpoint.js';
 
@@ -41,7 +44,30 @@ export interface AttachOptions {
    * (e.g. 401), or undefined to accept. The live server passes its own access rules here.
    */
   authorize?: (req: IncomingMessage, url: URL) => number | undefined;
+  /**
+   * The server's session count, shared with its other transports: a connection takes a slot for
+   * its lifetime; when none is free the upgrade is refused (503, Retry-After). Without it only
+   * `limits.maxConnections` applies.
+   */
+  admission?: SessionAdmission;
 }
+
+/** WebSocket close code for a connection accepted and then refused for capacity (try again later). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/**
+ * A connection whose handshake was accepted but that found no free slot: the transport's own error
+ * (Realtime `error` event, Moshi 0x05 message), then close 1013. No audio has flowed.
+ */
+function refuseAccepted(ws: WebSocket, path: string, admission: SessionAdmission): void {
+  const message = `the server is at its limit of ${admission.capacity} sessions; try again in ${admission.retryAfterS} s`;
+  if (path === REALTIME_PATH) ws.send(JSON.stringify(realtimeErrorEvent({ type: 'server_error', code: 'server_full', message })));
+  else ws.send(encodeMoshiMessage({ kind: 'error', message }), { binary: true });
+  ws.close(CLOSE_TRY_AGAIN_LATER, 'server full');
+}
+
+/** Retry-After for a refusal by `maxConnections` alone (no shared admission), s. */
+const DEFAULT_RETRY_AFTER_S = 10;
 
 /** The endpoints as an upgrade handler, for a server that routes upgrades itself. */
 export function createProtocolEndpoints(deps: ProtocolEndpointsDeps, o: AttachOptions = {}): ProtocolEndpoints {
@@ -70,14 +96,21 @@ export function createProtocolEndpoints(deps: ProtocolEndpointsDeps, o: AttachOp
     }
     const route = routes[url.pathname];
     if (!route) return false;
-    const refusal = closing || connections.size >= limits.maxConnections ? 503 : o.authorize?.(req, url);
+    const refusal = closing ? 503 : o.authorize?.(req, url);
     if (refusal !== undefined) {
-      socket.end(`HTTP/1.1 ${refusal} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      refuseUpgrade(socket, refusal, 'Refused');
+      return true;
+    }
+    if (connections.size >= limits.maxConnections || o.admission?.full) {
+      refuseFull(socket, o.admission?.retryAfterS ?? DEFAULT_RETRY_AFTER_S);
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      let slot: AdmissionSlot | undefined;
+      if (o.admission && !(slot = o.admission.tryAcquire())) return refuseAccepted(ws, url.pathname, o.admission);
       connections.add(ws);
       const done = route(ws, req).finally(() => {
+        slot?.release();
         connections.delete(ws);
         finished.delete(done);
       });

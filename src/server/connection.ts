@@ -5,15 +5,15 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import type { ServerOptions } from './options.js';
+import type { AdmissionSlot } from './admission.js';
 import type { SessionHandle, SessionHost } from './session-host.js';
 import { CloseCode, decodeAudioFrame, encodeAudioFrame, parseClientMessage, ProtocolError, type ClientMessage, type ProtocolErrorCode, type ServerMessage, type StartMessage } from './protocol.js';
 
 export interface ConnectionContext {
   readonly options: ServerOptions;
   readonly host: SessionHost;
-  /** Take a session slot; false when `limits.maxSessions` are live. */
-  reserveSlot(): boolean;
-  releaseSlot(): void;
+  /** Take a session slot (shared with the other transports); undefined when `limits.maxSessions` are live. */
+  reserveSlot(): AdmissionSlot | undefined;
   newSessionId(): string;
 }
 
@@ -25,7 +25,7 @@ const MAX_SOCKET_BACKLOG_BYTES = 1 << 20;
 export class Connection {
   private state: State = 'awaiting_start';
   private live: SessionHandle | undefined;
-  private hasSlot = false;
+  private slot: AdmissionSlot | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private errorWindowStart = 0;
   private errorsInWindow = 0;
@@ -70,10 +70,8 @@ export class Connection {
         const dir = await live.close(reason).catch((e: Error) => void this.log(`session ${live.id} did not close cleanly: ${e.message}`));
         this.log(`session ${live.id} ended (${code}: ${reason})${dir ? `; recorded in ${dir}` : ''}`);
       }
-      if (this.hasSlot) {
-        this.hasSlot = false;
-        this.ctx.releaseSlot();
-      }
+      this.slot?.release();
+      this.slot = undefined;
     })();
     return this.ended;
   }
@@ -123,8 +121,8 @@ export class Connection {
     if (start.voice !== undefined && !this.ctx.host.voices.includes(start.voice)) {
       return this.error('UNSUPPORTED', `voice '${start.voice}' is not available (voices: ${this.ctx.host.voices.join(', ')})`);
     }
-    if (!this.ctx.reserveSlot()) return this.fail('SERVER_FULL', CloseCode.TRY_AGAIN_LATER, `the server is at its limit of ${o.limits.maxSessions} sessions; try again later`);
-    this.hasSlot = true;
+    this.slot = this.ctx.reserveSlot();
+    if (!this.slot) return this.fail('SERVER_FULL', CloseCode.TRY_AGAIN_LATER, `the server is at its limit of ${o.limits.maxSessions} sessions; try again in ${o.limits.retryAfterSeconds} s`);
     this.state = 'starting';
     const id = this.ctx.newSessionId();
     try {

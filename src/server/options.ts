@@ -17,8 +17,14 @@ export interface ServerLimits {
   maxAudioFrameBytes: number;
   /** Soft cap on one JSON control message, bytes: larger ones are dropped with an error event. */
   maxControlBytes: number;
-  /** Concurrent sessions; one more is closed with 1013 (try again later). */
+  /**
+   * Concurrent sessions over every transport (native, Realtime, Moshi). Past it a new connection is
+   * refused at its upgrade (HTTP 503 with Retry-After); a native client already connected gets
+   * SERVER_FULL and close 1013 at `start`. Default: SESSIONS_PER_CORE per core.
+   */
   maxSessions: number;
+  /** What a refused client is told to wait (`Retry-After`), s. */
+  retryAfterSeconds: number;
   /** A session is ended (close code 4002) after this long, s. */
   maxSessionSeconds: number;
   /** A connection must send `start` within this long, or it is closed with 4001, s. */
@@ -99,11 +105,19 @@ export interface ServerOptions {
 export const VOICES = ['slt', 'rms', 'awb', 'kal16', 'kal'] as const;
 export const EAGERNESS_LEVELS: readonly Eagerness[] = ['low', 'medium', 'high'];
 
+/**
+ * Sessions one core holds in real time. Measured by `npm run bench:load` (bench/results/load.json):
+ * about 0.11 core per session (12 sessions on 2 cores held real time, 16 did not); 6 per core keeps
+ * headroom for the main thread and for turn-end bursts.
+ */
+export const SESSIONS_PER_CORE = 6;
+
 export const defaultServerLimits: Readonly<ServerLimits> = Object.freeze({
   maxMessageBytes: 1 << 20,
   maxAudioFrameBytes: 64 * 1024,
   maxControlBytes: 16 * 1024,
-  maxSessions: 32,
+  maxSessions: Math.max(1, availableParallelism()) * SESSIONS_PER_CORE,
+  retryAfterSeconds: 10,
   maxSessionSeconds: 30 * 60,
   startTimeoutSeconds: 10,
   maxInputAheadSeconds: 1,

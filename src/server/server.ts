@@ -25,6 +25,7 @@ import { EAGERNESS_LEVELS, resolveServerOptions, type ServerOptions, type Server
 import { CloseCode, PROTOCOL_VERSION, SESSION_PATH, SUBPROTOCOL } from './protocol.js';
 import { SECURITY_HEADERS, serveStatic } from './static-files.js';
 import { createProtocolEndpoints, localSessionFactory } from '../protocols/endpoints.js';
+import { Admission, refuseFull, type AdmissionSlot } from './admission.js';
 
 export interface FullduplexServer {
   readonly options: ServerOptions;
@@ -58,14 +59,14 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   const connections = new Set<Connection>();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  let slots = 0;
+  // One count of sessions for every transport (native, Realtime, Moshi): past it, upgrades get 503.
+  const admission = new Admission(o.limits.maxSessions, o.limits.retryAfterSeconds);
   let shuttingDown = false;
 
   const ctx: ConnectionContext = {
     options: o,
     host,
-    reserveSlot: () => (slots < o.limits.maxSessions ? (slots++, true) : false),
-    releaseSlot: () => void slots--,
+    reserveSlot: (): AdmissionSlot | undefined => admission.tryAcquire(),
     newSessionId: () => randomBytes(4).toString('hex'),
   };
 
@@ -74,7 +75,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     const live = (await Promise.all([...connections].map((c) => c.stats()))).filter((s) => s !== undefined);
     const body = {
       protocol: PROTOCOL_VERSION,
-      sessions: slots,
+      sessions: admission.inUse,
+      maxSessions: admission.capacity,
       connections: connections.size,
       workers: o.workers,
       spareEngines: h.spareEngines,
@@ -103,7 +105,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!hostAllowed(req, o.host)) return answer(res, 403, { error: 'this server answers only to its loopback address' });
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, { error: 'method not allowed' });
-    if (url.pathname === '/healthz') return answer(res, 200, { ok: !shuttingDown, sessions: slots });
+    if (url.pathname === '/healthz') return answer(res, 200, { ok: !shuttingDown, sessions: admission.inUse, maxSessions: admission.capacity });
     if (url.pathname === '/v1/info') return answer(res, 200, info);
     if (url.pathname === '/v1/stats') {
       if (o.token && !tokenMatches(o.token, requestToken(req, url))) return answer(res, 401, { error: 'token required' });
@@ -128,7 +130,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   const protocolTts = (components.tts ?? ownTts ?? madeTts)!;
   const protocols = createProtocolEndpoints({
     createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
-  });
+  }, { admission });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -138,6 +140,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
       if (!hostAllowed(req, o.host)) return refuse(socket, 403, 'Forbidden');
       if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
       if (o.token && !tokenMatches(o.token, requestToken(req, url))) return refuse(socket, 401, 'Unauthorized');
+      if (admission.full) return refuseFull(socket, admission.retryAfterS);
       if (isProtocol) return void protocols.handleUpgrade(req, socket, head);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const c = new Connection(ws, ctx, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`);
