@@ -10,7 +10,7 @@ import { makeDialogue } from '../engine/local.js';
 import { OpenAiCompatibleModel } from '../dialogue/openai-compatible.js';
 import type { DialogueModel } from '../dialogue/types.js';
 import type { FullduplexError } from '../errors.js';
-import type { AgentUtterance } from '../engine/agent-output.js';
+import type { OutputUtterance } from '../engine/control.js';
 import type { EngineEvent } from '../engine/events.js';
 import { responseLatencies } from '../engine/summary.js';
 import type { TtsEngine } from '../speech/types.js';
@@ -81,7 +81,7 @@ export class LiveSession implements Beat {
   private backlog = 0;
   private maxBacklog = 0;
   private clientUnderruns = 0;
-  private spokenOf: AgentUtterance | undefined;
+  private spokenOf: OutputUtterance | undefined;
   private spokenText = '';
   private closing: Promise<void> | undefined;
   /** Start-up events not yet sent (the client hears of the session first, in `ready`). */
@@ -96,7 +96,6 @@ export class LiveSession implements Beat {
   ) {
     this.id = d.id;
     this.frameSamples = Math.round((d.playback.frameMs * ENGINE_SAMPLE_RATE) / 1000);
-    if (d.start.playbackReports) session.heardSamples = (u) => this.ledger.heardOf(u);
   }
 
   static async create(d: LiveSessionDeps): Promise<LiveSession> {
@@ -118,6 +117,8 @@ export class LiveSession implements Beat {
         dialogue: dialogueFor(d.engine, (e) => live?.componentError('dialogue', e)),
         voice,
         predictor: { eagerness },
+        // The client reports what its speaker played: a cut reply keeps only those words.
+        ...(d.start.playbackReports && { heardSamples: (u: OutputUtterance) => live?.ledger.heardOf(u) ?? u.played }),
         onEvent: (e) => (live ? live.onEngineEvent(e) : early.push(e)),
       });
       live = new LiveSession(d, clock, session, lease, recorder);
@@ -290,7 +291,7 @@ export class LiveSession implements Beat {
     this.recorder?.event(e);
     this.d.sink.message({ type: 'event', event: e });
     // Barge-in: the agent's output paused (or was cut): whatever the client still buffers must not play.
-    if (e.type === 'agent_paused' || (e.type === 'agent_speech_stop' && e.reason === 'interrupted')) {
+    if (e.type === 'agent_paused' || (e.type === 'agent_speech_stop' && e.reason !== 'completed')) {
       this.d.sink.message({ type: 'flush', position: this.ledger.sent });
     }
     if (e.type === 'agent_speech_truncated') this.spokenOf = undefined;

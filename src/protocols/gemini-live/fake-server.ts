@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { RealClock } from '../../audio/clock.js';
 import { StreamingResampler } from '../../audio/resampler.js';
-import type { AgentUtterance } from '../../engine/agent-output.js';
+import type { OutputUtterance } from '../../engine/control.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
@@ -54,7 +54,7 @@ class GeminiConnection {
   private setupSeen = false;
   private transcribeInput = false;
   private transcribeOutput = false;
-  private speaking: AgentUtterance | undefined;
+  private speaking: OutputUtterance | undefined;
   private readonly pending: WsFrame[] = [];
   private closed = false;
   private setupTimer: NodeJS.Timeout | undefined;
@@ -120,7 +120,7 @@ class GeminiConnection {
       // Text turns join the conversation as context for the next spoken reply.
       for (const turn of m.clientContent.turns ?? []) {
         const text = (turn.parts ?? []).map((p) => p.text ?? '').join(' ').trim();
-        if (text) this.session.history.push({ role: turn.role === 'model' ? 'assistant' : 'user', content: text });
+        if (text) this.session.addContext({ role: turn.role === 'model' ? 'assistant' : 'user', content: text });
       }
     }
   }
@@ -128,7 +128,7 @@ class GeminiConnection {
   private async start(instructions: string): Promise<void> {
     try {
       this.session = await this.deps.createSession({ protocol: 'gemini-live', clock: this.clock, onEvent: (e) => this.onEngineEvent(e) });
-      if (instructions) this.session.history.unshift({ role: 'system', content: instructions });
+      if (instructions) this.session.addContext({ role: 'system', content: instructions }, 'instructions');
       this.resampler = await StreamingResampler.create(ENGINE_SAMPLE_RATE, GEMINI_OUTPUT_SAMPLE_RATE);
     } catch (e) {
       return this.badRequest(`the engine could not start: ${toFullduplexError(e).message}`);

@@ -89,7 +89,7 @@ class MoshiConnection {
         ...(this.voicePrompt ? { voice: this.voicePrompt } : {}),
       });
       this.session = session;
-      if (this.textPrompt.trim() !== '') session.history.unshift({ role: 'system', content: this.textPrompt.trim() });
+      if (this.textPrompt.trim() !== '') session.addContext({ role: 'system', content: this.textPrompt }, 'instructions');
       this.resampler = await StreamingResampler.create(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K);
       this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
     } catch (e) {

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { RealClock } from '../../audio/clock.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../engine/session.js';
-import type { AgentUtterance } from '../../engine/agent-output.js';
+import type { OutputUtterance } from '../../engine/control.js';
 import { toFullduplexError } from '../../errors.js';
 import { FrameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
 import type { RealtimeDialect } from './dialects.js';
@@ -81,9 +81,9 @@ export class RealtimeConnection implements RealtimeOut {
   /** Reply response announced (agent_reply_start or response.create) and not yet bound to audio. */
   pendingReply: ResponseStream | undefined;
   pendingTimer: NodeJS.Timeout | undefined;
-  readonly byUtterance = new Map<AgentUtterance, ResponseStream | null>();
+  readonly byUtterance = new Map<OutputUtterance, ResponseStream | null>();
   readonly byItem = new Map<string, ResponseStream>();
-  lastUtterance: AgentUtterance | undefined;
+  lastUtterance: OutputUtterance | undefined;
   private readonly beat: FrameBeat;
   private readonly queue: (Buffer | string)[] = [];
   private ready = false;
@@ -154,7 +154,7 @@ export class RealtimeConnection implements RealtimeOut {
         predictor: this.config.turns.predictor,
       });
       if (this.closed) return void (await this.session.close());
-      this.turns = new TurnControl(this.session, {});
+      this.turns = new TurnControl(this.session);
       this.turns.apply(this.config.turns);
       this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_SAMPLE_RATE);
       this.encoders.push(this.encoder);
