@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createProtocolTarget } from '../bench/runner/protocol-targets.js';
 import type { TargetRunResult } from '../bench/runner/target.js';
 import { plannedText } from '../bench/runner/score-sample.js';
-import { startGeminiFakeServer, type GeminiFakeServer } from '../src/protocols/gemini-live/fake-server.js';
+import { startGeminiFakeServer, type GeminiFakeServer } from './helpers/gemini-fake-server.js';
 import { localSessionFactory } from '../src/protocols/endpoints.js';
 import { PocketsphinxAsr } from '../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../src/speech/tts/flite.js';

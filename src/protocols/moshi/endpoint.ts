@@ -14,7 +14,8 @@ import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
 import { OggOpusStreamDecoder, OggOpusStreamEncoder, OPUS_SAMPLE_RATE_24K } from '../codecs/opus.js';
-import { FrameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
+import { frameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
+import type { FrameCounter } from '../../server/metronome.js';
 import { decodeMoshiMessage, encodeMoshiMessage, moshiHandshake, type MoshiMessage } from './messages.js';
 import { defaultMoshiEndpointOptions, MOSHI_QUERY, type MoshiEndpointOptions } from './endpoint-options.js';
 
@@ -44,7 +45,7 @@ class MoshiConnection {
   private encoder: OggOpusStreamEncoder | undefined;
   private resampler: StreamingResampler | undefined;
   private readonly decoder = new OggOpusStreamDecoder({ sampleRate: OPUS_SAMPLE_RATE_24K });
-  private readonly beat: FrameBeat;
+  private readonly beat: FrameCounter;
   private readonly early: Uint8Array[] = [];
   private backlogSamples = 0;
   private lastAudioError = -Infinity;
@@ -63,7 +64,7 @@ class MoshiConnection {
     const q = new URL(req.url ?? '/', 'http://localhost').searchParams;
     this.textPrompt = q.get(MOSHI_QUERY.textPrompt) ?? '';
     this.voicePrompt = q.get(MOSHI_QUERY.voicePrompt) ?? '';
-    this.beat = new FrameBeat(this.limits.frameMs, (n) => this.guard(() => this.output(n)));
+    this.beat = frameBeat(this.limits.frameMs, (n) => this.guard(() => this.output(n)));
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data as Buffer, isBinary)));
     ws.on('close', () => void this.shutdown());

@@ -14,7 +14,8 @@ import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../engine/session.js';
 import type { OutputUtterance } from '../../engine/control.js';
 import { toFullduplexError } from '../../errors.js';
-import { FrameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
+import { frameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
+import type { FrameCounter } from '../../server/metronome.js';
 import type { RealtimeDialect } from './dialects.js';
 import { newServerEventId, parseClientEvent, realtimeErrorEvent, serverEventToDialect } from './events.js';
 import { OutputAudioEncoder } from './endpoint-audio.js';
@@ -84,7 +85,7 @@ export class RealtimeConnection implements RealtimeOut {
   readonly byUtterance = new Map<OutputUtterance, ResponseStream | null>();
   readonly byItem = new Map<string, ResponseStream>();
   lastUtterance: OutputUtterance | undefined;
-  private readonly beat: FrameBeat;
+  private readonly beat: FrameCounter;
   private readonly queue: (Buffer | string)[] = [];
   private ready = false;
   private processing = false;
@@ -105,7 +106,7 @@ export class RealtimeConnection implements RealtimeOut {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const model = url.searchParams.get('model') || this.options.defaultModel;
     this.config = new RealtimeSessionState(defaultSessionConfig(newId('sess'), model, this.options.defaultVoice));
-    this.beat = new FrameBeat(this.limits.frameMs, (n) => this.guard(() => outputFrames(this, n)));
+    this.beat = frameBeat(this.limits.frameMs, (n) => this.guard(() => outputFrames(this, n)));
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', () => void this.shutdown());
