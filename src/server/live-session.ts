@@ -121,6 +121,7 @@ export class LiveSession implements Beat {
         ...(d.start.playbackReports && { heardSamples: (u: OutputUtterance) => live?.ledger.heardOf(u) ?? u.played }),
         onEvent: (e) => (live ? live.onEngineEvent(e) : early.push(e)),
       });
+      if (d.start.instructions) session.addContext({ role: 'system', content: d.start.instructions }, 'instructions');
       live = new LiveSession(d, clock, session, lease, recorder);
       // Events from start-up (session_start) go out after `ready`, with the first beat.
       for (const e of early) recorder?.event(e);

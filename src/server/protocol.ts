@@ -57,6 +57,8 @@ export interface StartMessage {
   playbackReports?: boolean;
   /** Free-form client name for the session log. */
   client?: string;
+  /** The agent's instructions: the leading system message of the conversation (e.g. PersonaPlex's text_prompt). */
+  instructions?: string;
 }
 
 export interface PlaybackMessage {
@@ -178,6 +180,8 @@ export function parseClientMessage(text: string): ClientMessage {
       const eagerness = optional(o, 'eagerness', isEagerness, "'low', 'medium' or 'high'");
       const reports = optional(o, 'playbackReports', isBool, 'a boolean');
       const client = optional(o, 'client', isString, 'a string');
+      const instructions = optional(o, 'instructions', isString, 'a string');
+      if (instructions !== undefined) m.instructions = instructions;
       if (voice !== undefined) m.voice = voice;
       if (eagerness !== undefined) m.eagerness = eagerness;
       if (reports !== undefined) m.playbackReports = reports;

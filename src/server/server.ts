@@ -121,11 +121,13 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
   // Other systems' protocols (OpenAI Realtime on /v1/realtime, Moshi on /api/chat) on the same
-  // server and behind the same access rules; their sessions run on this thread.
+  // server and behind the same access rules. Moshi sessions run on the live runtime (`host`: worker
+  // threads, warm pool, recordings); Realtime sessions still run on this thread.
   const protocolAsr = components.asr ?? ownAsr ?? new PocketsphinxAsr();
   const protocolTts = components.tts ?? ownTts ?? new FliteTts();
   const protocols = createProtocolEndpoints({
     createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
+    host,
   });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
