@@ -18,7 +18,7 @@ import type { EnginePool, Lease } from './engine-pool.js';
 import type { Beat } from './metronome.js';
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
 import { PlaybackLedger } from './playback-ledger.js';
-import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
+import type { ControlMessage, FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { SessionRecorder } from './recorder.js';
 
@@ -183,6 +183,19 @@ export class LiveSession implements Beat {
   /** A typed user turn: the engine answers it aloud (its events and audio go out as for speech). */
   text(m: TextMessage): void {
     this.session.respond(m.text).catch((e: Error) => this.d.sink.error('SESSION_FAILED', `the typed turn could not be answered: ${e.message}`));
+  }
+
+  /** The application steers the engine (its control API); every call lands on the timeline. */
+  control(m: ControlMessage): void {
+    try {
+      if (m.action === 'cancel_reply') this.session.cancelReply(m.reason !== undefined ? { reason: m.reason } : {});
+      else if (m.action === 'hold_turns') this.session.holdTurns(m.on);
+      else if (m.action === 'take_turn_now') this.session.takeTurnNow();
+      else if (m.action === 'update_options') this.session.updateOptions({ eagerness: m.eagerness });
+      else this.session.addContext({ role: m.role, content: m.content }, m.where ?? 'end');
+    } catch (e) {
+      this.d.sink.error('BAD_MESSAGE', `control '${m.action}' failed: ${(e as Error).message}`);
+    }
   }
 
   /**
