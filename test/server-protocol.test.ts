@@ -285,3 +285,20 @@ test('control messages steer the engine: hold the turns and take one, cancel a r
     ['add_context', 'hold_turns', 'take_turn_now', 'cancel_reply'],
   );
 });
+
+test('control messages cross into a worker thread', async () => {
+  const workers = await testServer({ workers: 1, warmSessions: 1 });
+  try {
+    const c = await RawClient.connect(wsUrl(workers));
+    await c.start({ client: 'control via worker' });
+    c.send({ type: 'control', action: 'update_options', eagerness: 'high' });
+    c.send({ type: 'control', action: 'cancel_reply' });
+    const control = await c.next((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'cancel_reply');
+    assert.ok(control);
+    assert.ok(c.messages.some((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'update_options' && /high/.test(m.event.detail)));
+    c.send({ type: 'stop' });
+    await c.closed;
+  } finally {
+    await workers.close();
+  }
+});
