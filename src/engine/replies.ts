@@ -2,11 +2,12 @@
  * The agent's replies inside one session: the speculative reply readied at a tentative end of turn,
  * the committed reply that becomes the agent's turn, and what of it enters the history: everything
  * when it plays to the end, only the words heard when it is cut (a barge-in, or the application's
- * cancel). The session decides when; this module carries it out and keeps the books for `settle()`.
+ * cancel). Backchannels and the application's context go through here too: this is the history's writer. The session decides when; this module carries it out and keeps the books for `settle()`.
  */
 import type { DialogueMessage } from '../dialogue/types.js';
 import { toFullduplexError, type FullduplexError } from '../errors.js';
 import type { AgentOutput, AgentUtterance } from './agent-output.js';
+import type { BackchannelClips } from './backchannel-clips.js';
 import type { EngineEvent } from './events.js';
 import type { ComputeTiming } from './compute-time.js';
 import { ReplyTask, type ReplyContext } from './reply.js';
@@ -120,6 +121,34 @@ export class Replies {
     }
     this.host.emit({ type: 'agent_speech_truncated', t, heardText: heard, fullText: u.fullText, playedSeconds: heardN / this.host.sampleRate });
     return heard;
+  }
+
+  /** Say a backchannel ("mm hmm") if the agent is silent. */
+  backchannel(clips: BackchannelClips): void {
+    if (this.host.output.utterance) return;
+    const clip = clips.next(this.host.stamp());
+    if (!clip) return;
+    this.host.emit({ type: 'backchannel', t: this.host.stamp(), text: clip.fullText });
+    this.host.output.play(clip);
+  }
+
+  /**
+   * Context from the application: a message at the end of the history, or the leading system message
+   * (replaced; empty content removes it). Returns the content as stored (trimmed).
+   */
+  addContext(message: DialogueMessage, where: 'end' | 'instructions'): string {
+    const history = this.host.history;
+    const content = message.content.trim();
+    if (where === 'end') {
+      if (content !== '') history.push({ ...message, content });
+      return content;
+    }
+    const has = history[0]?.role === 'system';
+    if (content === '') {
+      if (has) history.shift();
+    } else if (has) history[0] = { role: 'system', content };
+    else history.unshift({ role: 'system', content });
+    return content;
   }
 
   /** An utterance played to its end. */

@@ -57,19 +57,12 @@ export class ConversationSession {
     this.timing = new ComputeTiming(o.clock, o.computeTime, o.computeCosts);
     this.duplex = new DuplexPredictor(o.predictor);
     this.clips = clips;
-    this.recognizer = new TurnRecognizer(
-      this.timing.meterAsr(o.asr.createStream(), ENGINE_SAMPLE_RATE),
-      {
-        prerollWindows: Math.ceil((o.prerollMs ?? 320) / WINDOW_MS),
-        maxSegmentS: o.maxAsrSegmentS ?? 30,
-        sampleRate: ENGINE_SAMPLE_RATE,
-      },
-      {
-        now: () => o.clock.now(),
-        onText: (text) => this.emit({ type: 'transcript_partial', t: this.stamp(), text }),
-        onError: (e) => this.error('asr', e),
-      },
-    );
+    const recognition = { prerollWindows: Math.ceil((o.prerollMs ?? 320) / WINDOW_MS), maxSegmentS: o.maxAsrSegmentS ?? 30, sampleRate: ENGINE_SAMPLE_RATE };
+    this.recognizer = new TurnRecognizer(this.timing.meterAsr(o.asr.createStream(), ENGINE_SAMPLE_RATE), recognition, {
+      now: () => o.clock.now(),
+      onText: (text) => this.emit({ type: 'transcript_partial', t: this.stamp(), text }),
+      onError: (e) => this.error('asr', e),
+    });
     this.speaker = new AgentOutput(
       ENGINE_SAMPLE_RATE,
       {
@@ -220,16 +213,10 @@ export class ConversationSession {
    * Context does not make the agent answer: `respond()` or the next spoken turn does.
    */
   addContext(message: DialogueMessage, where: 'end' | 'instructions' = 'end'): void {
-    const content = message.content.trim();
-    if (where === 'instructions') {
-      const has = this.messages[0]?.role === 'system';
-      if (content === '') {
-        if (has) this.messages.shift();
-      } else if (has) this.messages[0] = { role: 'system', content };
-      else this.messages.unshift({ role: 'system', content });
-    } else if (content !== '') this.messages.push({ ...message, content });
+    const content = this.replies.addContext(message, where);
     this.control(this.stamp(), 'add_context', `${where === 'instructions' ? 'instructions' : message.role}: ${content.slice(0, 80)}`);
   }
+
 
   /**
    * Resolves once all work triggered so far has finished: recognition, replies in flight (a
@@ -322,7 +309,7 @@ export class ConversationSession {
         await this.commitTurn();
         break;
       case 'backchannel':
-        this.playBackchannel();
+        this.replies.backchannel(this.clips);
         break;
       case 'yield':
         this.speaker.pause();
@@ -375,13 +362,6 @@ export class ConversationSession {
     }
   }
 
-  private playBackchannel(): void {
-    if (this.speaker.utterance) return;
-    const clip = this.clips.next(this.stamp());
-    if (!clip) return;
-    this.emit({ type: 'backchannel', t: this.stamp(), text: clip.fullText });
-    this.speaker.play(clip);
-  }
 
   // ------------------------------------------------------------------ plumbing
   /** Session time for something that is happening now, including compute spent in this window. */
