@@ -15,7 +15,7 @@ export { readWav, readWavMono, writeWav, encodeWav, parseWav, WavFileWriter } fr
 export { StreamingResampler, resample } from './audio/resampler.js';
 export { JitterBuffer, defaultJitterBufferOptions } from './audio/jitter-buffer.js';
 export { ConversationSession, ENGINE_SAMPLE_RATE } from './engine/session.js';
-export type { SessionOptions } from './engine/session.js';
+export type { CancelReplyOptions, OutputUtterance, OutputView, PredictorView, SessionOptions } from './engine/session.js';
 export { createLocalSession, makeDialogue } from './engine/local.js';
 export type { LocalEngineOptions } from './engine/local.js';
 export { simulate } from './engine/simulate.js';

@@ -17,8 +17,8 @@ async function bargeIn(heardSamples?: (played: number) => number) {
     ],
     asr: ['tell me a story', 'wait stop'],
     replies: [STORY, 'Okay.'],
+    ...(heardSamples && { heardSamples: (u: { played: number }) => heardSamples(u.played) }),
   });
-  if (heardSamples) f.session.heardSamples = (u) => heardSamples(u.played);
   await f.run(6000);
   return f;
 }

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { OggOpusStreamEncoder } from '../src/protocols/codecs/opus.js';
 import { MoshiClient, moshiTranscript } from '../src/protocols/moshi/client.js';
 import { MOSHI_KIND } from '../src/protocols/moshi/messages.js';
-import { startGeminiFakeServer } from '../src/protocols/gemini-live/fake-server.js';
+import { startGeminiFakeServer } from './helpers/gemini-fake-server.js';
 import { localSessionFactory } from '../src/protocols/endpoints.js';
 import { closeProtocolShared, paced, protocolServer, rng, track, waitFor } from './helpers/protocol-endpoints.js';
 import { PocketsphinxAsr } from '../src/speech/asr/pocketsphinx.js';

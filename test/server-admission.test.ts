@@ -131,6 +131,17 @@ test('Realtime and Moshi: an accepted handshake that finds no slot gets the tran
         opened++;
         return Promise.reject(new Error('no session may be opened past capacity'));
       },
+      // Moshi opens its sessions on the live runtime: none may be opened there either.
+      host: {
+        voices: [],
+        start: () => Promise.resolve(),
+        open: () => {
+          opened++;
+          return Promise.reject(new Error('no session may be opened past capacity'));
+        },
+        stats: () => Promise.reject(new Error('not used')),
+        close: () => Promise.resolve(),
+      },
     },
     { admission: raced },
   );

@@ -243,3 +243,59 @@ test('a typed turn is answered aloud and written to the transcript; bad text mes
   const transcript = readFileSync(join(dir, folder, 'transcript.txt'), 'utf8');
   assert.match(transcript, /user \(typed\): +What time is it\?\n.*agent: It's/);
 });
+
+test('control messages steer the engine: hold the turns and take one, cancel a reply, add context; each lands on the timeline', async () => {
+  const c = await RawClient.connect(wsUrl(server));
+  await c.start({ client: 'control test' });
+  const events = () => c.messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+  c.send({ type: 'control', action: 'shout' });
+  assert.match((await c.error('BAD_MESSAGE')).message, /'action' must be one of/);
+  c.send({ type: 'control', action: 'add_context', role: 'system', content: 'Be brief.', where: 'instructions' });
+  c.send({ type: 'control', action: 'hold_turns', on: true });
+  // A spoken question, then silence streamed in real time: held, the engine does not answer it.
+  const { audio } = compose([0.3, synth('What time is it?'), 3]);
+  const frame = 320;
+  const stream = async (samples: Int16Array) => {
+    const t0 = Date.now();
+    for (let k = 0; k * frame < samples.length; k++) {
+      const wait = t0 + k * 20 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      c.sendBinary(new Uint8Array(samples.slice(k * frame, (k + 1) * frame).buffer));
+    }
+  };
+  await stream(audio.samples);
+  assert.equal(eventsOf(events(), 'agent_reply_start').length, 0, 'held: no answer by itself');
+  assert.ok(eventsOf(events(), 'user_speech_stop').length > 0, 'the engine heard the question');
+  c.send({ type: 'control', action: 'take_turn_now' });
+  const silence = stream(new Int16Array(16000 * 3));
+  const reply = await c.next((m) => m.type === 'event' && m.event.type === 'agent_reply_start', 10_000);
+  assert.match(reply.type === 'event' && reply.event.type === 'agent_reply_start' ? reply.event.userText : '', /time/);
+  await c.next((m) => m.type === 'event' && m.event.type === 'agent_speech_start');
+  c.send({ type: 'control', action: 'cancel_reply', reason: 'test' });
+  const stop = await c.next((m) => m.type === 'event' && m.event.type === 'agent_speech_stop');
+  assert.equal(stop.type === 'event' && stop.event.type === 'agent_speech_stop' && stop.event.reason, 'cancelled');
+  await silence;
+  c.send({ type: 'stop' });
+  await c.closed;
+  assert.deepEqual(
+    eventsOf(events(), 'control').map((e) => e.action),
+    ['add_context', 'hold_turns', 'take_turn_now', 'cancel_reply'],
+  );
+});
+
+test('control messages cross into a worker thread', async () => {
+  const workers = await testServer({ workers: 1, warmSessions: 1 });
+  try {
+    const c = await RawClient.connect(wsUrl(workers));
+    await c.start({ client: 'control via worker' });
+    c.send({ type: 'control', action: 'update_options', eagerness: 'high' });
+    c.send({ type: 'control', action: 'cancel_reply' });
+    const control = await c.next((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'cancel_reply');
+    assert.ok(control);
+    assert.ok(c.messages.some((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'update_options' && /high/.test(m.event.detail)));
+    c.send({ type: 'stop' });
+    await c.closed;
+  } finally {
+    await workers.close();
+  }
+});

@@ -52,7 +52,7 @@ export class TimelineView {
         break;
       case 'agent_speech_stop': {
         const a = last(this.agent);
-        if (a && a.end === null) (a.end = e.t), (a.cut = e.reason === 'interrupted');
+        if (a && a.end === null) (a.end = e.t), (a.cut = e.reason !== 'completed');
         const p = last(this.paused);
         if (p && p.end === null) p.end = e.t;
         break;

@@ -72,6 +72,16 @@ export function concatInt16(parts: readonly Int16Array[]): Int16Array {
   return out;
 }
 
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /** Root-mean-square level in dBFS (−∞ for digital silence). */
 export function rmsDbfs(samples: Int16Array | Float32Array): number {
   if (samples.length === 0) return -Infinity;

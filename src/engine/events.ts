@@ -16,16 +16,26 @@ export type EngineEvent =
   | { type: 'agent_reply_start'; t: number; userText: string }
   | { type: 'agent_text'; t: number; text: string }
   | { type: 'agent_speech_start'; t: number; kind: 'reply' | 'backchannel'; /** the text synthesized so far (a reply's later clauses follow as agent_text) */ text: string }
-  | { type: 'agent_speech_stop'; t: number; kind: 'reply' | 'backchannel'; reason: 'completed' | 'interrupted' }
+  | {
+      type: 'agent_speech_stop';
+      t: number;
+      kind: 'reply' | 'backchannel';
+      /** interrupted: a barge-in the engine confirmed; cancelled: the application stopped it (session.cancelReply). */
+      reason: 'completed' | 'interrupted' | 'cancelled';
+    }
   | { type: 'agent_paused'; t: number }
   | { type: 'agent_resumed'; t: number }
   | { type: 'agent_speech_truncated'; t: number; heardText: string; fullText: string; playedSeconds: number }
   | { type: 'backchannel'; t: number; text: string }
   | { type: 'turn_latency'; t: number; stages: TurnLatencyStages }
+  | { type: 'control'; t: number; /** which control call (session.ts, "control API") */ action: ControlAction; detail: string }
   | { type: 'error'; t: number; component: string; code: string; message: string }
   | { type: 'session_end'; t: number };
 
 export type EngineEventType = EngineEvent['type'];
+
+/** The application's hand on the session: each call of the control API, as it appears on the timeline. */
+export type ControlAction = 'cancel_reply' | 'truncate_heard' | 'update_options' | 'hold_turns' | 'release_turns' | 'take_turn_now' | 'add_context';
 
 /**
  * Where one turn's response time went, as session times (s), emitted when the reply's first sample

@@ -279,3 +279,12 @@ export function resolvePredictorOptions(o: PredictorOverrides = {}): PredictorOp
     maxHoldMs: (o.maxHoldMs ?? defaultPredictorOptions.maxHoldMs) * (o.maxHoldMs === undefined ? f : 1),
   };
 }
+
+const OPTION_GROUPS = ['listening', 'speaking', 'endOfTurn', 'bargeIn', 'backchannel', 'attention'] as const;
+
+/** `b` on top of `a`, group by group (a group's fields merge; top-level fields replace). */
+export function mergePredictorOverrides(a: PredictorOverrides, b: PredictorOverrides): PredictorOverrides {
+  const out: Record<string, unknown> = { ...a, ...b };
+  for (const k of OPTION_GROUPS) if (a[k] || b[k]) out[k] = { ...a[k], ...b[k] };
+  return out as PredictorOverrides;
+}

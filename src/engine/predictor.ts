@@ -108,6 +108,9 @@ export class DuplexPredictor {
   private readonly turnEndPolicy: TurnEndPolicy;
   /** Speech over the agent: a real interruption or not (barge-in/policy.ts), under bargeIn.policy 'model'. */
   readonly bargeIn: BargeInPolicy;
+  // -- turns under the application's control (session.holdTurns / takeTurnNow)
+  private held = false;
+  private requested = false;
 
   constructor(options: PredictorOverrides = {}, model?: TurnEndModel, bargeInModel?: BargeInModel) {
     this.options = resolvePredictorOptions(options);
@@ -154,6 +157,39 @@ export class DuplexPredictor {
     this.turnActive = false;
     this.speculating = false;
     this.turnSpeechMs = 0;
+    this.requested = false;
+  }
+
+  /**
+   * New options at run time, written into the live object in place: the attention and end-of-turn
+   * policies hold references to its groups and read them every window.
+   */
+  setOptions(next: PredictorOptions): void {
+    new Attention(next.attention); // validates them before anything changes
+    const live = this.options as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(next)) {
+      const group = live[k];
+      if (group !== null && typeof group === 'object' && !Array.isArray(group)) Object.assign(group, v);
+      else live[k] = v;
+    }
+  }
+
+  /** Held: the predictor never takes a turn by itself (it still reads every pause); the application does. */
+  holdTurns(on: boolean): void {
+    this.held = on;
+  }
+
+  get turnsHeld(): boolean {
+    return this.held;
+  }
+
+  /** Take the user's turn at its first pause, without an end-of-turn wait (until the next turn taken). */
+  requestTurn(on = true): void {
+    this.requested = on;
+  }
+
+  get turnRequested(): boolean {
+    return this.requested;
   }
 
   update(e: WindowEvidence): Decision[] {
@@ -274,9 +310,21 @@ export class DuplexPredictor {
     const o = this.options.endOfTurn;
     const pause = this.silenceMs;
     const wait = this.turnEndPolicy.read(e, pause, this.turnSpeechMs);
+    if (this.requested) {
+      out.push({ action: 'take_turn', reason: `${ms(pause)} silence; the application asked for the turn` });
+      return;
+    }
     if (!this.speculating && pause >= o.speculateAfterMs && wait.speculate) {
       this.speculating = true;
       out.push({ action: 'speculate', reason: `${ms(pause)} pause after "${tail(e.transcript)}" (${wait.speculateWhy})` });
+    }
+    if (this.held) {
+      // The application takes the turns: speculation still readies a reply for it, nothing else.
+      if (!this.heldThisPause && pause >= o.speculateAfterMs) {
+        this.heldThisPause = true;
+        out.push({ action: 'hold', reason: `turns are held by the application (${wait.take ? wait.why : wait.holdWhy})` });
+      }
+      return;
     }
     if (wait.take) {
       out.push({ action: 'take_turn', reason: `${ms(pause)} silence; ${wait.why}` });

@@ -7,6 +7,7 @@ import type { Clock } from '../audio/clock.js';
 import type { EngineEvent } from '../engine/events.js';
 import type { PredictorOverrides } from '../engine/options.js';
 import type { ConversationSession } from '../engine/session.js';
+import { FrameCounter, sharedMetronome } from '../server/metronome.js';
 
 export type EndpointProtocol = 'openai-realtime' | 'moshi' | 'gemini-live';
 
@@ -61,49 +62,7 @@ export function resolveLimits(l: Partial<ProtocolEndpointLimits> | undefined): P
   return { ...defaultEndpointLimits, ...l };
 }
 
-/**
- * A drift-free real-time beat for one connection: frame k is due at origin + k·frameMs whatever the
- * lateness of earlier ticks; a late tick is told how many frames are due, so audio leaves at exactly
- * the real-time rate on average.
- */
-export class FrameBeat {
-  private timer: NodeJS.Timeout | undefined;
-  private origin = 0;
-  private next = 0;
-  private stopped = false;
-
-  constructor(
-    readonly frameMs: number,
-    private readonly onFrames: (count: number) => void,
-  ) {}
-
-  start(): void {
-    this.origin = performance.now();
-    this.next = 1;
-    this.schedule();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    const due = this.origin + this.next * this.frameMs;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, due - performance.now()));
-  }
-
-  private fire(): void {
-    const frame = Math.floor((performance.now() - this.origin) / this.frameMs);
-    const count = Math.max(1, frame - this.next + 1);
-    this.next += count;
-    try {
-      this.onFrames(count);
-    } catch {
-      // The connection guards itself; the beat must go on.
-    }
-    this.schedule();
-  }
+/** A connection's output beat: told how many frames are due, on the process's shared metronome. */
+export function frameBeat(frameMs: number, onFrames: (count: number) => void): FrameCounter {
+  return new FrameCounter(sharedMetronome(frameMs), onFrames);
 }

@@ -114,6 +114,7 @@ export class Connection {
     if (m.type === 'playback') this.live!.playback(m);
     else if (m.type === 'flushed') this.live!.flushed(m);
     else if (m.type === 'text') this.live!.text(m);
+    else if (m.type === 'control') this.live!.control(m);
   }
 
   private async begin(start: StartMessage): Promise<void> {

@@ -9,7 +9,7 @@ import { ConversationSession, ENGINE_SAMPLE_RATE } from '../engine/session.js';
 import { makeDialogue } from '../engine/local.js';
 import type { DialogueModel } from '../dialogue/types.js';
 import type { FullduplexError } from '../errors.js';
-import type { AgentUtterance } from '../engine/agent-output.js';
+import type { OutputUtterance } from '../engine/control.js';
 import type { EngineEvent } from '../engine/events.js';
 import { responseLatencies } from '../engine/summary.js';
 import type { TtsEngine } from '../speech/types.js';
@@ -17,7 +17,7 @@ import type { EnginePool, Lease } from './engine-pool.js';
 import type { Beat } from './metronome.js';
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
 import { PlaybackLedger } from './playback-ledger.js';
-import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
+import type { ControlMessage, FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { SessionRecorder } from './recorder.js';
 
@@ -80,7 +80,7 @@ export class LiveSession implements Beat {
   private backlog = 0;
   private maxBacklog = 0;
   private clientUnderruns = 0;
-  private spokenOf: AgentUtterance | undefined;
+  private spokenOf: OutputUtterance | undefined;
   private spokenText = '';
   private closing: Promise<void> | undefined;
   /** Start-up events not yet sent (the client hears of the session first, in `ready`). */
@@ -95,7 +95,6 @@ export class LiveSession implements Beat {
   ) {
     this.id = d.id;
     this.frameSamples = Math.round((d.playback.frameMs * ENGINE_SAMPLE_RATE) / 1000);
-    if (d.start.playbackReports) session.heardSamples = (u) => this.ledger.heardOf(u);
   }
 
   static async create(d: LiveSessionDeps): Promise<LiveSession> {
@@ -109,16 +108,22 @@ export class LiveSession implements Beat {
       const clock = new RealClock();
       let live: LiveSession | undefined;
       const early: EngineEvent[] = [];
+      // The dialogue model is made for this session alone: the session owns (and closes) it.
+      const dialogue = dialogueFor(d.engine, (e) => live?.componentError('dialogue', e));
       const session = await ConversationSession.create({
         clock,
         vad: lease.vad,
         asr: lease.asr,
         tts: d.tts,
-        dialogue: dialogueFor(d.engine, (e) => live?.componentError('dialogue', e)),
+        dialogue,
+        owned: [dialogue],
         voice,
         predictor: { eagerness },
+        // The client reports what its speaker played: a cut reply keeps only those words.
+        ...(d.start.playbackReports && { heardSamples: (u: OutputUtterance) => live?.ledger.heardOf(u) ?? u.played }),
         onEvent: (e) => (live ? live.onEngineEvent(e) : early.push(e)),
       });
+      if (d.start.instructions) session.addContext({ role: 'system', content: d.start.instructions }, 'instructions');
       live = new LiveSession(d, clock, session, lease, recorder);
       // Events from start-up (session_start) go out after `ready`, with the first beat.
       for (const e of early) recorder?.event(e);
@@ -180,6 +185,19 @@ export class LiveSession implements Beat {
   /** A typed user turn: the engine answers it aloud (its events and audio go out as for speech). */
   text(m: TextMessage): void {
     this.session.respond(m.text).catch((e: Error) => this.d.sink.error('SESSION_FAILED', `the typed turn could not be answered: ${e.message}`));
+  }
+
+  /** The application steers the engine (its control API); every call lands on the timeline. */
+  control(m: ControlMessage): void {
+    try {
+      if (m.action === 'cancel_reply') this.session.cancelReply(m.reason !== undefined ? { reason: m.reason } : {});
+      else if (m.action === 'hold_turns') this.session.holdTurns(m.on);
+      else if (m.action === 'take_turn_now') this.session.takeTurnNow();
+      else if (m.action === 'update_options') this.session.updateOptions({ eagerness: m.eagerness });
+      else this.session.addContext({ role: m.role, content: m.content }, m.where ?? 'end');
+    } catch (e) {
+      this.d.sink.error('BAD_MESSAGE', `control '${m.action}' failed: ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -289,7 +307,7 @@ export class LiveSession implements Beat {
     this.recorder?.event(e);
     this.d.sink.message({ type: 'event', event: e });
     // Barge-in: the agent's output paused (or was cut): whatever the client still buffers must not play.
-    if (e.type === 'agent_paused' || (e.type === 'agent_speech_stop' && e.reason === 'interrupted')) {
+    if (e.type === 'agent_paused' || (e.type === 'agent_speech_stop' && e.reason !== 'completed')) {
       this.d.sink.message({ type: 'flush', position: this.ledger.sent });
     }
     if (e.type === 'agent_speech_truncated') this.spokenOf = undefined;

@@ -8,12 +8,12 @@
  * Within one sent frame the utterance's audio is taken to start at the frame start (a frame is
  * 20 ms, far below a word).
  */
-import type { AgentUtterance } from '../engine/agent-output.js';
+import type { OutputUtterance } from '../engine/control.js';
 
 interface SentFrame {
   readonly start: number;
   readonly end: number;
-  readonly utterance: AgentUtterance | undefined;
+  readonly utterance: OutputUtterance | undefined;
   /** Samples of `utterance` the frame carries. */
   readonly samples: number;
   /** Stream position up to which this frame has been credited. */
@@ -23,7 +23,7 @@ interface SentFrame {
 export class PlaybackLedger {
   private readonly frames: SentFrame[] = [];
   private dropped: { from: number; to: number }[] = [];
-  private readonly heard = new WeakMap<AgentUtterance, number>();
+  private readonly heard = new WeakMap<OutputUtterance, number>();
   private position = 0;
   private sentSamples = 0;
 
@@ -43,7 +43,7 @@ export class PlaybackLedger {
   }
 
   /** A frame of `n` samples went out, carrying `utteranceSamples` of `utterance`'s audio. */
-  recordSent(n: number, utterance: AgentUtterance | undefined, utteranceSamples: number): void {
+  recordSent(n: number, utterance: OutputUtterance | undefined, utteranceSamples: number): void {
     this.frames.push({ start: this.sentSamples, end: this.sentSamples + n, utterance, samples: Math.min(n, utteranceSamples), credited: this.sentSamples });
     this.sentSamples += n;
   }
@@ -73,7 +73,7 @@ export class PlaybackLedger {
   }
 
   /** Samples of `u` the listener has heard. */
-  heardOf(u: AgentUtterance): number {
+  heardOf(u: OutputUtterance): number {
     return this.heard.get(u) ?? 0;
   }
 

@@ -57,6 +57,8 @@ export interface StartMessage {
   playbackReports?: boolean;
   /** Free-form client name for the session log. */
   client?: string;
+  /** The agent's instructions: the leading system message of the conversation (e.g. PersonaPlex's text_prompt). */
+  instructions?: string;
 }
 
 export interface PlaybackMessage {
@@ -92,7 +94,18 @@ export interface TextMessage {
   text: string;
 }
 
-export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage;
+/**
+ * The application's hand on the session (the engine's control API, src/engine/session.ts): stop the
+ * agent's reply, hold the turns (push-to-talk), take the turn now, change the eagerness, add context.
+ */
+export type ControlMessage =
+  | { type: 'control'; action: 'cancel_reply'; reason?: string }
+  | { type: 'control'; action: 'hold_turns'; on: boolean }
+  | { type: 'control'; action: 'take_turn_now' }
+  | { type: 'control'; action: 'update_options'; eagerness: 'low' | 'medium' | 'high' }
+  | { type: 'control'; action: 'add_context'; role: 'system' | 'user' | 'assistant'; content: string; where?: 'end' | 'instructions' };
+
+export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage | ControlMessage;
 
 /** Longest typed turn accepted, characters. */
 export const MAX_TEXT_CHARS = 2000;
@@ -178,6 +191,8 @@ export function parseClientMessage(text: string): ClientMessage {
       const eagerness = optional(o, 'eagerness', isEagerness, "'low', 'medium' or 'high'");
       const reports = optional(o, 'playbackReports', isBool, 'a boolean');
       const client = optional(o, 'client', isString, 'a string');
+      const instructions = optional(o, 'instructions', isString, 'a string');
+      if (instructions !== undefined) m.instructions = instructions;
       if (voice !== undefined) m.voice = voice;
       if (eagerness !== undefined) m.eagerness = eagerness;
       if (reports !== undefined) m.playbackReports = reports;
@@ -203,6 +218,8 @@ export function parseClientMessage(text: string): ClientMessage {
       if (o.text.length > MAX_TEXT_CHARS) throw new ProtocolError('BAD_MESSAGE', `'text' is limited to ${MAX_TEXT_CHARS} characters`);
       return { type: 'text', text: o.text };
     }
+    case 'control':
+      return parseControl(o);
     case 'ping': {
       const id = optional(o, 'id', isId, 'a short string or a number');
       return id === undefined ? { type: 'ping' } : { type: 'ping', id };
@@ -229,4 +246,29 @@ export function encodeAudioFrame(samples: Int16Array): Buffer {
   const out = Buffer.allocUnsafe(samples.length * 2);
   for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i]!, i * 2);
   return out;
+}
+
+function parseControl(o: Record<string, unknown>): ControlMessage {
+  switch (o.action) {
+    case 'cancel_reply': {
+      const reason = optional(o, 'reason', isString, 'a string');
+      return reason === undefined ? { type: 'control', action: 'cancel_reply' } : { type: 'control', action: 'cancel_reply', reason: reason.slice(0, 200) };
+    }
+    case 'hold_turns':
+      if (!isBool(o.on)) throw new ProtocolError('BAD_MESSAGE', "'on' must be a boolean");
+      return { type: 'control', action: 'hold_turns', on: o.on };
+    case 'take_turn_now':
+      return { type: 'control', action: 'take_turn_now' };
+    case 'update_options':
+      if (!isEagerness(o.eagerness)) throw new ProtocolError('BAD_MESSAGE', "'eagerness' must be 'low', 'medium' or 'high'");
+      return { type: 'control', action: 'update_options', eagerness: o.eagerness };
+    case 'add_context': {
+      if (o.role !== 'system' && o.role !== 'user' && o.role !== 'assistant') throw new ProtocolError('BAD_MESSAGE', "'role' must be 'system', 'user' or 'assistant'");
+      if (typeof o.content !== 'string' || o.content.length > MAX_TEXT_CHARS) throw new ProtocolError('BAD_MESSAGE', `'content' must be a string of at most ${MAX_TEXT_CHARS} characters`);
+      const where = optional(o, 'where', (v): v is 'end' | 'instructions' => v === 'end' || v === 'instructions', "'end' or 'instructions'");
+      return { type: 'control', action: 'add_context', role: o.role, content: o.content, ...(where !== undefined && { where }) };
+    }
+    default:
+      throw new ProtocolError('BAD_MESSAGE', "'action' must be one of cancel_reply, hold_turns, take_turn_now, update_options, add_context");
+  }
 }

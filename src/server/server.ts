@@ -122,7 +122,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
   // Other systems' protocols (OpenAI Realtime on /v1/realtime, Moshi on /api/chat) on the same
-  // server and behind the same access rules; their sessions run on this thread.
+  // server and behind the same access rules. Moshi sessions run on the live runtime (`host`: worker
+  // threads, warm pool, recordings); Realtime sessions still run on this thread.
   // Whoever creates a component closes it: what the server makes here, it closes on shutdown.
   const madeAsr = components.asr || ownAsr ? undefined : createAsr(o.speech.asr);
   const madeTts = components.tts || ownTts ? undefined : createTts(o.speech.tts);
@@ -130,6 +131,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   const protocolTts = (components.tts ?? ownTts ?? madeTts)!;
   const protocols = createProtocolEndpoints({
     createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
+    host,
   }, { admission });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {

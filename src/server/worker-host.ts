@@ -129,6 +129,7 @@ class EngineWorker {
       playback: (m) => this.post({ op: 'playback', id, m }),
       flushed: (m) => this.post({ op: 'flushed', id, m }),
       text: (m) => this.post({ op: 'text', id, m }),
+      control: (m) => this.post({ op: 'control', id, m }),
       stats: () => this.request<LiveSessionStats>((req) => ({ op: 'session_stats', req, id })),
       close: (reason) =>
         new Promise((resolve) => {

@@ -1,6 +1,6 @@
 /** Messages between the main thread (worker-host.ts) and an engine worker (engine-worker.ts). */
 import type { LiveSessionStats } from './live-session.js';
-import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
+import type { ControlMessage, FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
 import type { HostStats } from './session-host.js';
 
 export type ToWorker =
@@ -9,6 +9,7 @@ export type ToWorker =
   | { op: 'playback'; id: string; m: PlaybackMessage }
   | { op: 'flushed'; id: string; m: FlushedMessage }
   | { op: 'text'; id: string; m: TextMessage }
+  | { op: 'control'; id: string; m: ControlMessage }
   | { op: 'session_stats'; req: number; id: string }
   | { op: 'host_stats'; req: number; reset: boolean }
   | { op: 'close'; id: string; reason: string }

@@ -41,6 +41,6 @@ export function speechBetween(segs: readonly Segment[], from: number, to: number
 export function timeline(r: SimulationResult): string {
   return r.events
     .filter((e) => e.type !== 'transcript_partial' && e.type !== 'session_start')
-    .map((e) => `${e.t.toFixed(2)} ${e.type} ${'action' in e ? e.action + ': ' + e.reason : 'text' in e ? e.text : ''}`)
+    .map((e) => `${e.t.toFixed(2)} ${e.type} ${e.type === 'decision' ? e.action + ': ' + e.reason : e.type === 'control' ? e.action + ': ' + e.detail : 'text' in e ? e.text : ''}`)
     .join('\n');
 }

@@ -1,4 +1,5 @@
 /** Helpers for the protocol endpoint and client tests: a loopback protocol server on the local engine, paced streaming, listening to agent audio. */
+import { defaultSpeechBackends } from '../../src/speech/registry.js';
 import { performance } from 'node:perf_hooks';
 import type { PcmFrame } from '../../src/audio/frame.js';
 import { resample } from '../../src/audio/resampler.js';
@@ -9,6 +10,12 @@ import { FliteTts } from '../../src/speech/tts/flite.js';
 import { SileroVad } from '../../src/speech/vad/silero.js';
 import { detectSpeechSegments, type Segment } from '../../src/speech/vad/segmenter.js';
 import { compose, synth } from './speech.js';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InProcessHost } from '../../src/server/session-host.js';
+import { defaultPlaybackOptions, defaultRecordingOptions, defaultServerLimits, defaultServerOptions } from '../../src/server/options.js';
 
 let shared: { asr: PocketsphinxAsr; tts: FliteTts; vad?: SileroVad } | undefined;
 
@@ -24,20 +31,42 @@ export async function closeProtocolShared(): Promise<void> {
   shared = undefined;
 }
 
-/** A loopback server with both endpoints on the local engine; `sessions` collects every engine session opened. */
-export async function protocolServer(extra: Partial<ProtocolEndpointsDeps> = {}): Promise<ProtocolServer & { sessions: ConversationSession[] }> {
+/**
+ * A loopback server with both endpoints on the local engine; `sessions` collects every engine session
+ * the Realtime endpoint opened. Moshi sessions run on an in-process live runtime whose recordings go
+ * to `sessionsDir` (a fresh temporary folder).
+ */
+export async function protocolServer(extra: Partial<ProtocolEndpointsDeps> = {}): Promise<ProtocolServer & { sessions: ConversationSession[]; sessionsDir: string }> {
   const c = components();
   const factory = localSessionFactory({ asr: c.asr, tts: c.tts });
   const sessions: ConversationSession[] = [];
+  const sessionsDir = mkdtempSync(join(tmpdir(), 'fullduplex-protocol-sessions-'));
+  const host = new InProcessHost(
+    { engine: defaultServerOptions.engine, limits: defaultServerLimits, playback: defaultPlaybackOptions, recording: { ...defaultRecordingOptions, sessionsDir }, warmSessions: 1, speech: defaultSpeechBackends },
+    c.asr,
+    c.tts,
+    () => undefined,
+  );
+  await host.start();
   const server = await startProtocolServer({
     createSession: async (req) => {
       const s = await factory(req);
       sessions.push(s);
       return s;
     },
+    host,
     ...extra,
   });
-  return Object.assign(server, { sessions });
+  const close = server.close;
+  return Object.assign(server, {
+    sessions,
+    sessionsDir,
+    close: async () => {
+      await close();
+      await host.close();
+      rmSync(sessionsDir, { recursive: true, force: true });
+    },
+  });
 }
 
 /** A user track at `rate`: clips and pauses (seconds), as the engine tests build them; `spans` are the clips' audible bounds, s. */
@@ -103,4 +132,23 @@ export function waitFor(test: () => boolean, timeoutMs: number, what: string): P
     };
     check();
   });
+}
+
+/** The engine events of the newest session recorded in `sessionsDir`, once its record is complete. */
+export async function lastRecordedEvents(sessionsDir: string): Promise<EngineEvent[]> {
+  let events: EngineEvent[] = [];
+  await waitFor(() => {
+    const newest = readdirSync(sessionsDir).sort().at(-1);
+    const file = newest === undefined ? '' : join(sessionsDir, newest, 'events.jsonl');
+    if (!file || !existsSync(file)) return false;
+    events = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EngineEvent);
+    return events.some((e) => e.type === 'session_end');
+  }, 10_000, 'the session was recorded');
+  return events;
+}
+
+/** The instructions a recorded session was given (its `add_context` control event), if any. */
+export function recordedInstructions(events: readonly EngineEvent[]): string | undefined {
+  for (const e of events) if (e.type === 'control' && e.action === 'add_context' && e.detail.startsWith('instructions: ')) return e.detail.slice('instructions: '.length);
+  return undefined;
 }

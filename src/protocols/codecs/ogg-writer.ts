@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { FullduplexError } from '../../errors.js';
+import { concatBytes } from '../../audio/frame.js';
 import {
   buildOggPage,
   lacingFor,
@@ -114,16 +115,6 @@ export class OggPageWriter {
       return buildOggPage({ flags, granulePosition: granule, serial: this.serial, sequence: this.sequence++ }, lacing.slice(start, end), body);
     });
     if (eos) this.ended = true;
-    return pages.length === 1 ? pages[0]! : concat(pages);
+    return pages.length === 1 ? pages[0]! : concatBytes(pages);
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -1,20 +1,24 @@
 /**
  * Moshi-protocol endpoint (also PersonaPlex's): GET /api/chat upgraded to a WebSocket of binary
- * messages, byte 0 the kind. The engine session is opened first (PersonaPlex's text_prompt becomes its
- * instructions), then the handshake goes out, then the OpusHead/OpusTags pages, then one Ogg page of
- * agent audio every `framesPerPage` × 20 ms — a continuous stream, silence included, as Moshi's model
- * speaks on every step. The agent's words go out as 0x02 text pieces. Client audio is an Ogg Opus
- * stream in any split; damage is answered with 0x05 error messages and never ends the session.
+ * messages, byte 0 the kind. A thin adapter over the server's live runtime (a SessionHost: worker
+ * threads, the warm engine pool, the real-time beat, recordings): the session is opened first
+ * (PersonaPlex's text_prompt becomes its instructions), then the handshake goes out, then the
+ * OpusHead/OpusTags pages, then the agent's audio as Ogg pages, a continuous stream, silence included,
+ * as Moshi's model speaks on every step. The agent's words go out as 0x02 text pieces. Client audio
+ * is an Ogg Opus stream in any split; damage is answered with 0x05 error messages and never ends the session.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { RealClock } from '../../audio/clock.js';
+import { concatBytes } from '../../audio/frame.js';
 import { StreamingResampler } from '../../audio/resampler.js';
 import type { EngineEvent } from '../../engine/events.js';
-import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../engine/session.js';
+import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
+import { PROTOCOL_VERSION, type ServerMessage, type StartMessage } from '../../server/protocol.js';
+import type { SessionHandle, SessionHost } from '../../server/session-host.js';
 import { OggOpusStreamDecoder, OggOpusStreamEncoder, OPUS_SAMPLE_RATE_24K } from '../codecs/opus.js';
-import { FrameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
+import { resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
 import { decodeMoshiMessage, encodeMoshiMessage, moshiHandshake, type MoshiMessage } from './messages.js';
 import { defaultMoshiEndpointOptions, MOSHI_QUERY, type MoshiEndpointOptions } from './endpoint-options.js';
 
@@ -22,6 +26,8 @@ export const MOSHI_PATH = '/api/chat';
 
 export interface MoshiEndpointDeps extends ProtocolEndpointDeps {
   moshi?: Partial<MoshiEndpointOptions>;
+  /** The live runtime Moshi sessions run on (the native protocol's own). */
+  host: SessionHost;
 }
 
 export function handleMoshiConnection(ws: WebSocket, req: IncomingMessage, deps: MoshiEndpointDeps): Promise<void> {
@@ -37,16 +43,15 @@ class MoshiConnection {
   readonly finished: Promise<void>;
   private readonly o: MoshiEndpointOptions;
   private readonly limits: ProtocolEndpointLimits;
-  private readonly clock = new RealClock();
   private readonly textPrompt: string;
   private readonly voicePrompt: string;
-  private session: ConversationSession | undefined;
-  private encoder: OggOpusStreamEncoder | undefined;
+  private handle: SessionHandle | undefined;
+  private readonly encoder: OggOpusStreamEncoder;
   private resampler: StreamingResampler | undefined;
   private readonly decoder = new OggOpusStreamDecoder({ sampleRate: OPUS_SAMPLE_RATE_24K });
-  private readonly beat: FrameBeat;
   private readonly early: Uint8Array[] = [];
-  private backlogSamples = 0;
+  /** The stream has begun (handshake and Opus headers sent): audio pages may follow. */
+  private streaming = false;
   private lastAudioError = -Infinity;
   private consecutiveErrors = 0;
   private closed = false;
@@ -63,7 +68,7 @@ class MoshiConnection {
     const q = new URL(req.url ?? '/', 'http://localhost').searchParams;
     this.textPrompt = q.get(MOSHI_QUERY.textPrompt) ?? '';
     this.voicePrompt = q.get(MOSHI_QUERY.voicePrompt) ?? '';
-    this.beat = new FrameBeat(this.limits.frameMs, (n) => this.guard(() => this.output(n)));
+    this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data as Buffer, isBinary)));
     ws.on('close', () => void this.shutdown());
@@ -82,16 +87,17 @@ class MoshiConnection {
 
   private async start(): Promise<void> {
     try {
-      const session = await this.deps.createSession({
-        protocol: 'moshi',
-        clock: this.clock,
-        onEvent: (e) => this.onEngineEvent(e),
-        ...(this.voicePrompt ? { voice: this.voicePrompt } : {}),
-      });
-      this.session = session;
-      if (this.textPrompt.trim() !== '') session.history.unshift({ role: 'system', content: this.textPrompt.trim() });
       this.resampler = await StreamingResampler.create(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K);
-      this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
+      const { handle } = await this.deps.host.open({ id: `moshi-${randomBytes(4).toString('hex')}`, start: this.startMessage() }, {
+        audio: (samples) => this.guard(() => this.output(samples)),
+        message: (m) => this.guard(() => this.onServerMessage(m)),
+        error: (_code, message) => this.audioError(message),
+        fatal: (message) => {
+          this.sendMessage({ kind: 'error', message: message.slice(0, 300) });
+          this.close(1011, 'engine failed');
+        },
+      });
+      this.handle = handle;
     } catch (e) {
       const message = toFullduplexError(e).message;
       this.log(`session failed to start: ${message}`);
@@ -101,11 +107,19 @@ class MoshiConnection {
     if (this.closed) return void this.shutdownResources();
     if (this.o.sendMetadata) this.sendMessage({ kind: 'metadata', json: { model: 'fullduplex', text_prompt: this.textPrompt, voice_prompt: this.voicePrompt } });
     this.sendMessage(moshiHandshake(this.o.handshake));
-    const headers = this.encoder.start();
-    this.sendMessage({ kind: 'audio', data: concat(headers) });
-    this.beat.start();
+    this.sendMessage({ kind: 'audio', data: concatBytes(this.encoder.start()) });
+    this.streaming = true;
     this.expiry = setTimeout(() => this.close(1000, 'session time limit reached'), this.limits.maxSessionS * 1000);
     for (const m of this.early.splice(0)) this.audioIn(m);
+  }
+
+  /** The session as the native protocol's `start` says it: 24 kHz input, the prompt as instructions, a voice we have. */
+  private startMessage(): StartMessage {
+    // Only a voice the synthesizer has; PersonaPlex voice files (NATF0.pt) are not ours.
+    const asked = this.voicePrompt.replace(/\.[a-z0-9]+$/i, '');
+    const voice = asked && this.deps.host.voices.includes(asked) ? asked : undefined;
+    const instructions = this.textPrompt.trim();
+    return { type: 'start', protocol: PROTOCOL_VERSION, inputSampleRate: OPUS_SAMPLE_RATE_24K, client: 'moshi', ...(voice && { voice }), ...(instructions && { instructions }) };
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
@@ -119,7 +133,7 @@ class MoshiConnection {
     }
     this.consecutiveErrors = 0;
     if (m.kind !== 'audio') return; // control, ping, metadata, text from a client, unknown kinds: discarded
-    if (!this.session) {
+    if (!this.streaming) {
       // A client that did not wait for the handshake: keep its audio for when the session is ready.
       if (this.early.reduce((n, b) => n + b.length, 0) < this.limits.maxMessageBytes) this.early.push(m.data.slice());
       return;
@@ -130,14 +144,10 @@ class MoshiConnection {
   private audioIn(data: Uint8Array): void {
     const r = this.decoder.push(data);
     if (r.errors.length > 0) this.audioError(r.errors.map((e) => e.message).join('; '));
-    if (r.pcm.length === 0 || !this.session) return;
-    if (this.backlogSamples / OPUS_SAMPLE_RATE_24K > this.limits.maxInputBacklogS) return this.audioError('the engine is behind the audio sent; stream in real time (audio dropped)');
-    this.backlogSamples += r.pcm.length;
-    const n = r.pcm.length;
-    void this.session.pushAudio(r.pcm, OPUS_SAMPLE_RATE_24K).finally(() => (this.backlogSamples -= n));
+    if (r.pcm.length > 0) this.handle?.input(r.pcm); // the live runtime drops audio sent faster than real time
   }
 
-  /** Damaged audio: said in a 0x05 message (rate-limited), the stream goes on. */
+  /** Damaged or excess audio: said in a 0x05 message (rate-limited), the stream goes on. */
   private audioError(message: string): void {
     const now = performance.now();
     if (now - this.lastAudioError < this.o.audioErrorIntervalMs) return;
@@ -150,14 +160,15 @@ class MoshiConnection {
     if (++this.consecutiveErrors >= this.limits.maxConsecutiveErrors) this.close(1008, 'too many invalid messages');
   }
 
-  private output(frames: number): void {
-    if (!this.session || !this.encoder || !this.resampler) return;
-    const pcm16k = this.session.pullAudio(frames * Math.round((ENGINE_SAMPLE_RATE * this.limits.frameMs) / 1000));
+  /** One beat's agent audio (16 kHz) from the live runtime, out as Ogg pages at 24 kHz. */
+  private output(pcm16k: Int16Array): void {
+    if (!this.streaming || !this.resampler || this.closed) return;
     for (const page of this.encoder.push(this.resampler.process(pcm16k))) this.sendMessage({ kind: 'audio', data: page });
   }
 
-  private onEngineEvent(e: EngineEvent): void {
-    if (this.closed) return;
+  private onServerMessage(m: ServerMessage): void {
+    if (this.closed || m.type !== 'event') return; // flush, spoken: the Moshi client has no use for them
+    const e: EngineEvent = m.event;
     if (e.type === 'agent_text') for (const piece of textPieces(e.text)) this.sendMessage({ kind: 'text', text: piece });
     else if (e.type === 'error') this.sendMessage({ kind: 'error', message: `${e.component}: ${e.message}`.slice(0, 300) });
   }
@@ -180,7 +191,6 @@ class MoshiConnection {
   private async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.beat.stop();
     if (this.expiry) clearTimeout(this.expiry);
     await this.shutdownResources();
     this.resolveFinished();
@@ -188,21 +198,12 @@ class MoshiConnection {
 
   private async shutdownResources(): Promise<void> {
     try {
-      await this.session?.close();
+      await this.handle?.close('the client closed the connection');
     } catch (e) {
       this.log(`session close failed: ${toFullduplexError(e).message}`);
     }
+    this.handle = undefined;
     this.resampler?.destroy();
     this.resampler = undefined;
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -3,7 +3,6 @@
  * API sends for it, or with an `error` event (returning false). Events arrive already validated by
  * parseClientEvent, in the client's dialect.
  */
-import type { DialogueMessage } from '../../dialogue/types.js';
 import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
 import { isPlainObject } from './fields.js';
@@ -72,19 +71,11 @@ async function sessionUpdate(c: RealtimeConnection, e: Extract<RealtimeClientEve
     c.encoder = await OutputAudioEncoder.create(c.config.outputFormat, ENGINE_SAMPLE_RATE);
     c.encoders.push(c.encoder);
   }
-  setInstructions(c.session.history, c.config.instructions);
+  // The instructions travel as the conversation's leading system message (models that take one read it).
+  c.session.addContext({ role: 'system', content: c.config.instructions }, 'instructions');
   c.turns.apply(c.config.turns);
   c.send({ type: 'session.updated', session: c.config.current });
   return true;
-}
-
-/** The instructions travel as the conversation's leading system message (models that take one read it). */
-function setInstructions(history: DialogueMessage[], text: string): void {
-  const hasSystem = history[0]?.role === 'system';
-  if (text.trim() === '') {
-    if (hasSystem) history.shift();
-  } else if (hasSystem) history[0] = { role: 'system', content: text };
-  else history.unshift({ role: 'system', content: text });
 }
 
 function append(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'input_audio_buffer.append' }>): boolean {
@@ -135,7 +126,7 @@ function itemCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { typ
   announceDone(c, stored, previous);
   // Text joins the engine's history; response.create answers it (or it is context for the next spoken turn).
   const text = content.map((p) => (typeof p.text === 'string' ? p.text : typeof p.transcript === 'string' ? p.transcript : '')).join(' ').trim();
-  if (text) c.session.history.push({ role: item.role, content: text });
+  if (text) c.session.addContext({ role: item.role, content: text });
   return true;
 }
 
@@ -149,27 +140,13 @@ function truncate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type:
   if (e.audio_end_ms > r.audioMs + c.options.truncateSlackMs) {
     return fail(c, E.truncateTooLong, `Audio content of ${Math.floor(r.audioMs)}ms is already shorter than ${e.audio_end_ms}ms`, 'audio_end_ms', e.event_id);
   }
-  // The client stopped playing: whatever the engine still had to say for this item is dropped.
-  if (r.active) cancel(c, r, 'client_cancelled');
-  const heard = r.truncate(e.audio_end_ms);
-  correctHistory(c.session.history, r.utterance?.fullText ?? '', heard);
+  // The client stopped playing: whatever the engine still had to say for this item is dropped, and
+  // only the words it played stay in the conversation.
+  const heardSamples = r.playedAt(e.audio_end_ms);
+  if (r.active) cancel(c, r, 'client_cancelled', heardSamples);
+  r.truncate(r.utterance ? c.session.truncateHeard(r.utterance, heardSamples) : '');
   c.send({ type: 'conversation.item.truncated', item_id: e.item_id, content_index: 0, audio_end_ms: e.audio_end_ms });
   return true;
-}
-
-/** The engine counted as heard everything it played out; the client knows better. */
-function correctHistory(history: DialogueMessage[], fullText: string, heard: string): void {
-  if (fullText === '') return;
-  for (let i = history.length - 1; i >= 0; i--) {
-    const m = history[i]!;
-    if (m.role === 'user') return;
-    if (m.role === 'assistant' && fullText.startsWith(m.content)) {
-      if (heard === '') history.splice(i, 1);
-      else history[i] = { role: 'assistant', content: heard, interrupted: true };
-      return;
-    }
-  }
-  if (heard !== '') history.push({ role: 'assistant', content: heard, interrupted: true });
 }
 
 function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'response.create' }>): boolean {
@@ -221,19 +198,16 @@ function responseCancel(c: RealtimeConnection, e: Extract<RealtimeClientEvent, {
   return true;
 }
 
-/** Stop a response on the client's word: its audio stops, and the engine keeps what was played as said. */
-function cancel(c: RealtimeConnection, r: ResponseStream, reason: 'client_cancelled'): void {
+/**
+ * Stop a response on the client's word: the engine stops the reply (generation, synthesis and audio)
+ * and keeps what was heard as said: `heardSamples` of it, or everything it played out.
+ */
+function cancel(c: RealtimeConnection, r: ResponseStream, reason: 'client_cancelled', heardSamples?: number): void {
   const u = c.session.output.utterance;
   const mine = u !== undefined && (r.utterance === u || (r.utterance === undefined && c.pendingReply === r && u.kind === 'reply'));
-  if (mine) {
-    c.session.output.stop();
-    const said = u.heardText(u.played);
-    if (said) c.session.history.push({ role: 'assistant', content: said, interrupted: true });
-    r.utterance ??= u;
-  }
-  if (c.pendingReply === r) {
-    c.pendingReply = undefined;
-    c.turns.turnTaken();
-  }
+  if (mine) r.utterance ??= u;
+  // A response asked for and not yet begun is withdrawn the same way (the engine forgets the request).
+  if (mine || c.pendingReply === r) c.session.cancelReply({ reason, ...(heardSamples !== undefined && { heardSamples }) });
+  if (c.pendingReply === r) c.pendingReply = undefined;
   r.end('cancelled', reason);
 }

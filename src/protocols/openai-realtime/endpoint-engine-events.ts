@@ -7,7 +7,7 @@
  * see `input_audio_buffer.speech_started` and `response.done {status: cancelled, reason:
  * turn_detected}`. A backchannel or a cough over the agent never reaches the client as speech.
  */
-import type { AgentUtterance } from '../../engine/agent-output.js';
+import type { OutputUtterance } from '../../engine/control.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
 import { announceAdded, announceDone, newId, userAudioItem } from './endpoint-conversation.js';
@@ -46,7 +46,6 @@ export function handleEngineEvent(c: RealtimeConnection, e: EngineEvent): void {
       return;
     }
     case 'agent_reply_start':
-      c.turns.turnTaken();
       if (c.pendingTimer) clearTimeout(c.pendingTimer);
       c.pendingTimer = undefined;
       if (!c.pendingReply?.active) c.pendingReply = newResponse(c, 'reply');
@@ -114,7 +113,7 @@ function interrupted(c: RealtimeConnection, kind: 'reply' | 'backchannel'): void
 }
 
 /** The response for utterance `u`, bound on its first frame (null: its audio stays off the wire). */
-function responseFor(c: RealtimeConnection, u: AgentUtterance): ResponseStream | null {
+function responseFor(c: RealtimeConnection, u: OutputUtterance): ResponseStream | null {
   const known = c.byUtterance.get(u);
   if (known !== undefined) return known;
   let r: ResponseStream | null;
@@ -156,7 +155,7 @@ function keepEngineListening(c: RealtimeConnection, frames: number): void {
 }
 
 /** An utterance left the speaker: completed, or replaced (a reply taking over from a backchannel). */
-function finishUtterance(c: RealtimeConnection, u: AgentUtterance): void {
+function finishUtterance(c: RealtimeConnection, u: OutputUtterance): void {
   const r = c.byUtterance.get(u);
   if (r?.active) {
     if (u.isDone) r.end('completed');

@@ -1,10 +1,10 @@
 /**
  * One Realtime response: the events of its life (created → output item → content part → audio and
  * transcript deltas → done) for one engine utterance, and the ledger that maps the audio the client
- * received back to the utterance, so `conversation.item.truncate {audio_end_ms}` can keep exactly the
- * words that were heard.
+ * received back to the utterance, so `conversation.item.truncate {audio_end_ms}` can tell the engine
+ * exactly how much of it was heard.
  */
-import type { AgentUtterance } from '../../engine/agent-output.js';
+import type { OutputUtterance } from '../../engine/control.js';
 import { announceAdded, announceDone, newId, type Conversation, type RealtimeOut } from './endpoint-conversation.js';
 import type { OutputAudioEncoder } from './endpoint-audio.js';
 import type { ConversationItem, RealtimeResponse as ResponseObject, ResponseStatus } from './types.js';
@@ -22,7 +22,7 @@ export class ResponseStream {
   readonly id = newId('resp');
   readonly itemId = newId('item');
   readonly item: ConversationItem & { id: string };
-  utterance: AgentUtterance | undefined;
+  utterance: OutputUtterance | undefined;
   private status: ResponseStatus = 'in_progress';
   private transcriptText = '';
   /** Output-format samples sent to the client. */
@@ -130,11 +130,8 @@ export class ResponseStream {
     this.out.send({ type: 'response.done', response: { ...this.object(output), status_details: details } });
   }
 
-  /**
-   * Keep only what was heard of the item's audio: the transcript becomes the words of the utterance up
-   * to `audioEndMs` of the audio sent. Returns the new transcript.
-   */
-  truncate(audioEndMs: number): string {
+  /** The utterance's played position (engine samples) at `audioEndMs` of the audio the client received. */
+  playedAt(audioEndMs: number): number {
     const engineRate = this.utterance?.sampleRate ?? 16000;
     const pos = Math.round((audioEndMs / 1000) * engineRate);
     let played = 0;
@@ -147,10 +144,13 @@ export class ResponseStream {
       }
       [prevSent, prevPlayed, played] = [e.sent, e.played, e.played];
     }
-    const heard = this.utterance ? this.utterance.heardText(played) : '';
+    return played;
+  }
+
+  /** The item was truncated: its transcript becomes the words heard. */
+  truncate(heard: string): void {
     this.transcriptText = heard;
     this.setPartText(heard);
-    return heard;
   }
 
   private sendAudio(samples: Int16Array): void {

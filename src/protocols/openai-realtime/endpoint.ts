@@ -12,9 +12,10 @@ import WebSocket from 'ws';
 import { RealClock } from '../../audio/clock.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../engine/session.js';
-import type { AgentUtterance } from '../../engine/agent-output.js';
+import type { OutputUtterance } from '../../engine/control.js';
 import { toFullduplexError } from '../../errors.js';
-import { FrameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
+import { frameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
+import type { FrameCounter } from '../../server/metronome.js';
 import type { RealtimeDialect } from './dialects.js';
 import { newServerEventId, parseClientEvent, realtimeErrorEvent, serverEventToDialect } from './events.js';
 import { OutputAudioEncoder } from './endpoint-audio.js';
@@ -81,10 +82,10 @@ export class RealtimeConnection implements RealtimeOut {
   /** Reply response announced (agent_reply_start or response.create) and not yet bound to audio. */
   pendingReply: ResponseStream | undefined;
   pendingTimer: NodeJS.Timeout | undefined;
-  readonly byUtterance = new Map<AgentUtterance, ResponseStream | null>();
+  readonly byUtterance = new Map<OutputUtterance, ResponseStream | null>();
   readonly byItem = new Map<string, ResponseStream>();
-  lastUtterance: AgentUtterance | undefined;
-  private readonly beat: FrameBeat;
+  lastUtterance: OutputUtterance | undefined;
+  private readonly beat: FrameCounter;
   private readonly queue: (Buffer | string)[] = [];
   private ready = false;
   private processing = false;
@@ -105,7 +106,7 @@ export class RealtimeConnection implements RealtimeOut {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const model = url.searchParams.get('model') || this.options.defaultModel;
     this.config = new RealtimeSessionState(defaultSessionConfig(newId('sess'), model, this.options.defaultVoice));
-    this.beat = new FrameBeat(this.limits.frameMs, (n) => this.guard(() => outputFrames(this, n)));
+    this.beat = frameBeat(this.limits.frameMs, (n) => this.guard(() => outputFrames(this, n)));
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', () => void this.shutdown());
@@ -154,7 +155,7 @@ export class RealtimeConnection implements RealtimeOut {
         predictor: this.config.turns.predictor,
       });
       if (this.closed) return void (await this.session.close());
-      this.turns = new TurnControl(this.session, {});
+      this.turns = new TurnControl(this.session);
       this.turns.apply(this.config.turns);
       this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_SAMPLE_RATE);
       this.encoders.push(this.encoder);

@@ -12,14 +12,15 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { RealClock } from '../../audio/clock.js';
-import { StreamingResampler } from '../../audio/resampler.js';
-import type { AgentUtterance } from '../../engine/agent-output.js';
-import type { EngineEvent } from '../../engine/events.js';
-import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../engine/session.js';
-import { toFullduplexError } from '../../errors.js';
-import { FrameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
-import { decodeGeminiAudio, GEMINI_INPUT_SAMPLE_RATE, GEMINI_OUTPUT_SAMPLE_RATE, geminiModelAudio, geminiSetupComplete, parseGeminiClientMessage, type GeminiServerMessage, type WsFrame } from './messages.js';
+import { RealClock } from '../../src/audio/clock.js';
+import { StreamingResampler } from '../../src/audio/resampler.js';
+import type { OutputUtterance } from '../../src/engine/control.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../src/engine/session.js';
+import { toFullduplexError } from '../../src/errors.js';
+import { frameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../../src/protocols/endpoint-deps.js';
+import type { FrameCounter } from '../../src/server/metronome.js';
+import { decodeGeminiAudio, GEMINI_INPUT_SAMPLE_RATE, GEMINI_OUTPUT_SAMPLE_RATE, geminiModelAudio, geminiSetupComplete, parseGeminiClientMessage, type GeminiServerMessage, type WsFrame } from '../../src/protocols/gemini-live/messages.js';
 
 /** The path of Google's endpoint (v1beta); the fake answers it and any path under /ws/. */
 export const GEMINI_LIVE_PATH = '/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
@@ -50,11 +51,11 @@ class GeminiConnection {
   private readonly clock = new RealClock();
   private session: ConversationSession | undefined;
   private resampler: StreamingResampler | undefined;
-  private readonly beat: FrameBeat;
+  private readonly beat: FrameCounter;
   private setupSeen = false;
   private transcribeInput = false;
   private transcribeOutput = false;
-  private speaking: AgentUtterance | undefined;
+  private speaking: OutputUtterance | undefined;
   private readonly pending: WsFrame[] = [];
   private closed = false;
   private setupTimer: NodeJS.Timeout | undefined;
@@ -66,7 +67,7 @@ class GeminiConnection {
   ) {
     this.o = { ...defaultGeminiFakeOptions, ...deps.gemini };
     this.limits = resolveLimits(deps.limits);
-    this.beat = new FrameBeat(this.limits.frameMs, (n) => this.guard(() => this.output(n)));
+    this.beat = frameBeat(this.limits.frameMs, (n) => this.guard(() => this.output(n)));
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data: Buffer, isBinary: boolean) => this.guard(() => this.onMessage(isBinary ? data : data.toString('utf8'))));
     ws.on('close', () => void this.shutdown());
@@ -120,7 +121,7 @@ class GeminiConnection {
       // Text turns join the conversation as context for the next spoken reply.
       for (const turn of m.clientContent.turns ?? []) {
         const text = (turn.parts ?? []).map((p) => p.text ?? '').join(' ').trim();
-        if (text) this.session.history.push({ role: turn.role === 'model' ? 'assistant' : 'user', content: text });
+        if (text) this.session.addContext({ role: turn.role === 'model' ? 'assistant' : 'user', content: text });
       }
     }
   }
@@ -128,7 +129,7 @@ class GeminiConnection {
   private async start(instructions: string): Promise<void> {
     try {
       this.session = await this.deps.createSession({ protocol: 'gemini-live', clock: this.clock, onEvent: (e) => this.onEngineEvent(e) });
-      if (instructions) this.session.history.unshift({ role: 'system', content: instructions });
+      if (instructions) this.session.addContext({ role: 'system', content: instructions }, 'instructions');
       this.resampler = await StreamingResampler.create(ENGINE_SAMPLE_RATE, GEMINI_OUTPUT_SAMPLE_RATE);
     } catch (e) {
       return this.badRequest(`the engine could not start: ${toFullduplexError(e).message}`);
