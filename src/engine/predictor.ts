@@ -10,70 +10,18 @@
  * `WindowEvidence` per window and carries out the returned decisions; every decision carries a reason
  * a person can read in the timeline.
  */
-import type { CompletenessResult } from './evidence/completeness.js';
-import { isBackchannelText } from './evidence/backchannel.js';
-import type { FinalShape, FinalStretch } from './evidence/pitch.js';
+import type { AgentActivity, Decision, WindowEvidence } from './decision.js';
+import { contentWords, stopWord, tail } from './evidence/overlap-words.js';
 import { resolvePredictorOptions, type PredictorOptions, type PredictorOverrides } from './options.js';
-import type { WordTiming } from '../speech/types.js';
 import type { TurnEndModel } from './turn-end/model.js';
 import { TurnEndPolicy, type TurnEndEstimate } from './turn-end/policy.js';
 
 export type { TurnEndEstimate } from './turn-end/policy.js';
+export type { Action, AgentActivity, Decision, WindowEvidence } from './decision.js';
+export { contentWords } from './evidence/overlap-words.js';
 import { Attention } from './attention.js';
 import type { BargeInModel } from './barge-in/model.js';
 import { BargeInPolicy } from './barge-in/policy.js';
-
-/** What the agent is doing, as the session reports it. */
-export type AgentActivity = 'idle' | 'speaking' | 'paused' | 'backchannel';
-
-export interface WindowEvidence {
-  /** Session time at the end of the window, seconds. */
-  readonly t: number;
-  readonly windowMs: number;
-  readonly vadProbability: number;
-  /** Window energy, dBFS. */
-  readonly levelDb: number;
-  /** How much of the window the agent's own playback explains (0 when the agent is silent). */
-  readonly echoLikelihood: number;
-  /** Words recognised so far in the user's current turn (or in the current overlap). */
-  readonly transcript: string;
-  readonly completeness: CompletenessResult;
-  /** The turn announced itself as a telling ("let me tell you…"): sentence ends are not turn ends. */
-  readonly narrative: boolean;
-  /** Shape of the pitch over the last voiced stretch, once the user has paused. */
-  readonly pitchShape: FinalShape | undefined;
-  /** The last voiced stretch itself (pitch and energy slopes), once the user has paused. */
-  readonly finalStretch?: FinalStretch | null;
-  /** The turn's recognised words with timing and confidence (segment finals). */
-  readonly words?: readonly WordTiming[];
-  /** The agent's last turn asked a question. */
-  readonly agentAskedQuestion?: boolean;
-  readonly agent: AgentActivity;
-  /**
-   * Voice features of the window (evidence/voice-profile.ts), null when unvoiced; absent when the
-   * caller computes none (attention then judges by level alone). Read during `update` only.
-   */
-  readonly voice?: Float64Array | null;
-}
-
-export type Action =
-  | 'user_start' // attended user speech began
-  | 'user_stop' // it stopped (a pause; the turn may go on)
-  | 'hold' // the user paused but the turn is not over
-  | 'speculate' // start generating a reply in the background
-  | 'discard_speculation' // the user went on: drop the speculative reply
-  | 'take_turn' // the user's turn is over: answer
-  | 'backchannel' // say "mm hmm" without taking the turn
-  | 'ignore' // speech not addressed to the agent (side talk, background, echo)
-  | 'yield' // pause the agent's output at once: possible barge-in
-  | 'cancel' // barge-in confirmed: drop the rest of the agent's turn
-  | 'resume' // false alarm: continue the paused output
-  | 'keep_talking'; // speech over the agent that is not a barge-in
-
-export interface Decision {
-  readonly action: Action;
-  readonly reason: string;
-}
 
 const ms = (x: number) => `${Math.round(x)} ms`;
 
@@ -431,24 +379,4 @@ export class DuplexPredictor {
     this.overlapSpeechMs = 0;
     this.bargeIn.reset();
   }
-}
-
-/** Words that count toward confirming a barge-in: backchannels and fillers do not. */
-export function contentWords(transcript: string): number {
-  const t = transcript.trim();
-  if (t === '' || isBackchannelText(t)) return 0;
-  return t.split(/\s+/).filter((w) => !FILLERS.has(w)).length;
-}
-
-/** The first of `stopWords` in the transcript, if any. */
-function stopWord(transcript: string, stopWords: readonly string[]): string | undefined {
-  const words = transcript.toLowerCase().split(/\s+/);
-  return stopWords.find((w) => words.includes(w));
-}
-
-const FILLERS = new Set(['um', 'uh', 'er', 'ah', 'hmm', 'mm', 'oh', 'huh', 'hm']);
-
-function tail(text: string, words = 6): string {
-  const w = text.trim().split(/\s+/);
-  return (w.length > words ? '… ' : '') + w.slice(-words).join(' ');
 }
