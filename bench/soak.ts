@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const sessions: SessionRecord[] = [];
   const errors: string[] = [];
   let conversations = 0;
-  /** Re-dials refused with 503 while the person's previous session was still being wound down. */
+  /** Re-dials refused (503 at the upgrade, or SERVER_FULL at start) while a previous session was still being wound down. */
   let refusals = 0;
   const cpu0 = processCpuSeconds(server.pid);
   const t0 = performance.now();
@@ -143,9 +143,11 @@ async function main(): Promise<void> {
         if (r.stats.closeCode !== undefined && r.stats.closeCode !== 1000) errors.push(`session ${c.ready.sessionId}: closed ${r.stats.closeCode}`);
       } catch (e) {
         const message = (e as Error).message;
-        if (/HTTP 503/.test(message)) {
+        if (/HTTP 503|SERVER_FULL/.test(message)) {
           // The server holds exactly S slots and frees one once the last session's record is
-          // finished: a person who re-dials at once may find none yet. Wait and dial again.
+          // finished: a person who re-dials at once may find none yet, refused at the upgrade (503)
+          // or, when another re-dial took the slot between upgrade and start, at start (SERVER_FULL,
+          // close 1013). Either is the admission control working: wait and dial again.
           refusals++;
           round--;
           await new Promise((r) => setTimeout(r, REDIAL_WAIT_MS));
