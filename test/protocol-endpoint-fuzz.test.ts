@@ -15,6 +15,7 @@ import { localSessionFactory } from '../src/protocols/endpoints.js';
 import { closeProtocolShared, paced, protocolServer, rng, track, waitFor } from './helpers/protocol-endpoints.js';
 import { PocketsphinxAsr } from '../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../src/speech/tts/flite.js';
+import { concatBytes } from '../src/audio/frame.js';
 
 const MAX_MESSAGE = 256 * 1024;
 type Server = Awaited<ReturnType<typeof protocolServer>>;
@@ -104,11 +105,11 @@ test('Moshi endpoint: broken and split Ogg, text frames, empty and malformed mes
   client.sendRaw(Uint8Array.of(0x42, 1, 2, 3)); // unknown kind: discarded silently
   client.sendRaw(Uint8Array.of(MOSHI_KIND.ping));
   // A damaged page among whole ones, and pages split mid-header across messages.
-  client.sendRaw(concat([Uint8Array.of(MOSHI_KIND.audio), pages[0]!, pages[1]!, pages[2]!]));
-  client.sendRaw(concat([Uint8Array.of(MOSHI_KIND.audio), corrupt]));
+  client.sendRaw(concatBytes([Uint8Array.of(MOSHI_KIND.audio), pages[0]!, pages[1]!, pages[2]!]));
+  client.sendRaw(concatBytes([Uint8Array.of(MOSHI_KIND.audio), corrupt]));
   const p4 = pages[4]!;
-  client.sendRaw(concat([Uint8Array.of(MOSHI_KIND.audio), p4.subarray(0, 10)]));
-  client.sendRaw(concat([Uint8Array.of(MOSHI_KIND.audio), p4.subarray(10)]));
+  client.sendRaw(concatBytes([Uint8Array.of(MOSHI_KIND.audio), p4.subarray(0, 10)]));
+  client.sendRaw(concatBytes([Uint8Array.of(MOSHI_KIND.audio), p4.subarray(10)]));
   await waitFor(() => client.errors.length > n, 5000, 'an error for the damaged page');
   assert.equal(client.errors.length, n + 1, `only the damaged page is reported: ${client.errors.slice(n).join(' | ')}`);
   assert.match(client.errors.at(-1)!, /audio/);
@@ -234,12 +235,3 @@ test(`${2 * FRAMES_PER_PROTOCOL} random frames on both endpoints: nothing fails 
   again.ws.close();
 });
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

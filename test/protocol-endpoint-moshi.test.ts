@@ -12,6 +12,7 @@ import { OggOpusStreamEncoder } from '../src/protocols/codecs/opus.js';
 import { MoshiClient, moshiTranscript } from '../src/protocols/moshi/client.js';
 import { decodeMoshiMessage, MOSHI_KIND } from '../src/protocols/moshi/messages.js';
 import { closeProtocolShared, concat, hear, paced, protocolServer, rng, seconds, sharedWords, speechIn, track, lastRecordedEvents, recordedInstructions } from './helpers/protocol-endpoints.js';
+import { concatBytes } from '../src/audio/frame.js';
 
 type Server = Awaited<ReturnType<typeof protocolServer>>;
 let server: Server;
@@ -74,10 +75,10 @@ test('raw client: handshake, then OpusHead/OpusTags, then one Ogg page per messa
   let pending: Uint8Array = new Uint8Array(0);
   await paced(Math.ceil(user.samples.length / FRAME), 20, (k) => {
     const pages = enc.push(user.samples.subarray(k * FRAME, (k + 1) * FRAME));
-    pending = concat8([pending, ...pages]);
+    pending = concatBytes([pending, ...pages]);
     while (pending.length > 0) {
       const cut = 1 + Math.floor(random() * Math.min(pending.length, 300));
-      ws.send(concat8([Uint8Array.of(MOSHI_KIND.audio), pending.subarray(0, cut)]));
+      ws.send(concatBytes([Uint8Array.of(MOSHI_KIND.audio), pending.subarray(0, cut)]));
       pending = pending.subarray(cut);
     }
   });
@@ -106,12 +107,3 @@ async function waitForMessage(messages: Uint8Array[], index: number): Promise<Ui
   return messages[index]!;
 }
 
-function concat8(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
