@@ -30,6 +30,7 @@ export const DEBIAN_PACKAGES = [
   ['libsphinxbase-dev', 'sphinxbase headers for the ASR addon'],
   ['pkg-config', 'finds compiler flags for the addon'],
   ['sox', 'audio conversion used by tools and checks'],
+  ['haproxy', 'load balancer in front of two talk instances (deploy/haproxy.cfg, its test)'],
   ['chromium', 'real browser for the web page tests (driven by playwright-core)'],
   ['python3', 'node-gyp build tool'],
   ['make', 'node-gyp build tool'],
