@@ -1,10 +1,14 @@
-/** `fullduplex talk`: the live server (page + WebSocket protocol), until SIGINT/SIGTERM. */
+/**
+ * `fullduplex talk`: the live server (page + WebSocket protocol). SIGTERM drains it (drain.ts: running
+ * sessions finish within --drain-grace-s, then exit 0); SIGINT (Ctrl+C) or a second SIGTERM closes at
+ * once, still finishing every recording; a third signal exits without waiting.
+ */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { FullduplexError } from '../errors.js';
 import { generateToken, isLoopbackHost } from '../server/access.js';
-import { defaultPlaybackOptions, defaultRecordingOptions, defaultServerLimits, defaultServerOptions, EAGERNESS_LEVELS, VOICES } from '../server/options.js';
+import { defaultDrainOptions, defaultPlaybackOptions, defaultRecordingOptions, defaultServerLimits, defaultServerOptions, EAGERNESS_LEVELS, VOICES } from '../server/options.js';
 import { startServer, type FullduplexServer } from '../server/server.js';
 import type { Eagerness } from '../engine/options.js';
 
@@ -24,6 +28,7 @@ export interface TalkCliOptions {
   maxMessageBytes: string;
   warm: string;
   workers: string;
+  drainGraceS: string;
 }
 
 /** The page's files: <package>/web, found from this module's place in dist/src/cli/. */
@@ -51,6 +56,7 @@ export function addTalkCommand(program: Command): void {
     .option('--max-message-bytes <n>', 'largest WebSocket message; larger ones close the connection (1009)', String(defaultServerLimits.maxMessageBytes))
     .option('--workers <n>', 'engine threads the sessions are spread over (0: all on the main thread)', String(d.workers))
     .option('--warm <n>', 'speech engines loaded at start-up, so the first sessions start without stalling others', String(d.warmSessions))
+    .option('--drain-grace-s <s>', 'on SIGTERM, running sessions get this long to finish before the agent says goodbye and they close (4003)', String(defaultDrainOptions.graceSeconds))
     .addHelpText('after', `
 Open the printed URL in Chrome, Edge or Firefox and allow the microphone. Use headphones or the
 browser's echo cancellation. Each session is recorded under --sessions-dir: conversation.wav (user
@@ -103,19 +109,21 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
       maxMessageBytes: positive('--max-message-bytes', opts.maxMessageBytes),
     },
     recording: { sessionsDir: opts.record ? opts.sessionsDir : '' },
+    drain: { graceSeconds: positive('--drain-grace-s', opts.drainGraceS, true) },
   });
   process.stdout.write(`fullduplex is listening: ${server.url}\n`);
   if (generated) process.stdout.write(`(a non-loopback address needs a token; generated one: ${token})\n`);
   process.stdout.write(`recording sessions to ${opts.record ? resolve(opts.sessionsDir) : '(nowhere: --no-record)'}. Press Ctrl+C to stop.\n`);
-  let stopping = false;
+  let signals = 0;
   const stop = (signal: string) => {
-    if (stopping) {
-      process.stderr.write(`fullduplex: ${signal} again, exiting now\n`);
+    signals++;
+    if (signals >= 3) {
+      process.stderr.write(`fullduplex: ${signal} a third time, exiting without waiting\n`);
       process.exit(130);
     }
-    stopping = true;
-    process.stderr.write(`fullduplex: ${signal}: ending sessions and shutting down…\n`);
-    server.close().then(
+    const drain = signal === 'SIGTERM' && signals === 1;
+    process.stderr.write(drain ? `fullduplex: SIGTERM: draining (sessions get ${opts.drainGraceS} s; SIGTERM again to stop now)…\n` : `fullduplex: ${signal}: ending sessions and shutting down…\n`);
+    (drain ? server.drain() : server.close()).then(
       () => process.exit(0),
       (e: unknown) => {
         process.stderr.write(`fullduplex: shutdown failed: ${(e as Error).message}\n`);

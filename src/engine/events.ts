@@ -35,7 +35,7 @@ export type EngineEvent =
 export type EngineEventType = EngineEvent['type'];
 
 /** The application's hand on the session: each call of the control API, as it appears on the timeline. */
-export type ControlAction = 'cancel_reply' | 'truncate_heard' | 'update_options' | 'hold_turns' | 'release_turns' | 'take_turn_now' | 'add_context';
+export type ControlAction = 'cancel_reply' | 'truncate_heard' | 'update_options' | 'hold_turns' | 'release_turns' | 'take_turn_now' | 'add_context' | 'say';
 
 /**
  * Where one turn's response time went, as session times (s), emitted when the reply's first sample

@@ -4,7 +4,7 @@
  * when it plays to the end, only the words heard when it is cut (a barge-in, or the application's
  * cancel). Backchannels and the application's context go through here too: this is the history's writer. The session decides when; this module carries it out and keeps the books for `settle()`.
  */
-import type { DialogueMessage } from '../dialogue/types.js';
+import type { DialogueMessage, DialogueModel } from '../dialogue/types.js';
 import { toFullduplexError, type FullduplexError } from '../errors.js';
 import type { AgentOutput, AgentUtterance } from './agent-output.js';
 import type { BackchannelClips } from './backchannel-clips.js';
@@ -83,6 +83,23 @@ export class Replies {
     const task = new ReplyTask(this.context(), [...this.host.history], userText);
     this.track(task);
     this.start(task, userText);
+  }
+
+  /**
+   * Say `text` verbatim as the agent's turn (no dialogue model): synthesized in the session's voice,
+   * played in place of anything else, and remembered in the history like any reply.
+   */
+  say(text: string): AgentUtterance {
+    const scripted: DialogueModel = {
+      name: 'scripted',
+      async *reply() {
+        yield text;
+      },
+    };
+    const task = new ReplyTask({ ...this.context(), dialogue: scripted }, [...this.host.history], '');
+    this.track(task);
+    this.start(task, '');
+    return task.utterance;
   }
 
   /**

@@ -217,6 +217,20 @@ export class ConversationSession {
     this.control(this.stamp(), 'add_context', `${where === 'instructions' ? 'instructions' : message.role}: ${content.slice(0, 80)}`);
   }
 
+  /**
+   * Say `text` now, verbatim, in the session's voice (a server's "I have to go now" before it closes
+   * the session): whatever the agent was saying is cut, a speculative reply is dropped, and the turns
+   * are held, so the user's speech does not start another reply. Barge-in still pauses it. Returns the
+   * utterance: `isDone` once it has been played to its end.
+   */
+  say(text: string): OutputUtterance {
+    const t = this.stamp();
+    this.control(t, 'say', text.slice(0, 80));
+    this.holdTurns(true);
+    this.replies.discardSpeculation('the application spoke');
+    this.replies.cut(t, 'cancelled');
+    return this.replies.say(text);
+  }
 
   /**
    * Resolves once all work triggered so far has finished: recognition, replies in flight (a

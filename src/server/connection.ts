@@ -15,6 +15,8 @@ export interface ConnectionContext {
   /** Take a session slot (shared with the other transports); undefined when `limits.maxSessions` are live. */
   reserveSlot(): AdmissionSlot | undefined;
   newSessionId(): string;
+  /** The server is draining (drain.ts): a `start` now is refused. */
+  draining(): boolean;
 }
 
 type State = 'awaiting_start' | 'starting' | 'live' | 'ended';
@@ -76,6 +78,12 @@ export class Connection {
     return this.ended;
   }
 
+  /** The drain's goodbye: the agent says `text` (if a session is live), then the connection closes. */
+  async farewell(text: string, maxMs: number, code: number, reason: string): Promise<void> {
+    if (this.state === 'live' && this.live) await this.live.farewell(text, maxMs).catch((e: Error) => this.log(`goodbye failed: ${e.message}`));
+    await this.end(code, reason);
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.state === 'ended') return;
     const bytes = toBuffer(data);
@@ -122,6 +130,7 @@ export class Connection {
     if (start.voice !== undefined && !this.ctx.host.voices.includes(start.voice)) {
       return this.error('UNSUPPORTED', `voice '${start.voice}' is not available (voices: ${this.ctx.host.voices.join(', ')})`);
     }
+    if (this.ctx.draining()) return this.fail('SHUTTING_DOWN', CloseCode.TRY_AGAIN_LATER, 'the server is draining (shutting down); connect again to reach another instance');
     this.slot = this.ctx.reserveSlot();
     if (!this.slot) return this.fail('SERVER_FULL', CloseCode.TRY_AGAIN_LATER, `the server is at its limit of ${o.limits.maxSessions} sessions; try again in ${o.limits.retryAfterSeconds} s`);
     this.state = 'starting';

@@ -66,6 +66,10 @@ port.on('message', (m: ToWorker) => {
       return void (sessions.get(m.id)?.stats() ?? Promise.resolve(undefined)).then((stats) => post({ op: 'session_stats', req: m.req, stats }));
     case 'host_stats':
       return void host.stats(m.reset).then((stats) => post({ op: 'host_stats', req: m.req, stats }));
+    case 'farewell':
+      return void (sessions.get(m.id)?.farewell(m.text, m.maxMs) ?? Promise.resolve())
+        .catch((e: Error) => log(`session ${m.id}: farewell failed: ${e.message}`))
+        .finally(() => post({ op: 'farewell_done', req: m.req }));
     case 'close': {
       const h = sessions.get(m.id);
       sessions.delete(m.id);

@@ -250,6 +250,19 @@ export class LiveSession implements Beat {
     };
   }
 
+  /**
+   * Say `text` (the drain's goodbye) and resolve once it has been sent and had time to play out of
+   * the client's buffer (`leadMs` + the client's prefill), or after `maxMs` (a user talking over it
+   * pauses it).
+   */
+  async farewell(text: string, maxMs: number): Promise<void> {
+    if (this.closing) return;
+    const u = this.session.say(text);
+    const deadline = performance.now() + maxMs;
+    while (!u.isDone && !this.closing && performance.now() < deadline) await sleep(this.d.playback.frameMs);
+    if (u.isDone) await sleep(this.d.playback.leadMs + this.d.playback.clientPrefillMs);
+  }
+
   /** End the conversation: let the engine finish, give the components back, finalise the record. */
   close(reason: string): Promise<void> {
     this.closing ??= (async () => {
@@ -321,4 +334,8 @@ function dialogueFor(e: EngineChoice, onError: (err: FullduplexError) => void): 
 
 function dialogueName(e: EngineChoice): string {
   return e.dialogue === 'embedded' ? 'embedded' : `${e.dialogue.model ?? 'default model'} at ${e.dialogue.baseUrl ?? 'the configured endpoint'}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

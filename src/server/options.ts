@@ -67,6 +67,20 @@ export interface RecordingOptions {
   maxChannelSkewSeconds: number;
 }
 
+/** Graceful drain (SIGTERM, `server.drain()`): stop taking sessions, let the running ones finish. */
+export interface DrainOptions {
+  /**
+   * Running sessions may go on this long after the drain began, s. Default 20: with the goodbye
+   * (`farewellMaxSeconds`) the process still exits within the 30 s most orchestrators wait
+   * (Kubernetes' terminationGracePeriodSeconds, systemd's TimeoutStopSec is longer) before SIGKILL.
+   */
+  graceSeconds: number;
+  /** What the agent says, in the session's own voice, to a session that outlasts the grace period. */
+  farewell: string;
+  /** The goodbye gets at most this long to play before the session closes anyway (a user talking over it pauses it), s. */
+  farewellMaxSeconds: number;
+}
+
 export interface EngineChoice {
   voice: string;
   eagerness: Eagerness;
@@ -98,6 +112,7 @@ export interface ServerOptions {
   limits: ServerLimits;
   playback: PlaybackOptions;
   recording: RecordingOptions;
+  drain: DrainOptions;
   /** Server log lines (connections, errors); default stderr. */
   log: (line: string) => void;
 }
@@ -138,6 +153,12 @@ export const defaultRecordingOptions: Readonly<RecordingOptions> = Object.freeze
   maxChannelSkewSeconds: 1,
 });
 
+export const defaultDrainOptions: Readonly<DrainOptions> = Object.freeze({
+  graceSeconds: 20,
+  farewell: 'I am sorry, I have to go now. Goodbye!',
+  farewellMaxSeconds: 6,
+});
+
 export const defaultServerOptions: Readonly<Omit<ServerOptions, 'webRoot'>> = Object.freeze({
   host: '127.0.0.1',
   port: 8787,
@@ -150,15 +171,17 @@ export const defaultServerOptions: Readonly<Omit<ServerOptions, 'webRoot'>> = Ob
   limits: defaultServerLimits,
   playback: defaultPlaybackOptions,
   recording: defaultRecordingOptions,
+  drain: defaultDrainOptions,
   log: (line: string) => void process.stderr.write(line + '\n'),
 });
 
-export type ServerOverrides = Partial<Omit<ServerOptions, 'limits' | 'playback' | 'recording' | 'engine' | 'speech'>> & {
+export type ServerOverrides = Partial<Omit<ServerOptions, 'limits' | 'playback' | 'recording' | 'engine' | 'speech' | 'drain'>> & {
   speech?: Partial<Record<keyof SpeechBackends, string>>;
   limits?: Partial<ServerLimits>;
   playback?: Partial<PlaybackOptions>;
   recording?: Partial<RecordingOptions>;
   engine?: Partial<EngineChoice>;
+  drain?: Partial<DrainOptions>;
 };
 
 export function resolveServerOptions(o: ServerOverrides, webRoot: string): ServerOptions {
@@ -171,5 +194,6 @@ export function resolveServerOptions(o: ServerOverrides, webRoot: string): Serve
     limits: { ...defaultServerLimits, ...o.limits },
     playback: { ...defaultPlaybackOptions, ...o.playback },
     recording: { ...defaultRecordingOptions, ...o.recording },
+    drain: { ...defaultDrainOptions, ...o.drain },
   };
 }

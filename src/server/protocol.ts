@@ -27,6 +27,7 @@ export const CloseCode = {
   PROTOCOL_ERROR: 4000, // the first message was not a valid `start`
   START_TIMEOUT: 4001, // no `start` within limits.startTimeoutSeconds
   SESSION_TOO_LONG: 4002, // limits.maxSessionSeconds reached
+  DRAINED: 4003, // the server drained (SIGTERM) and the session outlasted drain.graceSeconds; the agent said goodbye
 } as const;
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 

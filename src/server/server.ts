@@ -6,7 +6,7 @@
  *   GET  /v1/info         what a client may choose (voices, eagerness) and the server's defaults
  *   GET  /v1/stats        live sessions and the server's own timing health (?reset=1 restarts the
  *                         timing counters; for the load benchmark)
- *   GET  /healthz         liveness
+ *   GET  /healthz         liveness; GET /readyz readiness (health.ts); GET /metrics Prometheus (metrics.ts)
  *   WS   /v1/session      one conversation per connection
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -26,6 +26,9 @@ import { CloseCode, PROTOCOL_VERSION, SESSION_PATH, SUBPROTOCOL } from './protoc
 import { SECURITY_HEADERS, serveStatic } from './static-files.js';
 import { createProtocolEndpoints, localSessionFactory } from '../protocols/endpoints.js';
 import { Admission, refuseFull, type AdmissionSlot } from './admission.js';
+import { meterHost, ServerMetrics, type RefusalReason } from './metrics.js';
+import { liveness, notReadyReason, readiness } from './health.js';
+import { Drain } from './drain.js';
 
 export interface FullduplexServer {
   readonly options: ServerOptions;
@@ -37,6 +40,12 @@ export interface FullduplexServer {
   stats(reset?: boolean): Promise<Record<string, unknown>>;
   /** Stop accepting, end every session with 1001, finish their records, release everything. */
   close(): Promise<void>;
+  /**
+   * Graceful drain (drain.ts): refuse new sessions, give the running ones `drain.graceSeconds`, say
+   * goodbye to any left (close 4003), then close. Resolves when closed; `close()` meanwhile cuts it short.
+   */
+  drain(): Promise<void>;
+  readonly metrics: ServerMetrics;
 }
 
 export interface ServerComponents {
@@ -62,12 +71,31 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   // One count of sessions for every transport (native, Realtime, Moshi): past it, upgrades get 503.
   const admission = new Admission(o.limits.maxSessions, o.limits.retryAfterSeconds);
   let shuttingDown = false;
+  const drain = new Drain(o.drain);
+  const metrics = new ServerMetrics({
+    capacity: () => admission.capacity,
+    notReady: () => notReadyReason(admission, drain.draining || shuttingDown),
+    hostStats: () => host.stats(false),
+  });
+  const refuseCounted = (reason: RefusalReason, socket: Duplex, status: number, text: string): void => {
+    metrics.refused(reason);
+    refuse(socket, status, text);
+  };
 
   const ctx: ConnectionContext = {
     options: o,
-    host,
-    reserveSlot: (): AdmissionSlot | undefined => admission.tryAcquire(),
+    host: meterHost(host, metrics, 'native'),
+    reserveSlot: (): AdmissionSlot | undefined => {
+      const slot = admission.tryAcquire();
+      if (!slot) metrics.refused('full');
+      return slot;
+    },
     newSessionId: () => randomBytes(4).toString('hex'),
+    draining: () => {
+      const refused = drain.draining || shuttingDown;
+      if (refused) metrics.refused('draining'); // asked only when a `start` arrives
+      return refused;
+    },
   };
 
   const stats = async (reset: boolean): Promise<Record<string, unknown>> => {
@@ -105,7 +133,17 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!hostAllowed(req, o.host)) return answer(res, 403, { error: 'this server answers only to its loopback address' });
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, { error: 'method not allowed' });
-    if (url.pathname === '/healthz') return answer(res, 200, { ok: !shuttingDown, sessions: admission.inUse, maxSessions: admission.capacity });
+    if (url.pathname === '/healthz') return answer(res, 200, liveness(admission, drain.draining || shuttingDown));
+    if (url.pathname === '/readyz') {
+      const r = readiness(admission, drain.draining || shuttingDown);
+      return answer(res, r.status, r.body);
+    }
+    if (url.pathname === '/metrics') {
+      if (o.token && !tokenMatches(o.token, requestToken(req, url))) return answer(res, 401, { error: 'token required' });
+      const text = await metrics.text();
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
+      return void res.end(text);
+    }
     if (url.pathname === '/v1/info') return answer(res, 200, info);
     if (url.pathname === '/v1/stats') {
       if (o.token && !tokenMatches(o.token, requestToken(req, url))) return answer(res, 401, { error: 'token required' });
@@ -129,20 +167,31 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   const madeTts = components.tts || ownTts ? undefined : createTts(o.speech.tts);
   const protocolAsr = (components.asr ?? ownAsr ?? madeAsr)!;
   const protocolTts = (components.tts ?? ownTts ?? madeTts)!;
+  const realtimeSessions = localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue });
   const protocols = createProtocolEndpoints({
-    createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
-    host,
+    // Realtime sessions run here, not on the live runtime: metered through their event stream.
+    createSession: async (req) => {
+      const meter = metrics.session('realtime');
+      try {
+        return await realtimeSessions({ ...req, onEvent: (e) => (meter.event(e), req.onEvent(e)) });
+      } catch (e) {
+        meter.close();
+        throw e;
+      }
+    },
+    host: meterHost(host, metrics, 'moshi'),
   }, { admission });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const isProtocol = protocols.paths.includes(url.pathname);
       if (url.pathname !== SESSION_PATH && !isProtocol) return refuse(socket, 404, 'Not Found');
-      if (shuttingDown) return refuse(socket, 503, 'Service Unavailable');
-      if (!hostAllowed(req, o.host)) return refuse(socket, 403, 'Forbidden');
-      if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
-      if (o.token && !tokenMatches(o.token, requestToken(req, url))) return refuse(socket, 401, 'Unauthorized');
-      if (admission.full) return refuseFull(socket, admission.retryAfterS);
+      // Draining: 503 like a full server, so a balancer (or the client) tries another instance.
+      if (shuttingDown || drain.draining) return refuseCounted('draining', socket, 503, 'Service Unavailable');
+      if (!hostAllowed(req, o.host)) return refuseCounted('forbidden', socket, 403, 'Forbidden');
+      if (!originAllowed(req, o.allowedOrigins)) return refuseCounted('forbidden', socket, 403, 'Forbidden');
+      if (o.token && !tokenMatches(o.token, requestToken(req, url))) return refuseCounted('unauthorized', socket, 401, 'Unauthorized');
+      if (admission.full) return (metrics.refused('full'), refuseFull(socket, admission.retryAfterS));
       if (isProtocol) return void protocols.handleUpgrade(req, socket, head);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const c = new Connection(ws, ctx, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`);
@@ -165,13 +214,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   const url = `http://${hostForUrl}:${port}/${o.token ? `?token=${encodeURIComponent(o.token)}` : ''}`;
 
   let closing: Promise<void> | undefined;
-  return {
-    options: o,
-    url,
-    port,
-    connections,
-    stats: (reset = false) => stats(reset),
-    close: () =>
+  const close = (): Promise<void> =>
       (closing ??= (async () => {
         shuttingDown = true;
         http.close();
@@ -185,7 +228,28 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
         await ownAsr?.close();
         await madeTts?.close();
         await madeAsr?.close();
-      })()),
+      })());
+  return {
+    options: o,
+    url,
+    port,
+    connections,
+    metrics,
+    stats: (reset = false) => stats(reset),
+    close: () => {
+      drain.cutShort();
+      return close();
+    },
+    drain: () =>
+      drain.run({
+        activeSessions: () => admission.inUse,
+        sayGoodbye: async (text, maxMs) => {
+          const reason = 'the server is shutting down; connect again to reach another instance';
+          await Promise.allSettled([...connections].map((c) => c.farewell(text, maxMs, CloseCode.DRAINED, reason)));
+        },
+        close,
+        log: (line) => o.log(`[${new Date().toISOString()}] ${line}`),
+      }),
   };
 }
 

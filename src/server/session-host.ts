@@ -42,6 +42,8 @@ export interface SessionHandle {
   /** A call of the engine's control API (cancel the reply, hold turns, …). */
   control(m: ControlMessage): void;
   stats(): Promise<LiveSessionStats | undefined>;
+  /** Say `text` aloud and resolve once it has played (or after `maxMs`); the drain's goodbye. */
+  farewell(text: string, maxMs: number): Promise<void>;
   /** End the session; resolves when its record is finished (with the recording's folder, if any). */
   close(reason: string): Promise<string | undefined>;
 }
@@ -124,6 +126,7 @@ export class InProcessHost implements SessionHost {
       text: (m) => live.text(m),
       control: (m) => live.control(m),
       stats: async () => live.stats(),
+      farewell: (text, maxMs) => live.farewell(text, maxMs),
       close: async (reason) => {
         this.metronome.delete(live);
         this.live.delete(live);

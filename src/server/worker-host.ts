@@ -104,7 +104,8 @@ class EngineWorker {
         return s?.closed?.(m.dir);
       }
       case 'session_stats':
-      case 'host_stats': {
+      case 'host_stats':
+      case 'farewell_done': {
         const r = this.requests.get(m.req);
         this.requests.delete(m.req);
         return r?.(m.stats);
@@ -131,6 +132,7 @@ class EngineWorker {
       text: (m) => this.post({ op: 'text', id, m }),
       control: (m) => this.post({ op: 'control', id, m }),
       stats: () => this.request<LiveSessionStats>((req) => ({ op: 'session_stats', req, id })),
+      farewell: async (text, maxMs) => void (await this.request((req) => ({ op: 'farewell', req, id, text, maxMs }))),
       close: (reason) =>
         new Promise((resolve) => {
           const s = this.sessions.get(id);

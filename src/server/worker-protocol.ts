@@ -12,6 +12,7 @@ export type ToWorker =
   | { op: 'control'; id: string; m: ControlMessage }
   | { op: 'session_stats'; req: number; id: string }
   | { op: 'host_stats'; req: number; reset: boolean }
+  | { op: 'farewell'; req: number; id: string; text: string; maxMs: number }
   | { op: 'close'; id: string; reason: string }
   | { op: 'shutdown' };
 
@@ -26,5 +27,6 @@ export type FromWorker =
   | { op: 'closed'; id: string; dir: string | undefined }
   | { op: 'session_stats'; req: number; stats: LiveSessionStats | undefined }
   | { op: 'host_stats'; req: number; stats: HostStats }
+  | { op: 'farewell_done'; req: number; stats?: undefined }
   | { op: 'log'; line: string }
   | { op: 'shutdown_done' };
