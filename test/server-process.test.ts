@@ -1,6 +1,8 @@
 /**
  * The server as a process (`fullduplex talk`): a kill -9 in the middle of a session leaves every
- * finished turn readable on disk (WAV, transcript, event log), and SIGTERM shuts down gracefully.
+ * finished turn readable on disk (WAV, transcript, event log); SIGINT closes at once and SIGTERM drains
+ * (a session that ends within the grace is left alone, one that outlasts it hears goodbye and closes
+ * with 4003, a second SIGTERM closes at once), each time with every record finished and exit code 0.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,13 +13,14 @@ import { parseWav } from '../src/audio/wav.js';
 import { CloseCode } from '../src/server/protocol.js';
 import { WsConversation } from '../bench/runner/ws-target.js';
 import { compose, synth } from './helpers/speech.js';
-import { tempDir } from './helpers/server.js';
+import { RawClient, tempDir } from './helpers/server.js';
+import { defaultDrainOptions } from '../src/server/options.js';
 
 const BIN = join(process.cwd(), 'bin', 'fullduplex.js');
 
 /** Start `fullduplex talk` on a free port; resolves with its URL once it listens. */
-async function startTalk(sessionsDir: string): Promise<{ child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: string | null }> }> {
-  const child = spawn(process.execPath, [BIN, 'talk', '--port', '0', '--warm', '1', '--sessions-dir', sessionsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startTalk(sessionsDir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: string | null }> }> {
+  const child = spawn(process.execPath, [BIN, 'talk', '--port', '0', '--warm', '1', '--sessions-dir', sessionsDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let out = '';
   let err = '';
@@ -75,13 +78,13 @@ test('kill -9 mid-session leaves every finished turn readable on disk', async ()
   assert.ok(peak(agent, spans[0]!.end, stop) > 3000, 'the answer is in the right channel');
 });
 
-test('SIGTERM ends live sessions with 1001, finalises their records and exits 0', async () => {
-  const root = tempDir('sigterm');
+test('SIGINT ends live sessions with 1001, finalises their records and exits 0', async () => {
+  const root = tempDir('sigint');
   const { child, url, exited } = await startTalk(root);
   const c = await WsConversation.open(16000, { url, client: 'sigterm test' });
   const playing = c.play(compose([3]).audio);
   await new Promise((r) => setTimeout(r, 500));
-  child.kill('SIGTERM');
+  child.kill('SIGINT');
   const r = await playing;
   await c.close();
   assert.equal((await exited).code, 0);
@@ -89,4 +92,70 @@ test('SIGTERM ends live sessions with 1001, finalises their records and exits 0'
   assert.ok(r.messages.some((m) => m.type === 'end' && m.code === CloseCode.GOING_AWAY));
   const meta = JSON.parse(readFileSync(join(sessionDir(root), 'session.json'), 'utf8')) as { ended?: string };
   assert.ok(meta.ended, 'session.json was finalised');
+});
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function meta(root: string): { ended?: string; endReason?: string } {
+  return JSON.parse(readFileSync(join(sessionDir(root), 'session.json'), 'utf8')) as { ended?: string; endReason?: string };
+}
+
+test('SIGTERM drains: a session that ends within the grace is not cut, new ones are refused, exit 0', async () => {
+  const root = tempDir('drain-ok');
+  const { child, url, exited } = await startTalk(root, ['--drain-grace-s', '30']);
+  const c = await WsConversation.open(16000, { url, client: 'drain test' });
+  const playing = c.play(compose([0.5, synth('What time is it?'), 4]).audio);
+  await waitFor(() => c.events.some((e) => e.type === 'agent_speech_start'), 'the answer');
+  child.kill('SIGTERM');
+  const port = new URL(url).port;
+  let ready: Response | undefined;
+  for (let i = 0; i < 100 && (ready = await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(ready!.status, 503);
+  assert.equal(((await ready!.json()) as { reason: string }).reason, 'draining');
+  await assert.rejects(RawClient.connect(`ws://127.0.0.1:${port}/v1/session`), /HTTP 503/);
+  const r = await playing;
+  assert.ok(c.events.some((e) => e.type === 'agent_speech_stop' && e.reason === 'completed'), 'the answer played to its end');
+  await c.close(); // the client ends its own session: the drain then completes
+  assert.equal((await exited).code, 0);
+  assert.equal(r.stats.closeCode, undefined, 'the server did not close the session');
+  assert.match(readFileSync(join(sessionDir(root), 'transcript.txt'), 'utf8'), /user: +what time is it/);
+  assert.match(meta(root).endReason ?? '', /client ended/);
+});
+
+test('SIGTERM drains: a session outlasting the grace hears goodbye and closes with 4003; records finished; exit 0', async () => {
+  const root = tempDir('drain-goodbye');
+  const { child, url, exited } = await startTalk(root, ['--drain-grace-s', '1']);
+  const c = await WsConversation.open(16000, { url, client: 'drain goodbye test' });
+  const playing = c.play(compose([0.5, synth('What time is it?'), 15]).audio);
+  await waitFor(() => c.events.some((e) => e.type === 'agent_speech_stop' && e.reason === 'completed'), 'the answer');
+  child.kill('SIGTERM');
+  const r = await playing;
+  assert.equal((await exited).code, 0);
+  assert.equal(r.stats.closeCode, CloseCode.DRAINED);
+  const transcript = readFileSync(join(sessionDir(root), 'transcript.txt'), 'utf8');
+  assert.match(transcript, /user: +what time is it/);
+  assert.ok(transcript.includes(`agent: ${defaultDrainOptions.farewell}`), transcript);
+  assert.ok(meta(root).ended, 'session.json was finalised');
+});
+
+test('a second SIGTERM stops the drain at once (1001), still finishing the records; exit 0', async () => {
+  const root = tempDir('drain-twice');
+  const { child, url, exited } = await startTalk(root, ['--drain-grace-s', '120']);
+  const c = await WsConversation.open(16000, { url, client: 'drain twice test' });
+  const playing = c.play(compose([0.5, synth('What time is it?'), 15]).audio);
+  await waitFor(() => c.events.some((e) => e.type === 'agent_speech_stop' && e.reason === 'completed'), 'the answer');
+  child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill('SIGTERM');
+  const r = await playing;
+  assert.equal((await exited).code, 0);
+  assert.equal(r.stats.closeCode, CloseCode.GOING_AWAY);
+  assert.match(readFileSync(join(sessionDir(root), 'transcript.txt'), 'utf8'), /user: +what time is it/);
+  assert.ok(meta(root).ended, 'session.json was finalised');
 });
