@@ -6,7 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWav } from '../src/audio/wav.js';
@@ -14,27 +13,8 @@ import { CloseCode } from '../src/server/protocol.js';
 import { WsConversation } from '../bench/runner/ws-target.js';
 import { compose, synth } from './helpers/speech.js';
 import { RawClient, tempDir } from './helpers/server.js';
+import { startTalk } from './helpers/talk-process.js';
 import { defaultDrainOptions } from '../src/server/options.js';
-
-const BIN = join(process.cwd(), 'bin', 'fullduplex.js');
-
-/** Start `fullduplex talk` on a free port; resolves with its URL once it listens. */
-async function startTalk(sessionsDir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: string | null }> }> {
-  const child = spawn(process.execPath, [BIN, 'talk', '--port', '0', '--warm', '1', '--sessions-dir', sessionsDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening: (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then(({ code }) => reject(new Error(`talk exited with ${code}: ${err}`)));
-  });
-  return { child, url, exited };
-}
 
 function sessionDir(root: string): string {
   const [dir] = readdirSync(root);
