@@ -68,7 +68,7 @@ test('past maxSessions every transport is refused at the upgrade (503, Retry-Aft
     const rt = await attempt(wsUrl(s, '/v1/realtime'));
     assert.ok(rt.open, 'the Realtime connection was accepted');
     assert.equal((await firstEvent(rt)).type, 'session.created');
-    assert.deepEqual(await health(), { ok: true, sessions: 2, maxSessions: 2 });
+    assert.deepEqual(await health(), { ok: true, draining: false, sessions: 2, maxSessions: 2 });
 
     // Session 3, on each transport: refused before any audio flows.
     for (const path of ['/v1/session', '/v1/realtime', '/api/chat']) {

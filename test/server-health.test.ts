@@ -38,9 +38,9 @@ async function scrape(port: number): Promise<Map<string, number>> {
   return parseMetrics(await r.text());
 }
 
-async function readyz(port: number): Promise<{ status: number; body: { ready: boolean; reason?: string; sessions: number; capacity: number } }> {
+async function readyz(port: number): Promise<{ status: number; body: { ready: boolean; reason?: string; sessions: number; maxSessions: number } }> {
   const r = await fetch(`http://127.0.0.1:${port}/readyz`);
-  return { status: r.status, body: (await r.json()) as { ready: boolean; reason?: string; sessions: number; capacity: number } };
+  return { status: r.status, body: (await r.json()) as { ready: boolean; reason?: string; sessions: number; maxSessions: number } };
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -61,7 +61,7 @@ test('/readyz turns 503 when full; /metrics counts a spoken session with a barge
   const server = await testServer({ warmSessions: 1, limits: { maxSessions: 1 } });
   try {
     const port = server.port;
-    assert.deepEqual(await readyz(port), { status: 200, body: { ready: true, sessions: 0, capacity: 1 } });
+    assert.deepEqual(await readyz(port), { status: 200, body: { ready: true, sessions: 0, maxSessions: 1 } });
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
 
     const { audio } = compose([0.5, synth('Please tell me a long story.'), 5, synth('Wait, stop, I have a question.'), 2.5]);
@@ -70,7 +70,7 @@ test('/readyz turns 503 when full; /metrics counts a spoken session with a barge
     // Full: not ready, and a second connection is refused at its upgrade.
     const full = await readyz(port);
     assert.equal(full.status, 503);
-    assert.deepEqual(full.body, { ready: false, reason: 'full', sessions: 1, capacity: 1 });
+    assert.deepEqual(full.body, { ready: false, reason: 'full', sessions: 1, maxSessions: 1 });
     await assert.rejects(RawClient.connect(wsUrl(server)), /HTTP 503/);
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200, 'a full server is alive');
     await until(() => c.events.some((e) => e.type === 'agent_speech_start'), 'the reply');
@@ -136,7 +136,7 @@ test('a drain refuses new sessions, and one that outlasts the grace hears goodby
   await until(() => c.events.some((e) => e.type === 'agent_speech_stop' && e.reason === 'completed'), 'the answer');
   const drainedAt = c.events.length;
   const drained = server.drain();
-  assert.deepEqual((await readyz(port)).body, { ready: false, reason: 'draining', sessions: 1, capacity: server.options.limits.maxSessions });
+  assert.deepEqual((await readyz(port)).body, { ready: false, reason: 'draining', sessions: 1, maxSessions: server.options.limits.maxSessions });
   assert.equal((await readyz(port)).status, 503);
   await assert.rejects(RawClient.connect(wsUrl(server)), /HTTP 503/);
   waiting.send({ type: 'start', protocol: 1, inputSampleRate: 16000 });

@@ -47,7 +47,7 @@ export async function startLoadServer(o: LoadServerOptions): Promise<LoadServer>
     });
     void exited.then(() => reject(new Error(`the server exited: ${err}`)));
   });
-  return { pid: child.pid!, url, sessionsDir, stop: async () => (child.kill('SIGTERM'), await exited) };
+  return { pid: child.pid!, url, sessionsDir, stop: async () => (child.kill('SIGINT'), await exited) }; // SIGINT: close at once (SIGTERM would drain)
 }
 
 export interface ServerStats {

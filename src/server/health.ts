@@ -16,10 +16,10 @@ export function notReadyReason(admission: SessionAdmission, draining: boolean): 
 
 export function readiness(admission: SessionAdmission, draining: boolean): { status: number; body: Record<string, unknown> } {
   const reason = notReadyReason(admission, draining);
-  const counts = { sessions: admission.inUse, capacity: admission.capacity };
+  const counts = { sessions: admission.inUse, maxSessions: admission.capacity };
   return reason ? { status: 503, body: { ready: false, reason, ...counts } } : { status: 200, body: { ready: true, ...counts } };
 }
 
 export function liveness(admission: SessionAdmission, draining: boolean): Record<string, unknown> {
-  return { ok: true, draining, sessions: admission.inUse, capacity: admission.capacity };
+  return { ok: true, draining, sessions: admission.inUse, maxSessions: admission.capacity };
 }
