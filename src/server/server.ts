@@ -215,20 +215,20 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
-      (closing ??= (async () => {
-        shuttingDown = true;
-        http.close();
-        await Promise.allSettled([...connections].map((c) => c.end(CloseCode.GOING_AWAY, 'the server is shutting down')));
-        await protocols.close();
-        wss.close();
-        http.closeAllConnections();
-        loopDelay.disable();
-        await host.close();
-        await ownTts?.close();
-        await ownAsr?.close();
-        await madeTts?.close();
-        await madeAsr?.close();
-      })());
+    (closing ??= (async () => {
+      shuttingDown = true;
+      http.close();
+      await Promise.allSettled([...connections].map((c) => c.end(CloseCode.GOING_AWAY, 'the server is shutting down')));
+      await protocols.close();
+      wss.close();
+      http.closeAllConnections();
+      loopDelay.disable();
+      await host.close();
+      await ownTts?.close();
+      await ownAsr?.close();
+      await madeTts?.close();
+      await madeAsr?.close();
+    })());
   return {
     options: o,
     url,
