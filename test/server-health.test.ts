@@ -2,12 +2,14 @@
  * Health probes, Prometheus metrics and the graceful drain, on a real server over loopback with real
  * speech: /readyz turns 503 when the server is full and when it drains; /metrics counts what a spoken
  * session with a barge-in did (the histograms agree with the session's own timeline); a drained
- * session that outlasts its grace hears the agent say goodbye, then closes with 4003, recorded.
+ * session that outlasts its grace hears the agent say goodbye, then closes with 4003, recorded;
+ * Realtime and Moshi sessions are counted by transport too.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import type { EngineEvent } from '../src/engine/events.js';
 import { bargeInStops } from '../src/engine/summary.js';
 import { defaultDrainOptions } from '../src/server/options.js';
@@ -170,4 +172,25 @@ test('a drain refuses new sessions, and one that outlasts the grace hears goodby
   const m = parseMetrics(await server.metrics.text());
   assert.equal(m.get('fullduplex_sessions_refused_total{reason="draining"}'), 2);
   assert.equal(m.get('fullduplex_draining'), 1);
+});
+
+test('/metrics counts Realtime and Moshi sessions by transport, from open to close', async () => {
+  const server = await testServer({ warmSessions: 1 });
+  try {
+    const active = async (t: string) => (await scrape(server.port)).get(`fullduplex_sessions_active{transport="${t}"}`);
+    const rt = new WebSocket(wsUrl(server, '/v1/realtime'));
+    const created = new Promise<string>((resolve) => rt.once('message', (d) => resolve((JSON.parse(d.toString()) as { type: string }).type)));
+    assert.equal(await created, 'session.created');
+    const moshi = new WebSocket(wsUrl(server, '/api/chat'));
+    await new Promise((resolve) => moshi.once('message', resolve)); // the handshake: its session is open
+    await until(async () => (await active('realtime')) === 1 && (await active('moshi')) === 1, 'both sessions counted');
+    rt.close();
+    moshi.close();
+    await until(async () => (await active('realtime')) === 0 && (await active('moshi')) === 0, 'both sessions to end');
+    const m = await scrape(server.port);
+    assert.equal(m.get('fullduplex_sessions_started_total{transport="realtime"}'), 1);
+    assert.equal(m.get('fullduplex_sessions_started_total{transport="moshi"}'), 1);
+  } finally {
+    await server.close();
+  }
 });
