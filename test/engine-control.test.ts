@@ -232,3 +232,24 @@ test('the views are read-only (checked by the compiler) and bad control argument
   };
   void compileChecks;
 });
+
+test('say cuts the reply, speaks the text verbatim in the session voice, holds the turns, and keeps it in the history', async () => {
+  let saidAt: number | undefined;
+  let said: OutputUtterance | undefined;
+  const { session, result } = await drive([0.5, synth('Tell me a story.'), 4, synth('What time is it?'), 4], async (s, t) => {
+    for (let i = 0; i < 400 && s.output.utterance?.kind === 'reply' && !s.output.utterance.hasAudio; i++) await sleep(5);
+    if (saidAt === undefined && s.output.audible && s.output.utterance!.played >= 8000) {
+      said = s.say('I have to go now.');
+      saidAt = t;
+    }
+    if (said && !said.isDone && !said.hasAudio) for (let i = 0; i < 400 && !said.hasAudio; i++) await sleep(5);
+  });
+  assert.ok(saidAt !== undefined && said, `the story never played\n${timeline(result)}`);
+  assert.equal(controls(result, 'say')[0]?.detail, 'I have to go now.');
+  assert.ok(eventsOf(result, 'agent_speech_stop').some((e) => e.reason === 'cancelled' && e.t >= saidAt!), 'the story was cut');
+  assert.equal(eventsOf(result, 'agent_text').at(-1)?.text, 'I have to go now.');
+  assert.ok(said.isDone, 'the words were played to their end');
+  // The turns are held: the question after it gets no answer.
+  assert.equal(eventsOf(result, 'agent_reply_start').filter((e) => e.t > saidAt!).length, 1, timeline(result));
+  assert.deepEqual(session.history.at(-1), { role: 'assistant', content: 'I have to go now.' });
+});
