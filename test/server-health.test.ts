@@ -174,7 +174,7 @@ test('a drain refuses new sessions, and one that outlasts the grace hears goodby
   assert.equal(m.get('fullduplex_draining'), 1);
 });
 
-test('/metrics counts Realtime and Moshi sessions by transport, from open to close', async () => {
+test('/metrics counts Realtime and Moshi sessions by transport, from open to close, and errors by kind', async () => {
   const server = await testServer({ warmSessions: 1 });
   try {
     const active = async (t: string) => (await scrape(server.port)).get(`fullduplex_sessions_active{transport="${t}"}`);
@@ -187,7 +187,13 @@ test('/metrics counts Realtime and Moshi sessions by transport, from open to clo
     rt.close();
     moshi.close();
     await until(async () => (await active('realtime')) === 0 && (await active('moshi')) === 0, 'both sessions to end');
+    // Errors by kind: a malformed message on the native protocol.
+    const bad = await RawClient.connect(wsUrl(server));
+    bad.send('[1,2,3]');
+    await bad.error('BAD_MESSAGE');
+    await bad.close();
     const m = await scrape(server.port);
+    assert.equal(m.get('fullduplex_errors_total{kind="protocol/BAD_MESSAGE"}'), 1);
     assert.equal(m.get('fullduplex_sessions_started_total{transport="realtime"}'), 1);
     assert.equal(m.get('fullduplex_sessions_started_total{transport="moshi"}'), 1);
   } finally {

@@ -17,6 +17,8 @@ export interface ConnectionContext {
   newSessionId(): string;
   /** The server is draining (drain.ts): a `start` now is refused. */
   draining(): boolean;
+  /** Every error message this connection sends (for /metrics), reported or suppressed. */
+  errorSent(code: ProtocolErrorCode): void;
 }
 
 type State = 'awaiting_start' | 'starting' | 'live' | 'ended';
@@ -177,6 +179,7 @@ export class Connection {
 
   /** A recoverable error: tell the client (at most maxErrorsPerSecond; the rest are counted). */
   private error(code: ProtocolErrorCode, message: string): void {
+    this.ctx.errorSent(code);
     const now = Date.now();
     if (now - this.errorWindowStart >= 1000) {
       this.errorWindowStart = now;
@@ -193,6 +196,7 @@ export class Connection {
 
   /** An error that ends the connection. */
   private fail(code: ProtocolErrorCode, closeCode: number, message: string): void {
+    this.ctx.errorSent(code);
     this.send({ type: 'error', code, message, fatal: true });
     void this.end(closeCode, message);
   }

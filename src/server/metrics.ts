@@ -206,9 +206,10 @@ export class SessionMeter {
 
 /**
  * The live runtime with every session metered: events, client errors and underruns are read on the
- * way through; the session is counted from its `ready` until its handle closes.
+ * way through; the session is counted from its `ready` until its handle closes. `countErrors: false`
+ * where the connection counts the errors it sends itself (the native protocol's, which include these).
  */
-export function meterHost(host: SessionHost, metrics: ServerMetrics, transport: Transport): SessionHost {
+export function meterHost(host: SessionHost, metrics: ServerMetrics, transport: Transport, o: { countErrors: boolean } = { countErrors: true }): SessionHost {
   return {
     get voices() {
       return host.voices;
@@ -226,11 +227,11 @@ export function meterHost(host: SessionHost, metrics: ServerMetrics, transport: 
           sink.message(msg);
         },
         error: (code, message) => {
-          metrics.error(`protocol/${code}`);
+          if (o.countErrors) metrics.error(`protocol/${code}`);
           sink.error(code, message);
         },
         fatal: (message) => {
-          metrics.error('session/SESSION_FAILED');
+          if (o.countErrors) metrics.error('protocol/SESSION_FAILED');
           sink.fatal(message);
         },
       });

@@ -84,7 +84,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
 
   const ctx: ConnectionContext = {
     options: o,
-    host: meterHost(host, metrics, 'native'),
+    host: meterHost(host, metrics, 'native', { countErrors: false }), // the connection counts what it sends
     reserveSlot: (): AdmissionSlot | undefined => {
       const slot = admission.tryAcquire();
       if (!slot) metrics.refused('full');
@@ -96,6 +96,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
       if (refused) metrics.refused('draining'); // asked only when a `start` arrives
       return refused;
     },
+    errorSent: (code) => metrics.error(`protocol/${code}`),
   };
 
   const stats = async (reset: boolean): Promise<Record<string, unknown>> => {
