@@ -78,7 +78,7 @@ test('HAProxy spreads sessions, skips a draining instance while its sessions fin
     // Two sessions through the balancer: one on each instance (leastconn).
     const question = synth('What time is it?');
     // The first ends by itself after two questions; the others run until the kill cuts them.
-    const twoQuestions = compose([0.5, question, 5, question, 4]).audio;
+    const twoQuestions = compose([0.5, question, 5, question, 6]).audio;
     const untilKilled = compose([0.5, question, 5, question, 25]).audio;
     const first = await WsConversation.open(16000, { url, client: 'lb first' });
     const second = await WsConversation.open(16000, { url, client: 'lb second' });

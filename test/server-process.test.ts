@@ -90,7 +90,7 @@ test('SIGTERM drains: a session that ends within the grace is not cut, new ones 
   const root = tempDir('drain-ok');
   const { child, url, exited } = await startTalk(root, ['--drain-grace-s', '30']);
   const c = await WsConversation.open(16000, { url, client: 'drain test' });
-  const playing = c.play(compose([0.5, synth('What time is it?'), 4]).audio);
+  const playing = c.play(compose([0.5, synth('What time is it?'), 6]).audio);
   await waitFor(() => c.events.some((e) => e.type === 'agent_speech_start'), 'the answer');
   child.kill('SIGTERM');
   const port = new URL(url).port;
