@@ -31,6 +31,7 @@ export const DEBIAN_PACKAGES = [
   ['pkg-config', 'finds compiler flags for the addon'],
   ['sox', 'audio conversion used by tools and checks'],
   ['chromium', 'real browser for the web page tests (driven by playwright-core)'],
+  ['openssl', 'makes the self-signed certificate of `talk --tls self-signed`'],
   ['python3', 'node-gyp build tool'],
   ['make', 'node-gyp build tool'],
   ['g++', 'node-gyp build tool'],

@@ -53,7 +53,8 @@ export class MoshiClient {
   private constructor(
     private readonly ws: WebSocket,
     readonly handshake: Extract<MoshiMessage, { kind: 'handshake' }>,
-    readonly metadata: unknown,
+    /** The server's 0x04 metadata (Rust servers send it before the handshake, this one right after). */
+    public metadata: unknown,
     private readonly idleTimeoutMs: number,
     framesPerPage: number,
   ) {
@@ -157,11 +158,14 @@ export class MoshiClient {
         return void this.text.push({ text: m.text, at });
       case 'error':
         return void this.errors.push(m.message);
+      case 'metadata':
+        this.metadata = m.json;
+        return;
       case 'unknown':
         this.unknownMessages++;
         return;
       default:
-        return; // handshake again, control, ping, metadata: nothing to do
+        return; // handshake again, control, ping: nothing to do
     }
   }
 

@@ -1,0 +1,158 @@
+/**
+ * TLS for the live server: a certificate and key read from files the operator names, or a
+ * self-signed one made once by Debian's `openssl` (no crypto of our own) and kept for the next start.
+ * Browsers give a page the microphone only on https (or localhost), and the `openai` package's
+ * Realtime client always dials wss://, so anything off the loopback needs this.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { FullduplexError } from '../errors.js';
+
+/** What the HTTPS server is given (PEM text), and what `talk` prints about it. */
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  certFile: string;
+  keyFile: string;
+  /** SHA-256 of the certificate (DER), colon-separated hex: what browsers and `openssl x509 -fingerprint` show. */
+  fingerprint256: string;
+  /** base64 SHA-256 of the public key (SPKI): what Chromium's --ignore-certificate-errors-spki-list takes. */
+  spkiSha256: string;
+  /** The self-signed one was made by this start (false: read from files or reused). */
+  created: boolean;
+}
+
+/** Self-signed certificates: what is made and how long it lasts. */
+export const SELF_SIGNED = {
+  /** Folder under the sessions directory where the certificate and key are kept. */
+  dirName: 'tls',
+  certFile: 'cert.pem',
+  keyFile: 'key.pem',
+  /** 825 days: the longest validity Apple platforms accept for a TLS server certificate. */
+  days: 825,
+  /** A certificate this close to expiry is made anew at start, days. */
+  renewBeforeDays: 30,
+} as const;
+
+const run = promisify(execFile);
+
+function tlsError(message: string, cause?: unknown): FullduplexError {
+  return new FullduplexError('BAD_ARGUMENT', message, cause === undefined ? undefined : { cause });
+}
+
+async function readPem(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw tlsError(`cannot read the TLS ${what} file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, e);
+  }
+}
+
+/** Read and check a certificate and its key; every failure names the file it came from. */
+export async function loadTlsFiles(certFile: string, keyFile: string): Promise<TlsMaterial> {
+  const [cert, key] = [await readPem(certFile, 'certificate'), await readPem(keyFile, 'key')];
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch (e) {
+    throw tlsError(`the TLS certificate file ${certFile} holds no PEM certificate (${(e as Error).message})`, e);
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (e) {
+    throw tlsError(`the TLS key file ${keyFile} holds no usable PEM private key (${(e as Error).message}); an encrypted key must be decrypted first`, e);
+  }
+  if (!x509.checkPrivateKey(privateKey)) throw tlsError(`the TLS key file ${keyFile} does not belong to the certificate in ${certFile}`);
+  if (Date.parse(x509.validTo) < Date.now()) throw tlsError(`the TLS certificate in ${certFile} expired on ${x509.validTo}`);
+  return { cert, key, certFile, keyFile, fingerprint256: x509.fingerprint256, spkiSha256: spkiHash(x509), created: false };
+}
+
+export function spkiHash(x509: X509Certificate): string {
+  const der = createPublicKey(x509.publicKey.export({ type: 'spki', format: 'pem' })).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('base64');
+}
+
+/**
+ * The names a self-signed certificate covers: localhost and the loopback addresses always, the
+ * listening host, and any extra names (a LAN name, the machine's address) asked for.
+ */
+export function selfSignedNames(host: string, extra: readonly string[] = []): string[] {
+  const names = new Set(['localhost', '127.0.0.1', '::1']);
+  for (const n of [host, ...extra]) {
+    const h = n.replace(/^\[|\]$/g, '');
+    if (h && h !== '0.0.0.0' && h !== '::') names.add(h);
+  }
+  return [...names];
+}
+
+function subjectAltName(names: readonly string[]): string {
+  return names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
+}
+
+/** The names (DNS and IP) a certificate covers, lower-cased, as openssl would print them back. */
+function coveredNames(x509: X509Certificate): Set<string> {
+  const san = x509.subjectAltName ?? '';
+  return new Set(
+    san
+      .split(',')
+      .map((s) => s.trim().replace(/^(DNS|IP Address):/, '').toLowerCase())
+      .map((s) => (s === '0:0:0:0:0:0:0:1' ? '::1' : s)),
+  );
+}
+
+/**
+ * The self-signed certificate kept in `<dir>`: reused while it covers `names` and is far from
+ * expiry, otherwise (re)made with `openssl req -x509` (an EC P-256 key, the names as SANs).
+ */
+export async function selfSignedTls(dir: string, names: readonly string[]): Promise<TlsMaterial> {
+  const folder = resolve(dir);
+  const certFile = join(folder, SELF_SIGNED.certFile);
+  const keyFile = join(folder, SELF_SIGNED.keyFile);
+  try {
+    const kept = await loadTlsFiles(certFile, keyFile);
+    const x509 = new X509Certificate(kept.cert);
+    const covered = coveredNames(x509);
+    const fresh = Date.parse(x509.validTo) - Date.now() > SELF_SIGNED.renewBeforeDays * 86_400_000;
+    if (fresh && names.every((n) => covered.has(n.toLowerCase()))) return kept;
+  } catch {
+    // none kept yet (or unusable): make one
+  }
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await rm(keyFile, { force: true });
+  try {
+    await run('openssl', [
+      'req', '-x509', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+      '-days', String(SELF_SIGNED.days), '-subj', '/CN=fullduplex (self-signed)',
+      '-addext', `subjectAltName=${subjectAltName(names)}`,
+      '-addext', 'extendedKeyUsage=serverAuth',
+      '-keyout', keyFile, '-out', certFile,
+    ]);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    const why = err.code === 'ENOENT' ? 'the openssl command is not installed (Debian: apt-get install openssl)' : (err.stderr || err.message).trim();
+    throw tlsError(`could not make a self-signed certificate in ${folder}: ${why}`, e);
+  }
+  return { ...(await loadTlsFiles(certFile, keyFile)), created: true };
+}
+
+/** What `talk` prints so a person can trust the certificate. */
+export function trustInstructions(t: TlsMaterial, selfSigned: boolean): string {
+  const lines = [`TLS certificate ${t.certFile}`, `  SHA-256 fingerprint ${t.fingerprint256}`];
+  if (selfSigned) {
+    lines.push(
+      `  ${t.created ? 'made now' : 'reused'} (self-signed); to trust it:`,
+      `    Node clients (the openai package):  NODE_EXTRA_CA_CERTS=${t.certFile} node your-client.js`,
+      `    curl:                                curl --cacert ${t.certFile} …`,
+      `    Chrome/Chromium:                     chromium --ignore-certificate-errors-spki-list=${t.spkiSha256}`,
+      `    Debian/Ubuntu (whole system):        sudo cp ${t.certFile} /usr/local/share/ca-certificates/fullduplex.crt && sudo update-ca-certificates`,
+      `    macOS:                               sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${t.certFile}`,
+      `    Firefox / a phone:                   import ${t.certFile} as a certificate authority, or accept it once after checking the fingerprint above`,
+    );
+  }
+  return lines.join('\n');
+}
