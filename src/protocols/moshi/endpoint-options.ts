@@ -6,8 +6,9 @@ export interface MoshiEndpointOptions {
   /** Handshake form: Rust servers' 9 bytes (kind + protocol and model versions) or Python's single byte. */
   handshake: 'rust' | 'python';
   /**
-   * Send a 0x04 metadata message right after the handshake: the JSON Moshi's web client shows in its
-   * server-info panel (metadata.ts). The Rust server sends it just before; the client takes either.
+   * Send a 0x04 metadata message after the handshake and the Opus headers: the JSON Moshi's web client
+   * shows in its server-info panel (metadata.ts). Its Rust server sends it before the handshake; the
+   * client takes it at any time.
    */
   sendMetadata: boolean;
   /** Shown as the panel's "LM model file": what answers here (the dialogue model's name). */

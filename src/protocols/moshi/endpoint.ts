@@ -108,8 +108,9 @@ class MoshiConnection {
     }
     if (this.closed) return void this.shutdownResources();
     this.sendMessage(moshiHandshake(this.o.handshake));
-    if (this.o.sendMetadata) this.sendMessage({ kind: 'metadata', json: moshiServerInfo(this.query, this.o) });
     this.sendMessage({ kind: 'audio', data: concatBytes(this.encoder.start()) });
+    // Behind the Opus headers, which clients expect right after the handshake.
+    if (this.o.sendMetadata) this.sendMessage({ kind: 'metadata', json: moshiServerInfo(this.query, this.o) });
     this.streaming = true;
     this.expiry = setTimeout(() => this.close(1000, 'session time limit reached'), this.limits.maxSessionS * 1000);
     for (const m of this.early.splice(0)) this.audioIn(m);
