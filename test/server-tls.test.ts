@@ -66,6 +66,8 @@ test('--tls self-signed: made once for the listening names, reused next start, r
   for (const n of ['DNS:localhost', 'IP Address:127.0.0.1', 'IP Address:192.168.1.20', 'DNS:voice.lan']) assert.ok(san.includes(n), `${n} in ${san}`);
   tls = await selfSignedTls(join(dir, 'tls'), selfSignedNames('127.0.0.1'));
   assert.equal(tls.created, false, 'the wider certificate covers loopback too');
+  const { hostname } = await import('node:os');
+  assert.ok(selfSignedNames('0.0.0.0').includes(hostname()), 'listening on every interface: the machine is reached by its name');
 });
 
 test('the unchanged openai package completes a spoken turn over wss:// with an ephemeral key, the certificate trusted via NODE_EXTRA_CA_CERTS', async () => {

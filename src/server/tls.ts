@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { FullduplexError } from '../errors.js';
@@ -79,15 +80,25 @@ export function spkiHash(x509: X509Certificate): string {
 
 /**
  * The names a self-signed certificate covers: localhost and the loopback addresses always, the
- * listening host, and any extra names (a LAN name, the machine's address) asked for.
+ * listening host — for a wildcard (0.0.0.0, ::) the machine's name and its interfaces' addresses,
+ * which is how others reach it — and any extra names (a LAN name) asked for.
  */
 export function selfSignedNames(host: string, extra: readonly string[] = []): string[] {
   const names = new Set(['localhost', '127.0.0.1', '::1']);
-  for (const n of [host, ...extra]) {
+  const bare = host.replace(/^\[|\]$/g, '');
+  const listening = bare === '0.0.0.0' || bare === '::' ? [hostname(), ...interfaceAddresses()] : [host];
+  for (const n of [...listening, ...extra]) {
     const h = n.replace(/^\[|\]$/g, '');
     if (h && h !== '0.0.0.0' && h !== '::') names.add(h);
   }
   return [...names];
+}
+
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && !a.internal && !a.address.startsWith('fe80:'))
+    .map((a) => a!.address);
 }
 
 function subjectAltName(names: readonly string[]): string {
