@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadTlsFiles, selfSignedNames, selfSignedTls, type TlsMaterial } from '../src/server/tls.js';
@@ -64,6 +64,10 @@ test('--tls self-signed: made once for the listening names, reused next start, r
   const { X509Certificate } = await import('node:crypto');
   const san = new X509Certificate(lan.cert).subjectAltName ?? '';
   for (const n of ['DNS:localhost', 'IP Address:127.0.0.1', 'IP Address:192.168.1.20', 'DNS:voice.lan']) assert.ok(san.includes(n), `${n} in ${san}`);
+  // A server certificate signed by the kept local authority (browsers refuse a CA used as a server's own).
+  const ca = new X509Certificate(readFileSync(lan.caFile!));
+  assert.equal(lan.caFile, tls.caFile, 'the authority is kept: nothing to trust again');
+  assert.ok(new X509Certificate(lan.cert).checkIssued(ca) && !new X509Certificate(lan.cert).ca && ca.ca);
   tls = await selfSignedTls(join(dir, 'tls'), selfSignedNames('127.0.0.1'));
   assert.equal(tls.created, false, 'the wider certificate covers loopback too');
   const { hostname } = await import('node:os');
@@ -76,7 +80,7 @@ test('the unchanged openai package completes a spoken turn over wss:// with an e
   // The backend's part: mint a key over https (this process trusts the certificate only for this call).
   const { request } = await import('node:https');
   const minted = await new Promise<{ value: string }>((resolve, reject) => {
-    const req = request(`https://127.0.0.1:${server!.port}/v1/realtime/client_secrets`, { method: 'POST', ca: tls.cert, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } }, (res) => {
+    const req = request(`https://127.0.0.1:${server!.port}/v1/realtime/client_secrets`, { method: 'POST', ca: readFileSync(tls.caFile!), headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body) as { value: string }) : reject(new Error(`HTTP ${res.statusCode}: ${body}`))));
@@ -89,7 +93,7 @@ test('the unchanged openai package completes a spoken turn over wss:// with an e
   writeFileSync(pcmFile, Buffer.from(user.samples.buffer, user.samples.byteOffset, user.samples.byteLength));
   const child = await run(process.execPath, ['dist/test/helpers/openai-wss-child.js'], {
     timeout: 60_000,
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.certFile, FULLDUPLEX_BASE_URL: `https://127.0.0.1:${server.port}/v1`, FULLDUPLEX_KEY: minted.value, FULLDUPLEX_PCM: pcmFile },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.caFile!, FULLDUPLEX_BASE_URL: `https://127.0.0.1:${server.port}/v1`, FULLDUPLEX_KEY: minted.value, FULLDUPLEX_PCM: pcmFile },
   }).catch((e: { stdout: string; stderr: string; code: number }) => assert.fail(`child exited ${e.code}: ${e.stderr}\n${e.stdout.split('\n').slice(-5).join('\n')}`));
   const events = child.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
   const types = events.map((e) => e.type);

@@ -5,8 +5,8 @@
  * Realtime client always dials wss://, so anything off the loopback needs this.
  */
 import { execFile } from 'node:child_process';
-import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,8 @@ export interface TlsMaterial {
   spkiSha256: string;
   /** The self-signed one was made by this start (false: read from files or reused). */
   created: boolean;
+  /** Self-signed: the local certificate authority that signed it, the file to trust. */
+  caFile?: string;
 }
 
 /** Self-signed certificates: what is made and how long it lasts. */
@@ -33,8 +35,12 @@ export const SELF_SIGNED = {
   dirName: 'tls',
   certFile: 'cert.pem',
   keyFile: 'key.pem',
+  /** The local certificate authority that signs it: what a person trusts. */
+  caFile: 'ca.pem',
+  caKeyFile: 'ca-key.pem',
   /** 825 days: the longest validity Apple platforms accept for a TLS server certificate. */
   days: 825,
+  caDays: 3650,
   /** A certificate this close to expiry is made anew at start, days. */
   renewBeforeDays: 30,
 } as const;
@@ -117,52 +123,70 @@ function coveredNames(x509: X509Certificate): Set<string> {
 }
 
 /**
- * The self-signed certificate kept in `<dir>`: reused while it covers `names` and is far from
- * expiry, otherwise (re)made with `openssl req -x509` (an EC P-256 key, the names as SANs).
+ * The self-signed certificate kept in `<dir>`, made as mkcert does: a local certificate authority
+ * (ca.pem, trusted once by the person) signs the server's certificate (cert.pem). Browsers refuse a
+ * CA certificate used as the server's own (Firefox: CA_CERT_USED_AS_END_ENTITY), and with the
+ * authority kept, a certificate remade for a new name is trusted without trusting anything again.
+ * Reused while it covers `names` and is far from expiry; made with Debian's `openssl`, EC P-256 keys.
  */
 export async function selfSignedTls(dir: string, names: readonly string[]): Promise<TlsMaterial> {
   const folder = resolve(dir);
-  const certFile = join(folder, SELF_SIGNED.certFile);
-  const keyFile = join(folder, SELF_SIGNED.keyFile);
+  const f = (name: string) => join(folder, name);
+  const [certFile, keyFile, caFile, caKeyFile] = [f(SELF_SIGNED.certFile), f(SELF_SIGNED.keyFile), f(SELF_SIGNED.caFile), f(SELF_SIGNED.caKeyFile)];
+  const fresh = (x509: X509Certificate) => Date.parse(x509.validTo) - Date.now() > SELF_SIGNED.renewBeforeDays * 86_400_000;
+  let caUsable = false;
   try {
+    const ca = await loadTlsFiles(caFile, caKeyFile);
+    caUsable = fresh(new X509Certificate(ca.cert));
     const kept = await loadTlsFiles(certFile, keyFile);
     const x509 = new X509Certificate(kept.cert);
     const covered = coveredNames(x509);
-    const fresh = Date.parse(x509.validTo) - Date.now() > SELF_SIGNED.renewBeforeDays * 86_400_000;
-    if (fresh && names.every((n) => covered.has(n.toLowerCase()))) return kept;
+    if (caUsable && x509.checkIssued(new X509Certificate(ca.cert)) && fresh(x509) && names.every((n) => covered.has(n.toLowerCase()))) return { ...kept, caFile };
   } catch {
-    // none kept yet (or unusable): make one
+    // none kept yet (or unusable): make what is missing
   }
   await mkdir(folder, { recursive: true, mode: 0o700 });
-  await rm(keyFile, { force: true });
   try {
+    if (!caUsable) {
+      await rm(caKeyFile, { force: true });
+      await run('openssl', [
+        'req', '-x509', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+        '-days', String(SELF_SIGNED.caDays), '-subj', `/CN=fullduplex local CA (${hostname()})`,
+        '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+        '-keyout', caKeyFile, '-out', caFile,
+      ]);
+    }
+    await rm(keyFile, { force: true });
+    const csr = f('server.csr');
+    const ext = f('server.ext');
+    await writeFile(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${subjectAltName(names)}\n`);
+    await run('openssl', ['req', '-new', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-subj', '/CN=fullduplex', '-keyout', keyFile, '-out', csr]);
     await run('openssl', [
-      'req', '-x509', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-      '-days', String(SELF_SIGNED.days), '-subj', '/CN=fullduplex (self-signed)',
-      '-addext', `subjectAltName=${subjectAltName(names)}`,
-      '-addext', 'extendedKeyUsage=serverAuth',
-      '-keyout', keyFile, '-out', certFile,
+      'x509', '-req', '-in', csr, '-CA', caFile, '-CAkey', caKeyFile, '-set_serial', `0x1${randomBytes(15).toString('hex')}`,
+      '-days', String(SELF_SIGNED.days), '-extfile', ext, '-out', certFile,
     ]);
+    await Promise.all([rm(csr, { force: true }), rm(ext, { force: true })]);
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
     const why = err.code === 'ENOENT' ? 'the openssl command is not installed (Debian: apt-get install openssl)' : (err.stderr || err.message).trim();
     throw tlsError(`could not make a self-signed certificate in ${folder}: ${why}`, e);
   }
-  return { ...(await loadTlsFiles(certFile, keyFile)), created: true };
+  return { ...(await loadTlsFiles(certFile, keyFile)), caFile, created: true };
 }
 
 /** What `talk` prints so a person can trust the certificate. */
 export function trustInstructions(t: TlsMaterial, selfSigned: boolean): string {
   const lines = [`TLS certificate ${t.certFile}`, `  SHA-256 fingerprint ${t.fingerprint256}`];
-  if (selfSigned) {
+  if (selfSigned && t.caFile) {
+    const ca = t.caFile;
     lines.push(
-      `  ${t.created ? 'made now' : 'reused'} (self-signed); to trust it:`,
-      `    Node clients (the openai package):  NODE_EXTRA_CA_CERTS=${t.certFile} node your-client.js`,
-      `    curl:                                curl --cacert ${t.certFile} …`,
-      `    Chrome/Chromium:                     chromium --ignore-certificate-errors-spki-list=${t.spkiSha256}`,
-      `    Debian/Ubuntu (whole system):        sudo cp ${t.certFile} /usr/local/share/ca-certificates/fullduplex.crt && sudo update-ca-certificates`,
-      `    macOS:                               sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${t.certFile}`,
-      `    Firefox / a phone:                   import ${t.certFile} as a certificate authority, or accept it once after checking the fingerprint above`,
+      `  ${t.created ? 'made now' : 'reused'}, signed by the local authority ${ca}; trust that once:`,
+      `    Node clients (the openai package):  NODE_EXTRA_CA_CERTS=${ca} node your-client.js`,
+      `    curl:                                curl --cacert ${ca} …`,
+      `    Chrome/Chromium (this certificate):  chromium --ignore-certificate-errors-spki-list=${t.spkiSha256}`,
+      `    Debian/Ubuntu (whole system):        sudo cp ${ca} /usr/local/share/ca-certificates/fullduplex-local-ca.crt && sudo update-ca-certificates`,
+      `    macOS:                               sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${ca}`,
+      `    Firefox / a phone:                   import ${ca} as a certificate authority, or accept the page once after checking the fingerprint above`,
     );
   }
   return lines.join('\n');

@@ -1,7 +1,8 @@
 /**
  * Run as a child process (Node reads NODE_EXTRA_CA_CERTS only at start): the unchanged `openai`
  * package's Realtime WebSocket client, pointed at `https://…/v1` with an ephemeral key as its API key,
- * streams a spoken question (raw PCM16 24 kHz from a file) in real time and prints every server
+ * streams a spoken question (raw PCM16 24 kHz from a file) in real time once the session is running
+ * (its answer to an empty session.update), and prints every server
  * event as a JSON line until the first response.done (or a timeout).
  *
  *   FULLDUPLEX_BASE_URL=https://127.0.0.1:PORT/v1 FULLDUPLEX_KEY=ek_… FULLDUPLEX_PCM=/path node openai-wss-child.js
@@ -26,7 +27,10 @@ rt.on('event', (e) => {
     setTimeout(() => process.exit(0), 100);
   }
 });
-rt.socket.once('open', () => {
+// session.updated comes once the engine session is running: audio sent before it would queue up and
+// arrive at once (on a loaded machine, past the endpoint's 5 s backlog limit).
+rt.socket.once('open', () => rt.send({ type: 'session.update', session: { type: 'realtime' } }));
+rt.once('session.updated', () => {
   const t0 = performance.now();
   let k = 0;
   const send = () => {
