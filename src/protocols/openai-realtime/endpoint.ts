@@ -113,9 +113,14 @@ export class RealtimeConnection implements RealtimeOut {
     this.config = new RealtimeSessionState(defaultSessionConfig(newId('sess'), model, this.options.defaultVoice));
     const keyed = deps.sessionFor?.(req);
     if (keyed) {
-      // Validated when the key was minted; a beta-shaped one makes this a beta connection.
-      this.config.update(keyed as Parameters<RealtimeSessionState['update']>[0]);
-      if (sessionDialect(keyed) === 'beta') this.dialect = 'beta';
+      // Validated when the key was minted (a key from an instance of another version might not be:
+      // then the session starts with the defaults, and says so); a beta-shaped one makes this a beta connection.
+      try {
+        this.config.update(keyed as Parameters<RealtimeSessionState['update']>[0]);
+        if (sessionDialect(keyed) === 'beta') this.dialect = 'beta';
+      } catch (e) {
+        this.log(`the key's session configuration was not applied: ${toFullduplexError(e).message}`);
+      }
     }
     this.beat = frameBeat(this.limits.frameMs, (n) => this.guard(() => outputFrames(this, n)));
     this.finished = new Promise((r) => (this.resolveFinished = r));
