@@ -71,6 +71,10 @@ Open the printed URL in Chrome, Edge or Firefox and allow the microphone. Use he
 browser's echo cancellation. Each session is recorded under --sessions-dir: conversation.wav (user
 left, agent right, 16 kHz), transcript.txt, events.jsonl and session.json.
 
+Off the loopback, browsers allow the microphone only over https: add --tls-cert/--tls-key or
+--tls self-signed (it prints how to trust it). A backend holding the token mints short-lived keys
+for browsers with POST /v1/realtime/client_secrets (README "Deploying").
+
 Audio frames: ${defaultPlaybackOptions.frameMs} ms out; the page buffers ${defaultPlaybackOptions.clientPrefillMs} ms before playing.
 Protocol: WebSocket /v1/session, version 1, documented in docs/protocol.md.`)
     .action(async (opts: TalkCliOptions) => {
