@@ -6,6 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import OpenAI from 'openai';
 import WebSocket from 'ws';
 import type { FullduplexServer } from '../src/server/server.js';
 import { closeSharedComponents, RawClient, testServer, wsUrl } from './helpers/server.js';
@@ -77,6 +78,16 @@ test('minting: OpenAI-shaped request and response, only with the server token', 
   assert.equal(badSession.body.error.param, 'session');
   const get = await fetch(`http://127.0.0.1:${server.port}/v1/realtime/client_secrets`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   assert.equal(get.status, 405);
+});
+
+test('the unchanged openai package mints a key with client.realtime.clientSecrets.create', async () => {
+  const client = new OpenAI({ apiKey: TOKEN, baseURL: `http://127.0.0.1:${server.port}/v1` });
+  const secret = await client.realtime.clientSecrets.create({ expires_after: { anchor: 'created_at', seconds: 300 }, session: { type: 'realtime', instructions: 'Hello.' } });
+  assert.match(secret.value, /^ek_/);
+  assert.equal(secret.expires_at, now / 1000 + 300);
+  assert.equal((secret.session as { instructions?: string }).instructions, 'Hello.');
+  const wrong = new OpenAI({ apiKey: 'not-the-token', baseURL: `http://127.0.0.1:${server.port}/v1`, maxRetries: 0 });
+  await assert.rejects(wrong.realtime.clientSecrets.create({}), (e: { status?: number; code?: string }) => e.status === 401 && e.code === 'invalid_api_key');
 });
 
 test("a key opens a Realtime session with the key's session configuration; bearer or subprotocol", async () => {
