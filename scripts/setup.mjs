@@ -32,6 +32,7 @@ export const DEBIAN_PACKAGES = [
   ['sox', 'audio conversion used by tools and checks'],
   ['haproxy', 'load balancer in front of two talk instances (deploy/haproxy.cfg, its test)'],
   ['chromium', 'real browser for the web page tests (driven by playwright-core)'],
+  ['openssl', 'makes the self-signed certificate of `talk --tls self-signed`'],
   ['python3', 'node-gyp build tool'],
   ['make', 'node-gyp build tool'],
   ['g++', 'node-gyp build tool'],

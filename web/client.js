@@ -32,16 +32,38 @@ export class Client {
     this.endedByUs = false;
   }
 
+  /**
+   * The short-lived key this session connects with, so the server's token never travels on a
+   * WebSocket (README "Deploying"): `?key=ek_…` as given (a backend minted it), or, when the page was
+   * opened with the server's `?token=`, a fresh one minted for this session.
+   */
+  async sessionKey() {
+    const page = new URL(location.href);
+    const key = page.searchParams.get('key');
+    if (key) return key;
+    const token = page.searchParams.get('token');
+    if (!token) return null;
+    const res = await fetch('/v1/realtime/client_secrets', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ expires_after: { anchor: 'created_at', seconds: 60 } }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body?.error?.message || `The server refused this page's access token (HTTP ${res.status}).`);
+    return body.value;
+  }
+
   /** Connect and start a session; resolves with the server's `ready` message. */
-  connect({ inputSampleRate, voice, eagerness }) {
+  async connect({ inputSampleRate, voice, eagerness }) {
     const page = new URL(location.href);
     const url = new URL('/v1/session', page);
     url.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
-    const token = page.searchParams.get('token');
-    if (token) url.searchParams.set('token', token);
+    const key = await this.sessionKey();
+    // Browsers cannot set headers on a WebSocket: the key rides as a subprotocol, as OpenAI's does.
+    const protocols = key ? ['fullduplex.v1', `openai-insecure-api-key.${key}`] : ['fullduplex.v1'];
     return new Promise((resolve, reject) => {
       let settled = false;
-      const ws = new WebSocket(url, ['fullduplex.v1']);
+      const ws = new WebSocket(url, protocols);
       ws.binaryType = 'arraybuffer';
       this.ws = ws;
       ws.onopen = () => {

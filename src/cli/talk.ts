@@ -11,6 +11,9 @@ import { generateToken, isLoopbackHost } from '../server/access.js';
 import { defaultDrainOptions, defaultPlaybackOptions, defaultRecordingOptions, defaultServerLimits, defaultServerOptions, EAGERNESS_LEVELS, VOICES } from '../server/options.js';
 import { startServer, type FullduplexServer } from '../server/server.js';
 import type { Eagerness } from '../engine/options.js';
+import { existsSync } from 'node:fs';
+import { servedClients } from '../server/origins.js';
+import { loadTlsFiles, SELF_SIGNED, selfSignedNames, selfSignedTls, trustInstructions, type TlsMaterial } from '../server/tls.js';
 
 export interface TalkCliOptions {
   host: string;
@@ -29,6 +32,12 @@ export interface TalkCliOptions {
   warm: string;
   workers: string;
   drainGraceS: string;
+  tls?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsName: string[];
+  serveClient: string[];
+  at: string[];
 }
 
 /** The page's files: <package>/web, found from this module's place in dist/src/cli/. */
@@ -44,7 +53,13 @@ export function addTalkCommand(program: Command): void {
     .option('--host <address>', 'interface to listen on; anything but loopback requires a token', d.host)
     .option('--port <n>', 'TCP port (0 picks a free one)', String(d.port))
     .option('--token <secret>', 'access token for the page and the protocol (default: none on loopback; generated for other hosts); env FULLDUPLEX_TOKEN')
-    .option('--allow-origin <origin>', 'another browser origin allowed to connect (repeatable)', collect, [])
+    .option('--allow-origin <origin>', "another browser origin allowed to open a WebSocket here, e.g. http://localhost:5173 (repeatable; '*' admits any); others get a bare 403, logged once per origin", collect, [])
+    .option('--tls-cert <file>', 'serve https/wss with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--tls <mode>', "'self-signed': make a certificate for the listening names once, keep it in <sessions-dir>/tls/ and reuse it")
+    .option('--tls-name <name>', 'another host name or address the self-signed certificate covers (repeatable; localhost, 127.0.0.1, ::1 and --host always are)', collect, [])
+    .option('--serve-client <dir>', "serve a prebuilt web client's folder (e.g. Moshi's client/dist) same-origin, under --at (repeatable)", collect, [])
+    .option('--at <path>', 'the URL path the matching --serve-client is served under, e.g. /moshi/', collect, [])
     .option('--voice <name>', `flite voice: ${VOICES.join(', ')}`, d.engine.voice)
     .option('--eagerness <level>', `how soon the agent takes the turn: ${EAGERNESS_LEVELS.join(', ')}`, d.engine.eagerness)
     .option('--llm-url <url>', 'OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1); default: the embedded dialogue model')
@@ -62,11 +77,25 @@ Open the printed URL in Chrome, Edge or Firefox and allow the microphone. Use he
 browser's echo cancellation. Each session is recorded under --sessions-dir: conversation.wav (user
 left, agent right, 16 kHz), transcript.txt, events.jsonl and session.json.
 
+Off the loopback, browsers allow the microphone only over https: add --tls-cert/--tls-key or
+--tls self-signed (it prints how to trust it). A backend holding the token mints short-lived keys
+for browsers with POST /v1/realtime/client_secrets (README "Deploying").
+
 Audio frames: ${defaultPlaybackOptions.frameMs} ms out; the page buffers ${defaultPlaybackOptions.clientPrefillMs} ms before playing.
 Protocol: WebSocket /v1/session, version 1, documented in docs/protocol.md.`)
     .action(async (opts: TalkCliOptions) => {
       await runTalk(opts);
     });
+}
+
+/** The certificate `talk` serves with: files named by the operator, a kept self-signed one, or none. */
+async function talkTls(opts: TalkCliOptions): Promise<TlsMaterial | undefined> {
+  if (opts.tls !== undefined && opts.tls !== 'self-signed') throw new FullduplexError('BAD_ARGUMENT', `--tls takes 'self-signed' (got '${opts.tls}'); for your own certificate use --tls-cert and --tls-key`);
+  if (opts.tls && (opts.tlsCert || opts.tlsKey)) throw new FullduplexError('BAD_ARGUMENT', '--tls self-signed and --tls-cert/--tls-key exclude each other');
+  if (!!opts.tlsCert !== !!opts.tlsKey) throw new FullduplexError('BAD_ARGUMENT', '--tls-cert and --tls-key go together');
+  if (opts.tlsCert && opts.tlsKey) return loadTlsFiles(resolve(opts.tlsCert), resolve(opts.tlsKey));
+  if (opts.tls === 'self-signed') return selfSignedTls(join(opts.sessionsDir, SELF_SIGNED.dirName), selfSignedNames(opts.host, opts.tlsName ?? []));
+  return undefined;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -89,6 +118,10 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
     generated = true;
   }
   const llm = opts.llmUrl || opts.llmModel;
+  // Certificates and served folders are checked before anything starts: a bad file stops here.
+  const tls = await talkTls(opts);
+  const clients = servedClients(opts.serveClient ?? [], opts.at ?? []);
+  for (const c of clients) if (!existsSync(join(c.dir, 'index.html'))) throw new FullduplexError('BAD_ARGUMENT', `--serve-client ${c.dir}: no index.html there (give the folder of a built client, e.g. Moshi's client/dist)`);
   process.stderr.write('fullduplex: loading the speech engines…\n');
   const server = await startServer({
     webRoot: defaultWebRoot(),
@@ -96,6 +129,8 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
     port: positive('--port', opts.port, true),
     token,
     allowedOrigins: opts.allowOrigin,
+    tls: tls && { cert: tls.cert, key: tls.key },
+    servedClients: clients,
     warmSessions: positive('--warm', opts.warm, true),
     workers: positive('--workers', opts.workers, true),
     engine: {
@@ -112,6 +147,8 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
     drain: { graceSeconds: positive('--drain-grace-s', opts.drainGraceS, true) },
   });
   process.stdout.write(`fullduplex is listening: ${server.url}\n`);
+  if (tls) process.stdout.write(`${trustInstructions(tls, opts.tls === 'self-signed')}\n`);
+  for (const c of clients) process.stdout.write(`serving ${c.dir} at ${new URL(c.at, server.url).origin}${c.at}\n`);
   if (generated) process.stdout.write(`(a non-loopback address needs a token; generated one: ${token})\n`);
   process.stdout.write(`recording sessions to ${opts.record ? resolve(opts.sessionsDir) : '(nowhere: --no-record)'}. Press Ctrl+C to stop.\n`);
   let signals = 0;

@@ -17,10 +17,19 @@ export function generateToken(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** The token a request carries: `Authorization: Bearer …` or `?token=…`. */
+/** Browsers cannot set headers on a WebSocket, so OpenAI's convention carries the key as a subprotocol. */
+export const KEY_SUBPROTOCOL_PREFIX = 'openai-insecure-api-key.';
+
+/**
+ * The token (or ephemeral key) a request carries: `Authorization: Bearer …`, the WebSocket
+ * subprotocol `openai-insecure-api-key.…`, or `?token=…`.
+ */
 export function requestToken(req: IncomingMessage, url: URL): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+  const key = offered.find((p) => p.startsWith(KEY_SUBPROTOCOL_PREFIX));
+  if (key) return key.slice(KEY_SUBPROTOCOL_PREFIX.length);
   return url.searchParams.get('token') ?? undefined;
 }
 

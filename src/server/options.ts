@@ -95,8 +95,17 @@ export interface ServerOptions {
   port: number;
   /** Access token (query `?token=` or `Authorization: Bearer`); required for a non-loopback host. */
   token: string | undefined;
-  /** Extra browser origins allowed to connect (the server's own origin always is). */
+  /**
+   * Extra browser origins allowed to connect (the server's own origin always is); '*' admits any.
+   * A refused Origin is logged once with the `--allow-origin` flag that would admit it.
+   */
   allowedOrigins: readonly string[];
+  /** PEM certificate and key: the server speaks https/wss only (src/server/tls.ts makes or reads them). */
+  tls: { cert: string; key: string } | undefined;
+  /** Prebuilt web clients served under a path of their own, same-origin (`--serve-client DIR --at /moshi/`). */
+  servedClients: readonly ServedClient[];
+  /** Ephemeral client keys (POST /v1/realtime/client_secrets): how long they live. */
+  clientSecrets: ClientSecretOptions;
   /**
    * Engine worker threads sessions are spread over (each with its own recogniser and beat), so a busy
    * recogniser uses another core instead of stalling the sockets; 0 runs sessions on the main thread.
@@ -116,6 +125,30 @@ export interface ServerOptions {
   /** Server log lines (connections, errors); default stderr. */
   log: (line: string) => void;
 }
+
+export interface ServedClient {
+  /** Folder of a built web client (its index.html at the top). */
+  dir: string;
+  /** URL path prefix it is served under, with slashes at both ends ('/moshi/'). */
+  at: string;
+}
+
+export interface ClientSecretOptions {
+  /** Lifetime of a key when the request names none, s (OpenAI's default: 600). */
+  defaultTtlSeconds: number;
+  /** Shortest and longest lifetime a request may ask for, s (OpenAI: 10 … 7200). */
+  minTtlSeconds: number;
+  maxTtlSeconds: number;
+  /** Milliseconds since the epoch; tests inject a clock to expire keys without waiting. */
+  now: () => number;
+}
+
+export const defaultClientSecretOptions: Readonly<ClientSecretOptions> = Object.freeze({
+  defaultTtlSeconds: 600,
+  minTtlSeconds: 10,
+  maxTtlSeconds: 7200,
+  now: () => Date.now(),
+});
 
 export const VOICES = ['slt', 'rms', 'awb', 'kal16', 'kal'] as const;
 export const EAGERNESS_LEVELS: readonly Eagerness[] = ['low', 'medium', 'high'];
@@ -164,6 +197,9 @@ export const defaultServerOptions: Readonly<Omit<ServerOptions, 'webRoot'>> = Ob
   port: 8787,
   token: undefined,
   allowedOrigins: [],
+  tls: undefined,
+  servedClients: [],
+  clientSecrets: defaultClientSecretOptions,
   workers: Math.max(1, availableParallelism()),
   warmSessions: 2,
   engine: { voice: 'slt', eagerness: 'medium', dialogue: 'embedded' } satisfies EngineChoice,
@@ -175,7 +211,8 @@ export const defaultServerOptions: Readonly<Omit<ServerOptions, 'webRoot'>> = Ob
   log: (line: string) => void process.stderr.write(line + '\n'),
 });
 
-export type ServerOverrides = Partial<Omit<ServerOptions, 'limits' | 'playback' | 'recording' | 'engine' | 'speech' | 'drain'>> & {
+export type ServerOverrides = Partial<Omit<ServerOptions, 'limits' | 'playback' | 'recording' | 'engine' | 'speech' | 'drain' | 'clientSecrets'>> & {
+  clientSecrets?: Partial<ClientSecretOptions>;
   speech?: Partial<Record<keyof SpeechBackends, string>>;
   limits?: Partial<ServerLimits>;
   playback?: Partial<PlaybackOptions>;
@@ -195,5 +232,6 @@ export function resolveServerOptions(o: ServerOverrides, webRoot: string): Serve
     playback: { ...defaultPlaybackOptions, ...o.playback },
     recording: { ...defaultRecordingOptions, ...o.recording },
     drain: { ...defaultDrainOptions, ...o.drain },
+    clientSecrets: { ...defaultClientSecretOptions, ...o.clientSecrets },
   };
 }

@@ -8,8 +8,13 @@
  *                         timing counters; for the load benchmark)
  *   GET  /healthz         liveness; GET /readyz readiness (health.ts); GET /metrics Prometheus (metrics.ts)
  *   WS   /v1/session      one conversation per connection
+ *   POST /v1/realtime/client_secrets   an ephemeral client key (client-secrets.ts)
+ *   GET  <at>…            a prebuilt foreign client (`--serve-client DIR --at /moshi/`, origins.ts)
+ *
+ * With `tls` set, all of it is https/wss (tls.ts).
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +22,7 @@ import { WebSocketServer } from 'ws';
 import { createAsr, createTts } from '../speech/registry.js';
 import type { AsrEngine, TtsEngine } from '../speech/types.js';
 import { FullduplexError } from '../errors.js';
-import { hostAllowed, isLoopbackHost, originAllowed, requestToken, tokenMatches } from './access.js';
+import { hostAllowed, isLoopbackHost, requestToken, tokenMatches } from './access.js';
 import { Connection, type ConnectionContext } from './connection.js';
 import { InProcessHost, type HostConfig, type SessionHost } from './session-host.js';
 import { WorkerHost } from './worker-host.js';
@@ -29,6 +34,9 @@ import { Admission, refuseFull, type AdmissionSlot } from './admission.js';
 import { meterHost, ServerMetrics, type RefusalReason } from './metrics.js';
 import { liveness, notReadyReason, readiness } from './health.js';
 import { Drain } from './drain.js';
+import { ClientSecrets, CLIENT_SECRETS_PATH, handleClientSecretsRequest, KEY_PREFIX, refuseRealtimeKey } from './client-secrets.js';
+import { OriginGate, serveClient } from './origins.js';
+import { REALTIME_PATH } from '../protocols/openai-realtime/endpoint.js';
 
 export interface FullduplexServer {
   readonly options: ServerOptions;
@@ -129,10 +137,18 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     tokenRequired: !!o.token,
   };
 
-  const http = createHttpServer((req, res) => void handleHttp(req, res).catch(() => answer(res, 500, { error: 'internal error' })));
+  const dialogueName = o.engine.dialogue === 'embedded' ? 'embedded' : (o.engine.dialogue.model ?? 'openai-compatible');
+  const secrets = new ClientSecrets(o.token, o.clientSecrets, { model: 'fullduplex', voice: o.engine.voice });
+  const origins = new OriginGate(o.allowedOrigins, o.log);
+  /** The session configuration an upgrade's ephemeral key carries (read by the Realtime endpoint). */
+  const keyedSessions = new WeakMap<IncomingMessage, Record<string, unknown>>();
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => void handleHttp(req, res).catch(() => answer(res, 500, { error: 'internal error' }));
+  const http = o.tls ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key }, onRequest) : createHttpServer(onRequest);
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!hostAllowed(req, o.host)) return answer(res, 403, { error: 'this server answers only to its loopback address' });
+    if (url.pathname === CLIENT_SECRETS_PATH) return handleClientSecretsRequest(req, res, secrets, o.token);
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, { error: 'method not allowed' });
     if (url.pathname === '/healthz') return answer(res, 200, liveness(admission, drain.draining || shuttingDown));
     if (url.pathname === '/readyz') {
@@ -151,6 +167,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
       const body = await stats(url.searchParams.get('reset') === '1');
       return answer(res, 200, body);
     }
+    if (await serveClient(o.servedClients, url.pathname, res, req.method === 'HEAD')) return;
     if (!(await serveStatic(o.webRoot, url.pathname, res, req.method === 'HEAD'))) answer(res, 404, { error: 'not found' });
   }
 
@@ -181,6 +198,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
       }
     },
     host: meterHost(host, metrics, 'moshi'),
+    moshi: { model: dialogueName },
+    sessionFor: (req) => keyedSessions.get(req),
   }, { admission });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
@@ -190,8 +209,17 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
       // Draining: 503 like a full server, so a balancer (or the client) tries another instance.
       if (shuttingDown || drain.draining) return refuseCounted('draining', socket, 503, 'Service Unavailable');
       if (!hostAllowed(req, o.host)) return refuseCounted('forbidden', socket, 403, 'Forbidden');
-      if (!originAllowed(req, o.allowedOrigins)) return refuseCounted('forbidden', socket, 403, 'Forbidden');
-      if (o.token && !tokenMatches(o.token, requestToken(req, url))) return refuseCounted('unauthorized', socket, 401, 'Unauthorized');
+      if (!origins.admits(req)) return refuseCounted('forbidden', socket, 403, 'Forbidden');
+      const credential = requestToken(req, url);
+      if (credential?.startsWith(KEY_PREFIX)) {
+        // An ephemeral key stands in for the token (and is checked even where no token is needed).
+        const check = secrets.verify(credential);
+        if (!check.ok) {
+          metrics.refused('unauthorized');
+          return url.pathname === REALTIME_PATH ? refuseRealtimeKey(req, socket, head, check) : refuse(socket, 401, 'Unauthorized');
+        }
+        if (check.session) keyedSessions.set(req, check.session);
+      } else if (o.token && !tokenMatches(o.token, credential)) return refuseCounted('unauthorized', socket, 401, 'Unauthorized');
       if (admission.full) return (metrics.refused('full'), refuseFull(socket, admission.retryAfterS));
       if (isProtocol) return void protocols.handleUpgrade(req, socket, head);
       wss.handleUpgrade(req, socket, head, (ws) => {
@@ -212,7 +240,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const hostForUrl = o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
-  const url = `http://${hostForUrl}:${port}/${o.token ? `?token=${encodeURIComponent(o.token)}` : ''}`;
+  const url = `${o.tls ? 'https' : 'http'}://${hostForUrl}:${port}/${o.token ? `?token=${encodeURIComponent(o.token)}` : ''}`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

@@ -13,6 +13,10 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.json': 'application/json; charset=utf-8',
   '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
+  '.webp': 'image/webp',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /** Headers every response carries: the page runs only its own code and may use only its own microphone. */
@@ -25,7 +29,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** Serve `pathname` from `root`; false when there is no such file (the caller answers 404). */
-export async function serveStatic(root: string, pathname: string, res: ServerResponse, headOnly: boolean): Promise<boolean> {
+export async function serveStatic(root: string, pathname: string, res: ServerResponse, headOnly: boolean, headers: Readonly<Record<string, string>> = SECURITY_HEADERS): Promise<boolean> {
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);
@@ -41,7 +45,7 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
     if (!s.isFile()) return false;
     const body = await readFile(full);
     res.writeHead(200, {
-      ...SECURITY_HEADERS,
+      ...headers,
       'Content-Type': TYPES[extname(full)] ?? 'application/octet-stream',
       'Content-Length': body.byteLength,
       'Cache-Control': 'no-cache',

@@ -14,7 +14,7 @@ export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
  * Launch Chromium whose fake microphone plays `mic` (looped by Chromium). The file is written at
  * 48 kHz, the rate of Chromium's fake capture device, so nothing is resampled on the way in.
  */
-export async function launchWithMicrophone(mic: PcmFrame): Promise<BrowserContext> {
+export async function launchWithMicrophone(mic: PcmFrame, extraArgs: readonly string[] = []): Promise<BrowserContext> {
   const dir = tempDir('chromium');
   const wav = join(dir, 'microphone.wav');
   const at48k = mic.sampleRate === 48000 ? mic : await resample(mic, 48000);
@@ -34,6 +34,7 @@ export async function launchWithMicrophone(mic: PcmFrame): Promise<BrowserContex
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

@@ -53,13 +53,13 @@ export class MoshiClient {
   private constructor(
     private readonly ws: WebSocket,
     readonly handshake: Extract<MoshiMessage, { kind: 'handshake' }>,
-    readonly metadata: unknown,
+    /** The server's 0x04 metadata (Rust servers send it before the handshake, this one right after). */
+    public metadata: unknown,
     private readonly idleTimeoutMs: number,
     framesPerPage: number,
   ) {
     this.encoder = new OggOpusStreamEncoder({ framesPerPage });
     this.closed = new Promise((resolve) => ws.once('close', (code) => ((this.closeCode = code), this.stopIdle(), resolve())));
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     this.touch();
   }
 
@@ -77,6 +77,10 @@ export class MoshiClient {
     ws.binaryType = 'nodebuffer';
     ws.on('error', () => undefined);
     let metadata: unknown;
+    // Messages right behind the handshake can arrive before the client object listens (ws emits
+    // every message of one TCP read at once): they are kept and handed over.
+    const behind: [Buffer, boolean][] = [];
+    let shaken = false;
     const handshake = await new Promise<Extract<MoshiMessage, { kind: 'handshake' }>>((resolve, reject) => {
       const timer = setTimeout(() => (ws.terminate(), reject(new FullduplexError('TIMEOUT', 'no Moshi handshake in time'))), o.handshakeTimeoutMs ?? defaultMoshiClientOptions.handshakeTimeoutMs);
       const fail = (e: Error) => (clearTimeout(timer), reject(e));
@@ -84,6 +88,7 @@ export class MoshiClient {
       ws.once('unexpected-response', (_req, res) => fail(new FullduplexError('COMPONENT_FAILED', `the Moshi server refused the connection: HTTP ${res.statusCode}`)));
       ws.once('close', (code, reason) => fail(new FullduplexError('COMPONENT_FAILED', `closed before the handshake: ${code} ${reason.toString()}`)));
       const onMessage = (data: Buffer, isBinary: boolean) => {
+        if (shaken) return void behind.push([data, isBinary]);
         if (!isBinary || data.length === 0) return;
         let m: MoshiMessage;
         try {
@@ -94,14 +99,18 @@ export class MoshiClient {
         if (m.kind === 'metadata') metadata = m.json;
         if (m.kind !== 'handshake') return;
         clearTimeout(timer);
-        ws.off('message', onMessage);
+        shaken = true;
         ws.removeAllListeners('close');
         ws.removeAllListeners('unexpected-response');
         resolve(m);
       };
       ws.on('message', onMessage);
     });
-    return new MoshiClient(ws, handshake, metadata, o.idleTimeoutMs ?? defaultMoshiClientOptions.idleTimeoutMs, o.framesPerPage ?? defaultMoshiClientOptions.framesPerPage);
+    const client = new MoshiClient(ws, handshake, metadata, o.idleTimeoutMs ?? defaultMoshiClientOptions.idleTimeoutMs, o.framesPerPage ?? defaultMoshiClientOptions.framesPerPage);
+    ws.removeAllListeners('message');
+    ws.on('message', (data: Buffer, isBinary: boolean) => client.onMessage(data, isBinary));
+    for (const [data, isBinary] of behind.splice(0)) client.onMessage(data, isBinary);
+    return client;
   }
 
   get open(): boolean {
@@ -130,7 +139,8 @@ export class MoshiClient {
     clearTimeout(timer);
   }
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
+  /** @internal one server message (connect() routes them here). */
+  onMessage(data: Buffer, isBinary: boolean): void {
     this.touch();
     if (!isBinary) return void this.errors.push('the server sent a text frame');
     let m: MoshiMessage;
@@ -157,11 +167,14 @@ export class MoshiClient {
         return void this.text.push({ text: m.text, at });
       case 'error':
         return void this.errors.push(m.message);
+      case 'metadata':
+        this.metadata = m.json;
+        return;
       case 'unknown':
         this.unknownMessages++;
         return;
       default:
-        return; // handshake again, control, ping, metadata: nothing to do
+        return; // handshake again, control, ping: nothing to do
     }
   }
 

@@ -1,10 +1,20 @@
+import { hostname } from 'node:os';
+
 /** Every tunable of the Moshi / PersonaPlex endpoint, named, typed and defaulted in one place. */
 
 export interface MoshiEndpointOptions {
   /** Handshake form: Rust servers' 9 bytes (kind + protocol and model versions) or Python's single byte. */
   handshake: 'rust' | 'python';
-  /** Send a 0x04 metadata message (JSON: model, prompts) before the handshake, as the Rust server does. */
+  /**
+   * Send a 0x04 metadata message after the handshake and the Opus headers: the JSON Moshi's web client
+   * shows in its server-info panel (metadata.ts). Its Rust server sends it before the handshake; the
+   * client takes it at any time.
+   */
   sendMetadata: boolean;
+  /** Shown as the panel's "LM model file": what answers here (the dialogue model's name). */
+  model: string;
+  /** Shown as the panel's "Instance name" (default: the machine's host name). */
+  instanceName: string;
   /** 20 ms Opus frames per outgoing Ogg page (Moshi servers: one 80 ms step per page = 4). */
   framesPerPage: number;
   /** Opus bitrate for the agent's voice, bit/s (undefined: libopus chooses). */
@@ -15,7 +25,9 @@ export interface MoshiEndpointOptions {
 
 export const defaultMoshiEndpointOptions: Readonly<MoshiEndpointOptions> = Object.freeze({
   handshake: 'rust',
-  sendMetadata: false,
+  sendMetadata: true,
+  model: 'embedded',
+  instanceName: hostname(),
   framesPerPage: 4,
   bitrate: undefined,
   audioErrorIntervalMs: 1000,

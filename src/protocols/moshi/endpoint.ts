@@ -21,6 +21,7 @@ import { OggOpusStreamDecoder, OggOpusStreamEncoder, OPUS_SAMPLE_RATE_24K } from
 import { resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
 import { decodeMoshiMessage, encodeMoshiMessage, moshiHandshake, type MoshiMessage } from './messages.js';
 import { defaultMoshiEndpointOptions, MOSHI_QUERY, type MoshiEndpointOptions } from './endpoint-options.js';
+import { moshiServerInfo } from './metadata.js';
 
 export const MOSHI_PATH = '/api/chat';
 
@@ -43,6 +44,7 @@ class MoshiConnection {
   readonly finished: Promise<void>;
   private readonly o: MoshiEndpointOptions;
   private readonly limits: ProtocolEndpointLimits;
+  private readonly query: URLSearchParams;
   private readonly textPrompt: string;
   private readonly voicePrompt: string;
   private handle: SessionHandle | undefined;
@@ -65,7 +67,7 @@ class MoshiConnection {
   ) {
     this.o = { ...defaultMoshiEndpointOptions, ...deps.moshi };
     this.limits = resolveLimits(deps.limits);
-    const q = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const q = (this.query = new URL(req.url ?? '/', 'http://localhost').searchParams);
     this.textPrompt = q.get(MOSHI_QUERY.textPrompt) ?? '';
     this.voicePrompt = q.get(MOSHI_QUERY.voicePrompt) ?? '';
     this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
@@ -105,9 +107,10 @@ class MoshiConnection {
       return this.close(1011, 'engine failed to start');
     }
     if (this.closed) return void this.shutdownResources();
-    if (this.o.sendMetadata) this.sendMessage({ kind: 'metadata', json: { model: 'fullduplex', text_prompt: this.textPrompt, voice_prompt: this.voicePrompt } });
     this.sendMessage(moshiHandshake(this.o.handshake));
     this.sendMessage({ kind: 'audio', data: concatBytes(this.encoder.start()) });
+    // Behind the Opus headers, which clients expect right after the handshake.
+    if (this.o.sendMetadata) this.sendMessage({ kind: 'metadata', json: moshiServerInfo(this.query, this.o) });
     this.streaming = true;
     this.expiry = setTimeout(() => this.close(1000, 'session time limit reached'), this.limits.maxSessionS * 1000);
     for (const m of this.early.splice(0)) this.audioIn(m);

@@ -16,8 +16,8 @@ import type { OutputUtterance } from '../../engine/control.js';
 import { toFullduplexError } from '../../errors.js';
 import { frameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
 import type { FrameCounter } from '../../server/metronome.js';
-import type { RealtimeDialect } from './dialects.js';
 import { newServerEventId, parseClientEvent, realtimeErrorEvent, serverEventToDialect } from './events.js';
+import { sessionDialect, type RealtimeDialect } from './dialects.js';
 import { OutputAudioEncoder } from './endpoint-audio.js';
 import { handleClientEvent } from './endpoint-client-events.js';
 import { defaultSessionConfig, RealtimeSessionState } from './endpoint-config.js';
@@ -33,6 +33,11 @@ const BETA_SUBPROTOCOL = 'openai-beta.realtime-v1';
 
 export interface RealtimeEndpointDeps extends ProtocolEndpointDeps {
   realtime?: Partial<RealtimeEndpointOptions>;
+  /**
+   * The session configuration this connection starts with (the `session` of the ephemeral key it
+   * presented, src/server/client-secrets.ts), applied before `session.created` as a `session.update` would be.
+   */
+  sessionFor?: (req: IncomingMessage) => Record<string, unknown> | undefined;
 }
 
 /** The client speaks the beta protocol if it says so in a header or a subprotocol. */
@@ -106,6 +111,17 @@ export class RealtimeConnection implements RealtimeOut {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const model = url.searchParams.get('model') || this.options.defaultModel;
     this.config = new RealtimeSessionState(defaultSessionConfig(newId('sess'), model, this.options.defaultVoice));
+    const keyed = deps.sessionFor?.(req);
+    if (keyed) {
+      // Validated when the key was minted (a key from an instance of another version might not be:
+      // then the session starts with the defaults, and says so); a beta-shaped one makes this a beta connection.
+      try {
+        this.config.update(keyed as Parameters<RealtimeSessionState['update']>[0]);
+        if (sessionDialect(keyed) === 'beta') this.dialect = 'beta';
+      } catch (e) {
+        this.log(`the key's session configuration was not applied: ${toFullduplexError(e).message}`);
+      }
+    }
     this.beat = frameBeat(this.limits.frameMs, (n) => this.guard(() => outputFrames(this, n)));
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
@@ -153,10 +169,13 @@ export class RealtimeConnection implements RealtimeOut {
         clock: this.clock,
         onEvent: (e) => this.onEngineEvent(e),
         predictor: this.config.turns.predictor,
+        // A voice the session starts with (an ephemeral key's); used only if it names one of ours.
+        voice: typeof this.config.current.audio?.output?.voice === 'string' ? this.config.current.audio.output.voice : undefined,
       });
       if (this.closed) return void (await this.session.close());
       this.turns = new TurnControl(this.session);
       this.turns.apply(this.config.turns);
+      if (this.config.instructions) this.session.addContext({ role: 'system', content: this.config.instructions }, 'instructions');
       this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_SAMPLE_RATE);
       this.encoders.push(this.encoder);
     } catch (e) {
