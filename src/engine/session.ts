@@ -61,7 +61,7 @@ export class ConversationSession {
     this.recognizer = new TurnRecognizer(this.timing.meterAsr(o.asr.createStream(), ENGINE_SAMPLE_RATE), recognition, {
       now: () => o.clock.now(),
       onText: (text) => this.emit({ type: 'transcript_partial', t: this.stamp(), text }),
-      onError: (e) => this.error('asr', e),
+      onError: (e, component) => this.error(component, e),
     });
     this.speaker = new AgentOutput(
       ENGINE_SAMPLE_RATE,
@@ -360,8 +360,10 @@ export class ConversationSession {
   private async commitTurn(): Promise<void> {
     this.committing = true;
     try {
-      const { text, words } = await this.recognizer.take();
-      this.emit({ type: 'transcript_final', t: this.stamp(), text, words });
+      // The dialogue answers `text` (an STT server's, where one is configured); the timeline keeps the
+      // streaming recogniser's words and text beside it.
+      const { text, words, streamingText, textSource } = await this.recognizer.take();
+      this.emit({ type: 'transcript_final', t: this.stamp(), text, words, ...(streamingText !== undefined && { streamingText, textSource }) });
       this.duplex.turnTaken();
       this.replies.answerTurn(text);
     } finally {
