@@ -42,12 +42,14 @@ interface LoopbackServer<R> {
 }
 
 export type SttServer = LoopbackServer<SttRequest> & {
-  /** A known text to answer with instead of what pocketsphinx hears (null: pocketsphinx). */
-  script: ((heard: string) => string) | null;
+  /** A known text to answer with instead of what pocketsphinx hears (null: pocketsphinx); `n` counts requests from 0. */
+  script: ((n: number) => string) | null;
 };
 export type TtsServer = LoopbackServer<TtsRequest> & {
   /** Bytes of PCM sent per chunk (odd on purpose: samples straddle chunks). */
   chunkBytes: number;
+  /** Pause between chunks, ms. */
+  chunkDelayMs: number;
   /** Break the connection after this many chunks (null: never). */
   breakAfterChunks: number | null;
 };
@@ -112,8 +114,8 @@ export async function startSttServer(): Promise<SttServer> {
     if (!file || !fields.model) return json(res, 400, { error: { message: "'file' and 'model' are required" } });
     state.requests.push({ path: req.url, auth: req.headers.authorization, fields, file });
     if (await failed(res, state.fail, hangs.signal, () => (res.writeHead(200, { 'content-type': 'text/html' }), res.end('<html>502 Bad Gateway</html>')))) return;
-    const heard = (await asr.transcribe(file.audio)).text;
-    json(res, 200, { text: state.script ? state.script(heard) : heard });
+    const text = state.script ? state.script(state.requests.length - 1) : (await asr.transcribe(file.audio)).text;
+    json(res, 200, { text });
   });
   const url = await listen(server);
   const close = closer(server, hangs);
@@ -122,7 +124,9 @@ export async function startSttServer(): Promise<SttServer> {
 
 export async function startTtsServer(voice = 'awb'): Promise<TtsServer> {
   const flite = new FliteTts();
-  const state: TtsServer = { url: '', requests: [], fail: 'none', chunkBytes: 4801, breakAfterChunks: null, close: async () => {} };
+  // Each text is synthesized once: a repeated request measures the transfer, not flite.
+  const cache = new Map<string, Buffer>();
+  const state: TtsServer = { url: '', requests: [], fail: 'none', chunkBytes: 4801, chunkDelayMs: 2, breakAfterChunks: null, close: async () => {} };
   const hangs = new AbortController();
   const server = createServer(async (req, res) => {
     const raw = await bodyOf(req);
@@ -137,16 +141,20 @@ export async function startTtsServer(voice = 'awb'): Promise<TtsServer> {
     if (body.response_format !== 'pcm') return json(res, 400, { error: { message: 'this server sends pcm only' } });
     state.requests.push({ path: req.url, auth: req.headers.authorization, body });
     if (await failed(res, state.fail, hangs.signal, () => json(res, 200, { error: 'not audio' }))) return;
-    const speech = flite.synthesizeAll(body.input, voice);
-    const pcm24 = await resample({ samples: speech.samples, sampleRate: speech.sampleRate }, 24000);
-    const bytes = Buffer.alloc(pcm24.samples.length * 2);
-    pcm24.samples.forEach((s, i) => bytes.writeInt16LE(s, i * 2));
+    let bytes = cache.get(body.input);
+    if (!bytes) {
+      const speech = flite.synthesizeAll(body.input, voice);
+      const pcm24 = await resample({ samples: speech.samples, sampleRate: speech.sampleRate }, 24000);
+      bytes = Buffer.alloc(pcm24.samples.length * 2);
+      for (let i = 0; i < pcm24.samples.length; i++) bytes.writeInt16LE(pcm24.samples[i]!, i * 2);
+      cache.set(body.input, bytes);
+    }
     res.writeHead(200, { 'content-type': 'audio/pcm' }); // no content-length: chunked transfer
     for (let i = 0, n = 0; i < bytes.length; i += state.chunkBytes, n++) {
       if (res.destroyed) return;
       if (state.breakAfterChunks !== null && n >= state.breakAfterChunks) return void res.destroy();
       res.write(bytes.subarray(i, i + state.chunkBytes));
-      await sleep(2);
+      await sleep(state.chunkDelayMs);
     }
     res.end();
   });

@@ -19,8 +19,9 @@ export class ServerTts implements TtsEngine {
   readonly voices: readonly string[];
   readonly defaultVoice: string;
   readonly endpoint: string;
-  /** When the server last failed (Date.now()), for `retryAfterMs`. */
+  /** When the server last failed (Date.now()), for `retryAfterMs`, and how. */
   private failedAt = -Infinity;
+  private lastFailure: FullduplexError | undefined;
 
   constructor(
     readonly options: TtsServerOptions,
@@ -53,7 +54,8 @@ export class ServerTts implements TtsEngine {
     const fallback = this.fallback;
     const restingMs = Date.now() - this.failedAt;
     if (fallback && restingMs < this.options.retryAfterMs) {
-      o.onDegraded?.(new FullduplexError('COMPONENT_FAILED', `TTS server ${redactUrl(this.endpoint)} failed ${(restingMs / 1000).toFixed(1)} s ago; ${fallback.name} speaks until it is retried (after ${this.options.retryAfterMs / 1000} s)`));
+      const last = this.lastFailure!;
+      o.onDegraded?.(new FullduplexError(last.code, `${last.message} (${(restingMs / 1000).toFixed(1)} s ago); ${fallback.name} speaks until the server is retried (after ${this.options.retryAfterMs / 1000} s)`));
     } else {
       let spoke = false;
       try {
@@ -68,6 +70,7 @@ export class ServerTts implements TtsEngine {
         const err = toFullduplexError(e);
         if (!fallback) throw err;
         this.failedAt = Date.now();
+        this.lastFailure = err;
         o.onDegraded?.(new FullduplexError(err.code, `${err.message}; ${spoke ? 'the rest of the clause is lost' : `${fallback.name} speaks the clause instead`}`, { cause: err }));
         if (spoke) return;
       }
