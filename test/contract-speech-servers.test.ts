@@ -23,5 +23,5 @@ after(async () => {
   await Promise.all([stt.close(), tts.close()]);
 });
 
-asrContract('openai-stt (loopback server)', { create: () => createAsr('openai-stt', { stt: { url: stt.url } }), closeAfter: true, utterance });
+asrContract('openai-stt (loopback server)', { create: () => createAsr('openai-stt', { stt: { url: stt.url, timeoutMs: 30_000 } }), closeAfter: true, utterance });
 ttsContract('openai-tts (loopback server)', { create: () => createTts('openai-tts', { tts: { url: `${tts.url}/v1`, voice: 'af_heart' } }), closeAfter: true });

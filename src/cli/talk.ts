@@ -7,8 +7,11 @@ import { generateToken, isLoopbackHost } from '../server/access.js';
 import { defaultPlaybackOptions, defaultRecordingOptions, defaultServerLimits, defaultServerOptions, EAGERNESS_LEVELS, VOICES } from '../server/options.js';
 import { startServer, type FullduplexServer } from '../server/server.js';
 import type { Eagerness } from '../engine/options.js';
+import { withSpeechServers } from '../speech/registry.js';
+import { defaultTtsServerOptions } from '../speech/servers/options.js';
+import { addSpeechServerOptions, speechServersFrom, type SpeechServerCliOptions } from './speech-options.js';
 
-export interface TalkCliOptions {
+export interface TalkCliOptions extends SpeechServerCliOptions {
   host: string;
   port: string;
   token?: string;
@@ -33,7 +36,7 @@ export function defaultWebRoot(): string {
 
 export function addTalkCommand(program: Command): void {
   const d = defaultServerOptions;
-  program
+  const talk = program
     .command('talk')
     .description('start the live demo: a local web page you talk to, served with the engine over WebSocket (docs/protocol.md)')
     .option('--host <address>', 'interface to listen on; anything but loopback requires a token', d.host)
@@ -57,8 +60,8 @@ browser's echo cancellation. Each session is recorded under --sessions-dir: conv
 left, agent right, 16 kHz), transcript.txt, events.jsonl and session.json.
 
 Audio frames: ${defaultPlaybackOptions.frameMs} ms out; the page buffers ${defaultPlaybackOptions.clientPrefillMs} ms before playing.
-Protocol: WebSocket /v1/session, version 1, documented in docs/protocol.md.`)
-    .action(async (opts: TalkCliOptions) => {
+Protocol: WebSocket /v1/session, version 1, documented in docs/protocol.md.`);
+  addSpeechServerOptions(talk).action(async (opts: TalkCliOptions) => {
       await runTalk(opts);
     });
 }
@@ -83,6 +86,7 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
     generated = true;
   }
   const llm = opts.llmUrl || opts.llmModel;
+  const servers = speechServersFrom(opts);
   process.stderr.write('fullduplex: loading the speech engines…\n');
   const server = await startServer({
     webRoot: defaultWebRoot(),
@@ -92,8 +96,10 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
     allowedOrigins: opts.allowOrigin,
     warmSessions: positive('--warm', opts.warm, true),
     workers: positive('--workers', opts.workers, true),
+    speech: withSpeechServers({}, servers),
     engine: {
-      voice: opts.voice,
+      // --voice is flite's; a TTS server speaks with --tts-voice.
+      voice: servers.tts ? (servers.tts.voice ?? defaultTtsServerOptions.voice) : opts.voice,
       eagerness: opts.eagerness as Eagerness,
       dialogue: llm ? { baseUrl: opts.llmUrl, model: opts.llmModel, apiKey: process.env.FULLDUPLEX_LLM_API_KEY } : 'embedded',
     },
