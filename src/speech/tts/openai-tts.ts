@@ -92,6 +92,9 @@ export class ServerTts implements TtsEngine {
       clearTimeout(timer);
       timer = setTimeout(() => ((timedOut = true), abort.abort()), o.timeoutMs);
     };
+    // The resampler (a WASM instance, ~10 ms) is made while the server works on the first audio.
+    const making = StreamingResampler.create(o.pcmSampleRate, o.outputSampleRate);
+    making.catch(() => undefined);
     let resampler: StreamingResampler | undefined;
     try {
       arm();
@@ -115,7 +118,7 @@ export class ServerTts implements TtsEngine {
         const body = await res.text().catch(() => '');
         throw new FullduplexError('COMPONENT_FAILED', `${where}: the answer is ${type || 'untyped'}, not PCM audio (starts '${body.slice(0, 60)}')`);
       }
-      resampler = await StreamingResampler.create(o.pcmSampleRate, o.outputSampleRate);
+      resampler = await making;
       const reader = res.body.getReader();
       let carry: number | undefined; // an odd trailing byte waiting for its partner
       let total = 0;
@@ -141,7 +144,8 @@ export class ServerTts implements TtsEngine {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       abort.abort(); // a consumer that stopped early closes the response
-      resampler?.destroy();
+      if (resampler) resampler.destroy();
+      else void making.then((r) => r.destroy(), () => undefined);
     }
   }
 
