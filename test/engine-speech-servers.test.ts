@@ -11,6 +11,8 @@ import { agentSpeech, closeVad, eventsOf, run, timeline } from './helpers/conver
 import { startChatCompletionsServer, type ChatCompletionsServer } from './helpers/chat-completions-server.js';
 import { startSttServer, startTtsServer, type ServerFailure, type SttServer, type TtsServer } from './helpers/speech-servers.js';
 import { synth } from './helpers/speech.js';
+import { drive } from './helpers/drive.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SCRIPTED = 'What is the capital of France?';
 const ANSWER = 'Paris is the capital of France.';
@@ -90,3 +92,26 @@ for (const fail of ['500', 'hang', 'garbage'] as const) {
     assert.ok(seconds > 0.5 && agent.length > 0, `the agent still spoke (${seconds} s)`);
   });
 }
+
+test('a speculative reply is readied again on the STT server\'s text before the commit, and used', async () => {
+  reset('none', (n) => (n === 0 ? SCRIPTED : ''));
+  const spoke = (text: string) => (e: { type: string; text?: string }) => e.type === 'speculation_start' && e.text === text;
+  const lastSpeculation = (events: readonly { type: string; text?: string }[]) => [...events].reverse().find((e) => e.type === 'speculation_start')?.text;
+  const { result } = await drive(
+    [0.5, synth('Hello, can you hear me?'), 3],
+    async (session) => {
+      // Whenever a speculation is on other words, let the server's answer (real time, loopback) arrive
+      // before the next window: it must then be readied again on the server's words.
+      const last = lastSpeculation(session.events);
+      if (last === undefined || last === SCRIPTED) return;
+      for (let i = 0; i < 500 && lastSpeculation(session.events) !== SCRIPTED; i++) await sleep(10);
+    },
+    options(),
+  );
+  const why = timeline(result);
+  assert.ok(result.events.some(spoke(SCRIPTED)), why);
+  const used = eventsOf(result, 'speculation_used');
+  assert.deepEqual(used.map((e) => e.text), [SCRIPTED], why);
+  assert.equal(eventsOf(result, 'turn_latency')[0]?.stages.speculative, true, why);
+  assert.deepEqual(eventsOf(result, 'error'), []);
+});

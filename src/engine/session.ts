@@ -62,6 +62,13 @@ export class ConversationSession {
       now: () => o.clock.now(),
       onText: (text) => this.emit({ type: 'transcript_partial', t: this.stamp(), text }),
       onError: (e, component) => this.error(component, e),
+      // Runs in order with the audio, like everything that touches the replies.
+      onCommittedText: (text) => {
+        const run = this.chain.then(() => {
+          if (!this.closed && !this.committing) this.replies.respeculate(text);
+        });
+        this.chain = run.catch(() => undefined);
+      },
     });
     this.speaker = new AgentOutput(
       ENGINE_SAMPLE_RATE,
@@ -353,7 +360,8 @@ export class ConversationSession {
 
   // ------------------------------------------------------------------ replies
   private startSpeculation(): void {
-    const text = this.recognizer.transcript().trim();
+    // The text the commit will answer: an STT server's where it has arrived, else the streaming one's.
+    const text = (this.recognizer.committedText ?? this.recognizer.transcript()).trim();
     if (text) this.replies.speculate(text);
   }
 

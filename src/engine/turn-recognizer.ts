@@ -36,6 +36,8 @@ export interface TurnRecognizerHooks {
   onText(text: string): void;
   /** `component`: 'asr' (the streaming recogniser) or 'stt' (the second recogniser, which fell back). */
   onError(e: FullduplexError, component: 'asr' | 'stt'): void;
+  /** The second recogniser's text of every segment so far arrived while the turn is open (see `committedText`). */
+  onCommittedText?(text: string): void;
 }
 
 export class TurnRecognizer {
@@ -46,6 +48,8 @@ export class TurnRecognizer {
   private turnWords: WordTiming[] = [];
   /** Per finished segment: its streaming text, and the second recogniser's on its way (if any). */
   private segments: { text: string; committed?: Promise<CommittedText> }[] = [];
+  /** The second recogniser's text of the whole turn so far, once every segment's has arrived (none while speaking). */
+  private serverText: string | undefined;
   private partial = '';
   private readonly preroll: Int16Array[] = [];
 
@@ -74,6 +78,14 @@ export class TurnRecognizer {
     return this.turnWords;
   }
 
+  /**
+   * The second recogniser's text of the turn so far, when it has arrived for every finished segment and
+   * no segment is being recognised (a speculative reply should answer it, as the commit will).
+   */
+  get committedText(): string | undefined {
+    return this.serverText;
+  }
+
   /** Everything recognised in the turn so far, finals and the current partial. */
   transcript(): string {
     return [this.text, this.partial].filter(Boolean).join(' ');
@@ -98,6 +110,7 @@ export class TurnRecognizer {
     this.active = true;
     this.segmentSamples = 0;
     this.partial = '';
+    this.serverText = undefined;
     const pre = this.preroll.splice(0);
     this.segmentStart = this.hooks.now() - pre.reduce((n, w) => n + w.length, 0) / this.o.sampleRate;
     for (const w of pre) this.push(w);
@@ -112,6 +125,7 @@ export class TurnRecognizer {
       const r = await this.stream.finish();
       this.text = [this.text, r.text].filter(Boolean).join(' ');
       this.segments.push({ text: r.text, ...(r.committed && { committed: r.committed }) });
+      if (r.committed) this.watchCommitted(this.segments);
       const t0 = this.segmentStart;
       this.turnWords.push(...r.words.map((w) => ({ ...w, start: t0 + w.start, end: t0 + w.end })));
       this.hooks.onText(this.text);
@@ -132,6 +146,7 @@ export class TurnRecognizer {
     this.text = '';
     this.turnWords = [];
     this.segments = [];
+    this.serverText = undefined;
     if (!segments.some((s) => s.committed)) return { text: streamingText, words };
     const texts = await Promise.all(segments.map(async (s) => (s.committed ? await s.committed : { text: s.text, source: '' })));
     for (const c of texts) if (c.error) this.hooks.onError(c.error, 'stt');
@@ -159,11 +174,24 @@ export class TurnRecognizer {
     this.text = '';
     this.turnWords = [];
     this.segments = [];
+    this.serverText = undefined;
     this.partial = '';
   }
 
   close(): void {
     this.stream.close();
+  }
+
+  /** When every segment's second text is in and the turn is still this one, with no segment running: announce it. */
+  private watchCommitted(segments: readonly { text: string; committed?: Promise<CommittedText> }[]): void {
+    const n = segments.length;
+    void Promise.all(segments.map(async (s) => (s.committed ? await s.committed : { text: s.text, source: '' }))).then((texts) => {
+      // A turn taken or dropped replaces the array; a later segment watches for itself.
+      if (segments !== this.segments || segments.length !== n || this.active) return;
+      if (texts.some((t) => t.error)) return; // the streaming text stands in: nothing new to answer
+      this.serverText = texts.map((t) => t.text).filter(Boolean).join(' ').trim();
+      this.hooks.onCommittedText?.(this.serverText);
+    });
   }
 
   private push(win: Int16Array): void {
