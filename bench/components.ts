@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/native.js';
 import { benchAsr } from './lib/bench-asr.js';
 import { benchResampler } from './lib/bench-resampler.js';
+import { benchSpeechServers } from './lib/bench-speech-servers.js';
 import { benchTts } from './lib/bench-tts.js';
 import { benchVad } from './lib/bench-vad.js';
 import { synthesizeCorpus } from './lib/corpus.js';
 import { gitCommit, machineInfo } from './lib/machine.js';
-import { evaluateTargets, renderReport, type BenchResults } from './lib/report.js';
+import { evaluateTargets, renderReport, renderSpeechServers, type BenchResults } from './lib/report.js';
 import { now } from './lib/stats.js';
 
 function progress(msg: string): void {
@@ -28,15 +29,35 @@ async function step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
   return r;
 }
 
+/**
+ * `--only speech-servers`: just the plug-in rows, written to components-speech-servers.json (so a
+ * busy machine's figures never replace a quiet run's other rows in components.json).
+ */
+async function speechServersOnly(root: string): Promise<void> {
+  const corpus = await step('synthesizing the sentence set (flite slt)', () => synthesizeCorpus(['slt']));
+  const speechServers = await step('speech server plug-ins (loopback)', () => benchSpeechServers(corpus.get('slt')!.map((u) => u.audio)));
+  const machine = machineInfo();
+  const report = { date: new Date().toISOString(), machine, gitCommit: gitCommit(root), results: { speechServers } };
+  writeFileSync(join(root, 'bench', 'results', 'components-speech-servers.json'), JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(renderSpeechServers(speechServers) + '\n');
+  progress(`wrote ${join('bench', 'results', 'components-speech-servers.json')}`);
+}
+
 async function main(): Promise<void> {
   const root = projectRoot();
+  const only = process.argv.indexOf('--only');
+  if (only >= 0) {
+    if (process.argv[only + 1] !== 'speech-servers') throw new Error(`--only takes 'speech-servers' (got '${process.argv[only + 1]}')`);
+    return speechServersOnly(root);
+  }
   const t0 = now();
   const corpus = await step('synthesizing the sentence set (flite slt, rms, awb, kal16)', () => synthesizeCorpus());
   const vad = await step('VAD', () => benchVad(corpus));
   const asr = await step('ASR', () => benchAsr(corpus));
   const tts = await step('TTS', () => benchTts());
   const resampler = await step('resampler', () => benchResampler(corpus.get('slt')!.map((u) => u.audio)));
-  const results: BenchResults = { vad, asr, tts, resampler };
+  const speechServers = await step('speech server plug-ins (loopback)', () => benchSpeechServers(corpus.get('slt')!.map((u) => u.audio)));
+  const results: BenchResults = { vad, asr, tts, resampler, speechServers };
   const targets = evaluateTargets(results);
   const machine = machineInfo();
   const report = {

@@ -8,19 +8,32 @@ import { VirtualClock } from '../src/audio/clock.js';
 import { createLocalSession } from '../src/engine/local.js';
 import { ConversationSession } from '../src/engine/session.js';
 import { isFullduplexError } from '../src/errors.js';
-import { ASR_BACKENDS, createAsr, createTts, createVad, defaultSpeechBackends, resolveSpeechBackends, TTS_BACKENDS, VAD_BACKENDS } from '../src/speech/registry.js';
+import { ASR_BACKENDS, createAsr, createTts, createVad, defaultSpeechBackends, resolveSpeechBackends, TTS_BACKENDS, VAD_BACKENDS, withSpeechServers } from '../src/speech/registry.js';
 import { SileroVad } from '../src/speech/vad/silero.js';
 import { resolveServerOptions } from '../src/server/options.js';
 import { FakeAsr, FakeDialogue, FakeTts, FakeVad } from './helpers/fakes/index.js';
 
 test('the registry names every backend, and a choice survives a trip through JSON (a worker boundary)', () => {
   assert.deepEqual(VAD_BACKENDS, ['silero']);
-  assert.deepEqual(ASR_BACKENDS, ['pocketsphinx']);
-  assert.deepEqual(TTS_BACKENDS, ['flite', 'espeak-ng', 'festival']);
+  assert.deepEqual(ASR_BACKENDS, ['pocketsphinx', 'openai-stt']);
+  assert.deepEqual(TTS_BACKENDS, ['flite', 'espeak-ng', 'festival', 'openai-tts']);
   const choice = resolveSpeechBackends({ tts: 'espeak-ng' });
   assert.deepEqual(choice, { ...defaultSpeechBackends, tts: 'espeak-ng' });
   assert.deepEqual(structuredClone(choice), choice);
   assert.deepEqual(resolveSpeechBackends(JSON.parse(JSON.stringify(choice))), choice);
+  // The server plug-ins carry their servers' settings as plain data too.
+  const servers = resolveSpeechBackends(withSpeechServers({}, { stt: { url: 'http://127.0.0.1:8000', model: 'parakeet' }, tts: { url: 'http://127.0.0.1:8880/v1', voice: 'af_heart' } }));
+  assert.equal(servers.asr, 'openai-stt');
+  assert.equal(servers.tts, 'openai-tts');
+  assert.deepEqual(resolveSpeechBackends(JSON.parse(JSON.stringify(servers))), servers);
+});
+
+test('a server plug-in without its server, or with a bad URL, is refused before anything starts', () => {
+  const bad = (e: unknown) => isFullduplexError(e, 'BAD_ARGUMENT');
+  assert.throws(() => resolveSpeechBackends({ asr: 'openai-stt' }), (e) => bad(e) && /--stt-url/.test((e as Error).message));
+  assert.throws(() => resolveSpeechBackends({ tts: 'openai-tts' }), (e) => bad(e) && /--tts-url/.test((e as Error).message));
+  assert.throws(() => resolveSpeechBackends({ tts: 'openai-tts', servers: { tts: { url: 'ftp://x' } } }), bad);
+  assert.throws(() => resolveServerOptions({ speech: { asr: 'openai-stt', servers: { stt: { url: 'http://127.0.0.1:1', timeoutMs: -1 } } } }, '/tmp'), bad);
 });
 
 test('an unknown backend name is a BAD_ARGUMENT that lists the known ones', async () => {

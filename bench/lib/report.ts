@@ -3,12 +3,15 @@ import type { AsrResults } from './bench-asr.js';
 import type { ResamplerResult } from './bench-resampler.js';
 import type { TtsVoiceResult } from './bench-tts.js';
 import type { VadResults } from './bench-vad.js';
+import type { SpeechServerResults } from './bench-speech-servers.js';
 
 export interface BenchResults {
   vad: VadResults;
   asr: AsrResults;
   tts: TtsVoiceResult[];
   resampler: ResamplerResult[];
+  /** The OpenAI-compatible STT/TTS plug-ins' own overhead (bench-speech-servers.ts). */
+  speechServers?: SpeechServerResults;
 }
 
 export interface Target {
@@ -79,6 +82,22 @@ function ttsTable(ts: TtsVoiceResult[]): string {
   );
 }
 
+export function renderSpeechServers(s: SpeechServerResults): string {
+  return [
+    table(
+      ['Speech server plug-ins (adapter + loopback server answering at once)', 'median ms', 'p90', 'p99', 'note'],
+      [
+        ['openai-stt: segment audio → WAV → multipart POST → text', f(s.stt.requestMs.median), f(s.stt.requestMs.p90), f(s.stt.requestMs.p99),
+          `${s.stt.requestMs.n} requests of ${f(s.stt.audioSeconds.median, 1)} s (median) audio; ${f(s.stt.msPerAudioSecond, 2)} ms per audio second`],
+        ['openai-tts: POST → first 16 kHz chunk', f(s.tts.firstAudioMs.median), f(s.tts.firstAudioMs.p90), f(s.tts.firstAudioMs.p99),
+          `whole clause (24 kHz PCM streamed, resampled): RTF ${f(s.tts.rtf, 4)} over ${f(s.tts.audioSeconds, 1)} s`],
+      ],
+    ),
+    '',
+    `What the plug-in adds on top of the server's own compute: the loopback servers answer at once (a scripted text; speech synthesized before the clock starts, streamed without pauses), so a real Whisper or Kokoro server adds its inference time to these.`,
+  ].join('\n');
+}
+
 function resamplerTable(rs: ResamplerResult[]): string {
   return table(
     ['Resampler (libsamplerate SINC_FASTEST, streaming)', 'median ms/frame', 'p90', 'p99', 'RTF', 'create ms'],
@@ -96,5 +115,5 @@ function targetTable(ts: Target[]): string {
 
 export function renderReport(r: BenchResults, targets: Target[], header: string): string {
   return [header, '', vadTable(r.vad), '', asrTable(r.asr), '', ttsTable(r.tts), '', resamplerTable(r.resampler), '',
-    targetTable(targets)].join('\n');
+    ...(r.speechServers ? [renderSpeechServers(r.speechServers), ''] : []), targetTable(targets)].join('\n');
 }

@@ -11,23 +11,28 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { createLocalSession, type LocalEngineOptions } from '../../src/engine/local.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../src/engine/session.js';
 import { simulate } from '../../src/engine/simulate.js';
-import { createAsr, createTts } from '../../src/speech/registry.js';
+import { createAsr, createTts, resolveSpeechBackends } from '../../src/speech/registry.js';
+import type { AsrEngine, TtsEngine } from '../../src/speech/types.js';
 import { FullduplexError } from '../../src/errors.js';
 import { computeCosts, type ComputeCostModel } from '../../src/engine/compute-time.js';
 import { LOCAL_TARGET } from './config.js';
 import { playRealtime } from './realtime.js';
 import type { BenchClock, BenchTarget, TargetRunOptions, TargetRunResult } from './target.js';
 
-export type LocalTargetOptions = Pick<LocalEngineOptions, 'voice' | 'eagerness' | 'predictor' | 'dialogue' | 'computeTime' | 'computeCosts'>;
+export type LocalTargetOptions = Pick<LocalEngineOptions, 'voice' | 'eagerness' | 'predictor' | 'dialogue' | 'computeTime' | 'computeCosts' | 'speech'>;
 
 export class LocalTarget implements BenchTarget {
   readonly name = 'local';
   readonly clocks: readonly BenchClock[] = ['virtual', 'realtime'];
   // Loaded once and shared by every session, as the live server does.
-  private readonly asr = createAsr('pocketsphinx');
-  private readonly tts = createTts('flite');
+  private readonly asr: AsrEngine;
+  private readonly tts: TtsEngine;
 
-  constructor(private readonly options: LocalTargetOptions = {}) {}
+  constructor(private readonly options: LocalTargetOptions = {}) {
+    const speech = resolveSpeechBackends(options.speech);
+    this.asr = createAsr(speech.asr, speech.servers);
+    this.tts = createTts(speech.tts, speech.servers);
+  }
 
   describe(): string {
     const dialogue = typeof this.options.dialogue === 'object' ? 'OpenAI-compatible model' : 'embedded dialogue model';

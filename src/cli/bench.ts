@@ -20,9 +20,11 @@ import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js'
 import { addCompareCommand } from './bench-compare.js';
 import { addEotCommand } from './bench-eot.js';
 import { addBargeInCommand } from './bench-bargein.js';
+import { addSpeechServerOptions, speechServersFrom, type SpeechServerCliOptions } from './speech-options.js';
+import { withSpeechServers } from '../speech/registry.js';
 import { abortOnInterrupt, computeChoice, engineChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, SCORING_ASR_OPTIONS, scoringAsrChoice, stamp } from './bench-options.js';
 
-interface RunCliOptions {
+interface RunCliOptions extends SpeechServerCliOptions {
   target: string;
   set: string;
   clock: string;
@@ -81,7 +83,10 @@ async function runCommand(o: RunCliOptions): Promise<void> {
   const clock = parseClock(o.clock);
   const voices = parseVoices(o.voices) ?? 'tuning';
   const out = resolve(o.out ?? join(projectRoot(), RESULTS.runsDir, `${stamp()}-${o.target.replace(/[^a-z0-9]+/gi, '_')}-${set}-${voices === 'tuning' ? '' : `${voices}-`}${clock}`));
-  const engine = { ...engineChoice(o.voice, o.eagerness), ...computeChoice(clock, o.compute) };
+  const servers = speechServersFrom(o);
+  // Recorded in run.json: the servers' URLs and names, never a key (keys come from the environment).
+  const speech = servers.stt || servers.tts ? { speech: withSpeechServers({}, servers) } : {};
+  const engine = { ...engineChoice(o.voice, o.eagerness), ...computeChoice(clock, o.compute), ...speech };
   const analysis = scoringAsrChoice(o.scoringAsrUrl, o.scoringAsrModel);
   const target = await createTarget(o.target, { local: engine });
   const interrupt = abortOnInterrupt();
@@ -152,7 +157,7 @@ async function scoreCommand(dir: string, o: ScoreCliOptions): Promise<void> {
 export function registerBench(program: Command): void {
   registerProtocolTargets(); // openai-realtime://, moshi://, gemini-live:// (and their +wss forms)
   const bench = program.command('bench').description('the conversation benchmark (Full-Duplex-Bench v1/v1.5 definitions)');
-  bench
+  const run = bench
     .command('run')
     .description('generate a scenario set, play it into a target, record, score and report')
     .option('--target <spec>', `system under test (${knownTargets().join(', ')})`, 'local')
@@ -170,8 +175,8 @@ export function registerBench(program: Command): void {
     .option('--fresh', 'start over even if --out holds a run')
     .option('--readme', "refresh the README's benchmark section with this run's table")
     .option(...SCORING_ASR_OPTIONS[0])
-    .option(...SCORING_ASR_OPTIONS[1])
-    .action(runCommand);
+    .option(...SCORING_ASR_OPTIONS[1]);
+  addSpeechServerOptions(run).action(runCommand);
   bench
     .command('score')
     .description('score folders already in Full-Duplex-Bench layout (input.wav, output.wav, annotations)')

@@ -10,6 +10,9 @@ import { detectSpeechSegments } from '../speech/vad/segmenter.js';
 import { FLITE_VOICES } from '../speech/tts/flite.js';
 import { resample } from '../audio/resampler.js';
 import type { PcmFrame } from '../audio/frame.js';
+import { SttServerClient } from '../speech/asr/openai-stt.js';
+import { ServerTts } from '../speech/tts/openai-tts.js';
+import { redactUrl, resolveSttServer, resolveTtsServer, type SpeechServers } from '../speech/servers/options.js';
 
 export interface CheckResult {
   name: string;
@@ -28,7 +31,8 @@ async function check(name: string, fix: string, fn: () => Promise<string> | stri
   }
 }
 
-export async function runDoctor(): Promise<CheckResult[]> {
+/** `servers`: the OpenAI-compatible speech servers to check too (reachable, answering, how fast). */
+export async function runDoctor(servers: SpeechServers = {}): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   let speech: PcmFrame | undefined;
   results.push(
@@ -117,6 +121,7 @@ export async function runDoctor(): Promise<CheckResult[]> {
       }
     }),
   );
+  results.push(...(await checkSpeechServers(servers, speech)));
   results.push(
     await check('sox', APT_FIX, () => {
       const r = spawnSync('sox', ['--version'], { encoding: 'utf8' });
@@ -125,6 +130,45 @@ export async function runDoctor(): Promise<CheckResult[]> {
     }),
   );
   return results;
+}
+
+/** The checks of the servers named (none named: none). `speech`: a recording to transcribe (default 1 s of silence). */
+export async function checkSpeechServers(servers: SpeechServers, speech?: PcmFrame): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  if (servers.stt) out.push(await checkSttServer(servers.stt, speech));
+  if (servers.tts) out.push(await checkTtsServer(servers.tts));
+  return out;
+}
+
+const SERVER_FIX = 'is the server running and is the URL its base (e.g. http://127.0.0.1:8000/v1)? Check the model/voice names it serves and, if it needs one, the key';
+
+/** One real transcription: the server answers JSON text for a short recording, and how fast. */
+async function checkSttServer(o: NonNullable<SpeechServers['stt']>, speech: PcmFrame | undefined): Promise<CheckResult> {
+  return check(`stt server ${o.url ? redactUrl(o.url) : ''}`.trim(), SERVER_FIX, async () => {
+    const client = new SttServerClient(resolveSttServer(o));
+    const audio = speech ?? { samples: new Int16Array(16000), sampleRate: 16000 };
+    const t0 = performance.now();
+    const text = await client.transcribe(audio);
+    const ms = performance.now() - t0;
+    return `${client.name}: heard "${text}" in ${ms.toFixed(0)} ms (${(audio.samples.length / audio.sampleRate).toFixed(1)} s of ${speech ? 'synthesized speech' : 'silence'})`;
+  });
+}
+
+/** One real synthesis, no fallback: the server streams PCM, and how soon the first audio comes. */
+async function checkTtsServer(o: NonNullable<SpeechServers['tts']>): Promise<CheckResult> {
+  return check(`tts server ${o.url ? redactUrl(o.url) : ''}`.trim(), SERVER_FIX, async () => {
+    const tts = new ServerTts(resolveTtsServer(o));
+    const t0 = performance.now();
+    let first = 0;
+    let n = 0;
+    for await (const c of tts.synthesize('Hello, this is a test.')) {
+      if (n === 0) first = performance.now() - t0;
+      n += c.samples.length;
+    }
+    const seconds = n / tts.options.outputSampleRate;
+    if (seconds < 0.2) throw new Error(`only ${seconds.toFixed(2)} s of audio for a six-word sentence`);
+    return `${tts.name}, voice ${tts.defaultVoice}: first audio in ${first.toFixed(0)} ms, ${seconds.toFixed(1)} s of speech in ${(performance.now() - t0).toFixed(0)} ms`;
+  });
 }
 
 export function formatDoctor(results: readonly CheckResult[]): string {

@@ -5,6 +5,7 @@ import { FullduplexError, isFullduplexError } from '../errors.js';
 import { runSimulate, type SimulateCliOptions } from './simulate.js';
 import { addTalkCommand } from './talk.js';
 import { registerBench } from './bench.js';
+import { addSpeechServerOptions, speechServersFrom, type SpeechServerCliOptions } from './speech-options.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -13,17 +14,18 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride();
 
-  program
+  const doctor = program
     .command('doctor')
-    .description('check every local speech component (VAD, ASR, TTS, resampler) and say how to fix what is missing')
-    .option('--json', 'print the results as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const results = await runDoctor();
+    .description('check every local speech component (VAD, ASR, TTS, resampler), and any speech server named, and say how to fix what is missing')
+    .option('--json', 'print the results as JSON');
+  addSpeechServerOptions(doctor)
+    .action(async (opts: { json?: boolean } & SpeechServerCliOptions) => {
+      const results = await runDoctor(speechServersFrom(opts));
       process.stdout.write((opts.json ? JSON.stringify(results, null, 2) : formatDoctor(results)) + '\n');
       if (results.some((r) => !r.ok)) process.exitCode = 1;
     });
 
-  program
+  const simulate = program
     .command('simulate')
     .description('run a conversation offline on a recording of the user (virtual time, faster than real time)')
     .requiredOption('--in <wav>', "the user's audio (any sample rate, mono or stereo)")
@@ -35,7 +37,8 @@ export function buildProgram(): Command {
     .option('--llm-model <name>', 'model name for the OpenAI-compatible server')
     .option('--compute <mode>', 'compute time charged to the virtual clock: modelled (fixed per-component costs, repeats exactly), measured (wall time) or none', 'modelled')
     .option('--tail <seconds>', 'keep running after the input ends until the agent is quiet, at most this long', '30')
-    .option('--quiet', 'do not print the turn summary')
+    .option('--quiet', 'do not print the turn summary');
+  addSpeechServerOptions(simulate)
     .action(async (opts: SimulateCliOptions) => {
       if (!['low', 'medium', 'high'].includes(opts.eagerness ?? 'medium')) throw new FullduplexError('BAD_ARGUMENT', `--eagerness must be low, medium or high`);
       await runSimulate(opts);

@@ -6,8 +6,9 @@ import type { Eagerness } from '../engine/options.js';
 import { summarizeTurns } from '../engine/summary.js';
 import { COMPUTE_TIMES, type ComputeTime } from '../engine/compute-time.js';
 import { FullduplexError } from '../errors.js';
+import { speechServersFrom, type SpeechServerCliOptions } from './speech-options.js';
 
-export interface SimulateCliOptions {
+export interface SimulateCliOptions extends SpeechServerCliOptions {
   in: string;
   out: string;
   events?: string;
@@ -23,9 +24,12 @@ export interface SimulateCliOptions {
 export async function runSimulate(o: SimulateCliOptions): Promise<void> {
   const compute = o.compute ?? 'modelled';
   if (!(COMPUTE_TIMES as readonly string[]).includes(compute)) throw new FullduplexError('BAD_ARGUMENT', `--compute must be ${COMPUTE_TIMES.join(', ')}, got '${compute}'`);
+  const servers = speechServersFrom(o);
   const input = await readWavMono(o.in);
   const result = await simulate(input, {
-    voice: o.voice,
+    // --voice is flite's; a TTS server speaks with --tts-voice.
+    ...(servers.tts ? { ttsServer: servers.tts } : { voice: o.voice }),
+    ...(servers.stt && { sttServer: servers.stt }),
     eagerness: o.eagerness,
     dialogue: o.llmUrl || o.llmModel ? { baseUrl: o.llmUrl, model: o.llmModel } : 'embedded',
     maxTailS: o.tail ? Number(o.tail) : undefined,

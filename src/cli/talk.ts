@@ -14,8 +14,11 @@ import type { Eagerness } from '../engine/options.js';
 import { existsSync } from 'node:fs';
 import { servedClients } from '../server/origins.js';
 import { loadTlsFiles, SELF_SIGNED, selfSignedNames, selfSignedTls, trustInstructions, type TlsMaterial } from '../server/tls.js';
+import { withSpeechServers } from '../speech/registry.js';
+import { defaultTtsServerOptions } from '../speech/servers/options.js';
+import { addSpeechServerOptions, speechServersFrom, type SpeechServerCliOptions } from './speech-options.js';
 
-export interface TalkCliOptions {
+export interface TalkCliOptions extends SpeechServerCliOptions {
   host: string;
   port: string;
   token?: string;
@@ -47,7 +50,7 @@ export function defaultWebRoot(): string {
 
 export function addTalkCommand(program: Command): void {
   const d = defaultServerOptions;
-  program
+  const talk = program
     .command('talk')
     .description('start the live demo: a local web page you talk to, served with the engine over WebSocket (docs/protocol.md)')
     .option('--host <address>', 'interface to listen on; anything but loopback requires a token', d.host)
@@ -82,8 +85,8 @@ Off the loopback, browsers allow the microphone only over https: add --tls-cert/
 for browsers with POST /v1/realtime/client_secrets (README "Deploying").
 
 Audio frames: ${defaultPlaybackOptions.frameMs} ms out; the page buffers ${defaultPlaybackOptions.clientPrefillMs} ms before playing.
-Protocol: WebSocket /v1/session, version 1, documented in docs/protocol.md.`)
-    .action(async (opts: TalkCliOptions) => {
+Protocol: WebSocket /v1/session, version 1, documented in docs/protocol.md.`);
+  addSpeechServerOptions(talk).action(async (opts: TalkCliOptions) => {
       await runTalk(opts);
     });
 }
@@ -122,6 +125,7 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
   const tls = await talkTls(opts);
   const clients = servedClients(opts.serveClient ?? [], opts.at ?? []);
   for (const c of clients) if (!existsSync(join(c.dir, 'index.html'))) throw new FullduplexError('BAD_ARGUMENT', `--serve-client ${c.dir}: no index.html there (give the folder of a built client, e.g. Moshi's client/dist)`);
+  const servers = speechServersFrom(opts);
   process.stderr.write('fullduplex: loading the speech engines…\n');
   const server = await startServer({
     webRoot: defaultWebRoot(),
@@ -133,8 +137,10 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
     servedClients: clients,
     warmSessions: positive('--warm', opts.warm, true),
     workers: positive('--workers', opts.workers, true),
+    speech: withSpeechServers({}, servers),
     engine: {
-      voice: opts.voice,
+      // --voice is flite's; a TTS server speaks with --tts-voice.
+      voice: servers.tts ? (servers.tts.voice ?? defaultTtsServerOptions.voice) : opts.voice,
       eagerness: opts.eagerness as Eagerness,
       dialogue: llm ? { baseUrl: opts.llmUrl, model: opts.llmModel, apiKey: process.env.FULLDUPLEX_LLM_API_KEY } : 'embedded',
     },

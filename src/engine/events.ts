@@ -7,7 +7,18 @@ export type EngineEvent =
   | { type: 'user_speech_start'; t: number; /** estimated start of the speech (detection needs a few windows) */ onset: number }
   | { type: 'user_speech_stop'; t: number }
   | { type: 'transcript_partial'; t: number; text: string }
-  | { type: 'transcript_final'; t: number; text: string; words: readonly WordTiming[] }
+  | {
+      type: 'transcript_final';
+      t: number;
+      /** The turn's committed text: what joins the history and the dialogue answers. */
+      text: string;
+      /** The streaming recogniser's (pocketsphinx) words, timed: what the predictor read. */
+      words: readonly WordTiming[];
+      /** With an STT server ('openai-stt'): the streaming recogniser's text of the same turn, for comparison. */
+      streamingText?: string;
+      /** With an STT server: which recogniser(s) `text` came from (the streaming one for segments whose request failed). */
+      textSource?: string;
+    }
   | { type: 'user_text'; t: number; /** a typed turn (session.respond) */ text: string }
   | { type: 'decision'; t: number; action: Action; reason: string; agent: AgentActivity }
   | { type: 'speculation_start'; t: number; text: string }

@@ -9,7 +9,8 @@ import { EmbeddedDialogueModel } from '../dialogue/embedded.js';
 import { OpenAiCompatibleModel } from '../dialogue/openai-compatible.js';
 import type { DialogueModel } from '../dialogue/types.js';
 import type { FullduplexError } from '../errors.js';
-import { createAsr, createTts, createVad, resolveSpeechBackends, type SpeechBackends } from '../speech/registry.js';
+import { createAsr, createTts, createVad, resolveSpeechBackends, withSpeechServers, type SpeechChoice } from '../speech/registry.js';
+import type { SpeechServers } from '../speech/servers/options.js';
 import type { AsrEngine, TtsEngine } from '../speech/types.js';
 import type { EngineEvent } from './events.js';
 import type { Eagerness, PredictorOverrides } from './options.js';
@@ -40,7 +41,15 @@ export interface LocalEngineOptions {
   /** Share heavy components between sessions (the server does); the caller keeps owning them. */
   shared?: { asr?: AsrEngine; tts?: TtsEngine };
   /** Which speech backends to create (src/speech/registry.ts); default Silero, pocketsphinx, flite. */
-  speech?: Partial<SpeechBackends>;
+  speech?: SpeechChoice;
+  /**
+   * An OpenAI-compatible speech-to-text server (Whisper, Parakeet) whose text the dialogue answers;
+   * pocketsphinx keeps the streaming partials and word timing the predictor reads (speech.asr
+   * 'openai-stt'; settings: src/speech/servers/options.ts).
+   */
+  sttServer?: SpeechServers['stt'];
+  /** An OpenAI-compatible text-to-speech server (Kokoro) as the agent's voice, flite when it fails (speech.tts 'openai-tts'). */
+  ttsServer?: SpeechServers['tts'];
 }
 
 /**
@@ -63,7 +72,7 @@ export function makeDialogue(
 }
 
 export async function createLocalSession(clock: Clock, o: LocalEngineOptions = {}): Promise<ConversationSession> {
-  const backends = resolveSpeechBackends(o.speech);
+  const backends = resolveSpeechBackends(withSpeechServers(o.speech, { ...(o.sttServer && { stt: o.sttServer }), ...(o.ttsServer && { tts: o.ttsServer }) }));
   // Modelled time must repeat exactly, words included: the date and time zone are fixed too.
   const modelled = clock instanceof VirtualClock && (o.computeTime ?? 'modelled') === 'modelled';
   const start = Date.parse(MODELLED_START_DATE);
@@ -73,8 +82,8 @@ export async function createLocalSession(clock: Clock, o: LocalEngineOptions = {
   const own = <T extends { close?(): Promise<void> | void }>(c: T): T => (owned.push(c), c);
   try {
     const vad = own(await createVad(backends.vad));
-    const asr = o.shared?.asr ?? own(createAsr(backends.asr));
-    const tts = o.shared?.tts ?? own(createTts(backends.tts));
+    const asr = o.shared?.asr ?? own(createAsr(backends.asr, backends.servers));
+    const tts = o.shared?.tts ?? own(createTts(backends.tts, backends.servers));
     const dialogue = makeDialogue(o.dialogue, modelled ? { timeZone: 'UTC' } : {});
     if (!passedDialogue) own(dialogue);
     return await ConversationSession.create({

@@ -51,6 +51,17 @@ export class Replies {
     this.host.emit({ type: 'speculation_start', t: this.host.stamp(), text });
   }
 
+  /**
+   * A better transcript of the open turn arrived (an STT server's): a speculation readied on other
+   * words is readied again on these, so the commit, which answers them, can use it.
+   */
+  respeculate(text: string): void {
+    const spec = this.speculative;
+    if (!spec || spec.aborted || !text.trim() || normalize(spec.userText) === normalize(text)) return;
+    this.discardSpeculation('the speech-to-text server heard other words');
+    this.speculate(text);
+  }
+
   discardSpeculation(reason: string): void {
     if (!this.speculative) return;
     this.speculative.abort();

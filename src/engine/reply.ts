@@ -198,7 +198,7 @@ export class ReplyTask {
     let trimBudget = Math.round((this.ctx.options.maxLeadingTrimMs / 1000) * this.ctx.outputRate);
     let resampler: StreamingResampler | undefined;
     try {
-      for await (const chunk of this.ctx.tts.synthesize(clause, { voice: this.ctx.voice, signal })) {
+      for await (const chunk of this.ctx.tts.synthesize(clause, { voice: this.ctx.voice, signal, onDegraded: (e) => this.ctx.onError('tts', e) })) {
         let samples = chunk.samples;
         if (chunk.sampleRate !== this.ctx.outputRate) {
           resampler ??= await StreamingResampler.create(chunk.sampleRate, this.ctx.outputRate);

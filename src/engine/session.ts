@@ -61,7 +61,14 @@ export class ConversationSession {
     this.recognizer = new TurnRecognizer(this.timing.meterAsr(o.asr.createStream(), ENGINE_SAMPLE_RATE), recognition, {
       now: () => o.clock.now(),
       onText: (text) => this.emit({ type: 'transcript_partial', t: this.stamp(), text }),
-      onError: (e) => this.error('asr', e),
+      onError: (e, component) => this.error(component, e),
+      // Runs in order with the audio, like everything that touches the replies.
+      onCommittedText: (text) => {
+        const run = this.chain.then(() => {
+          if (!this.closed && !this.committing) this.replies.respeculate(text);
+        });
+        this.chain = run.catch(() => undefined);
+      },
     });
     this.speaker = new AgentOutput(
       ENGINE_SAMPLE_RATE,
@@ -367,15 +374,18 @@ export class ConversationSession {
 
   // ------------------------------------------------------------------ replies
   private startSpeculation(): void {
-    const text = this.recognizer.transcript().trim();
+    // The text the commit will answer: an STT server's where it has arrived, else the streaming one's.
+    const text = (this.recognizer.committedText ?? this.recognizer.transcript()).trim();
     if (text) this.replies.speculate(text);
   }
 
   private async commitTurn(): Promise<void> {
     this.committing = true;
     try {
-      const { text, words } = await this.recognizer.take();
-      this.emit({ type: 'transcript_final', t: this.stamp(), text, words });
+      // The dialogue answers `text` (an STT server's, where one is configured); the timeline keeps the
+      // streaming recogniser's words and text beside it.
+      const { text, words, streamingText, textSource } = await this.recognizer.take();
+      this.emit({ type: 'transcript_final', t: this.stamp(), text, words, ...(streamingText !== undefined && { streamingText, textSource }) });
       this.duplex.turnTaken();
       this.replies.answerTurn(text);
     } finally {

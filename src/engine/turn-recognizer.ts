@@ -3,9 +3,24 @@
  * the audio just before the detected onset, finished when the segment ends), and a turn's words are
  * the finals of its segments, timed in session time. Between segments a short pre-roll is kept so the
  * next onset is not clipped.
+ *
+ * With a second recogniser behind the streaming one (an STT server: AsrResult.committed), the turn's
+ * committed text — what the dialogue answers and the history keeps — is the second recogniser's,
+ * segment by segment (the streaming text stands in for a segment whose server failed); the words,
+ * partials and timing stay the streaming recogniser's, for the predictor.
  */
 import { toFullduplexError, type FullduplexError } from '../errors.js';
-import type { AsrStream, WordTiming } from '../speech/types.js';
+import type { AsrStream, CommittedText, WordTiming } from '../speech/types.js';
+
+/** A committed turn: what the dialogue answers, and what the streaming recogniser heard where that differs. */
+export interface TakenTurn {
+  readonly text: string;
+  readonly words: WordTiming[];
+  /** The streaming recogniser's text, when a second recogniser gave `text`. */
+  readonly streamingText?: string;
+  /** The recognisers `text` came from, when not the streaming one alone. */
+  readonly textSource?: string;
+}
 
 export interface TurnRecognizerOptions {
   /** Windows of audio kept before an onset and handed to the recogniser with it. */
@@ -19,7 +34,10 @@ export interface TurnRecognizerHooks {
   now(): number;
   /** The turn's words so far changed (a partial while speaking, or a segment's final). */
   onText(text: string): void;
-  onError(e: FullduplexError): void;
+  /** `component`: 'asr' (the streaming recogniser) or 'stt' (the second recogniser, which fell back). */
+  onError(e: FullduplexError, component: 'asr' | 'stt'): void;
+  /** The second recogniser's text of every segment so far arrived while the turn is open (see `committedText`). */
+  onCommittedText?(text: string): void;
 }
 
 export class TurnRecognizer {
@@ -28,6 +46,10 @@ export class TurnRecognizer {
   private segmentStart = 0;
   private text = '';
   private turnWords: WordTiming[] = [];
+  /** Per finished segment: its streaming text, and the second recogniser's on its way (if any). */
+  private segments: { text: string; committed?: Promise<CommittedText> }[] = [];
+  /** The second recogniser's text of the whole turn so far, once every segment's has arrived (none while speaking). */
+  private serverText: string | undefined;
   private partial = '';
   private readonly preroll: Int16Array[] = [];
 
@@ -56,6 +78,14 @@ export class TurnRecognizer {
     return this.turnWords;
   }
 
+  /**
+   * The second recogniser's text of the turn so far, when it has arrived for every finished segment and
+   * no segment is being recognised (a speculative reply should answer it, as the commit will).
+   */
+  get committedText(): string | undefined {
+    return this.serverText;
+  }
+
   /** Everything recognised in the turn so far, finals and the current partial. */
   transcript(): string {
     return [this.text, this.partial].filter(Boolean).join(' ');
@@ -80,6 +110,7 @@ export class TurnRecognizer {
     this.active = true;
     this.segmentSamples = 0;
     this.partial = '';
+    this.serverText = undefined;
     const pre = this.preroll.splice(0);
     this.segmentStart = this.hooks.now() - pre.reduce((n, w) => n + w.length, 0) / this.o.sampleRate;
     for (const w of pre) this.push(w);
@@ -93,21 +124,35 @@ export class TurnRecognizer {
     try {
       const r = await this.stream.finish();
       this.text = [this.text, r.text].filter(Boolean).join(' ');
+      this.segments.push({ text: r.text, ...(r.committed && { committed: r.committed }) });
+      if (r.committed) this.watchCommitted(this.segments);
       const t0 = this.segmentStart;
       this.turnWords.push(...r.words.map((w) => ({ ...w, start: t0 + w.start, end: t0 + w.end })));
       this.hooks.onText(this.text);
     } catch (e) {
-      this.hooks.onError(toFullduplexError(e));
+      this.hooks.onError(toFullduplexError(e), 'asr');
     }
   }
 
-  /** The turn is over: finish recognising and hand over its words. */
-  async take(): Promise<{ text: string; words: WordTiming[] }> {
+  /**
+   * The turn is over: finish recognising and hand over its words, with the second recogniser's text
+   * where there is one (waiting for it: its requests began at each segment's end).
+   */
+  async take(): Promise<TakenTurn> {
     await this.finishSegment();
-    const out = { text: this.text.trim(), words: this.turnWords };
+    const streamingText = this.text.trim();
+    const words = this.turnWords;
+    const segments = this.segments;
     this.text = '';
     this.turnWords = [];
-    return out;
+    this.segments = [];
+    this.serverText = undefined;
+    if (!segments.some((s) => s.committed)) return { text: streamingText, words };
+    const texts = await Promise.all(segments.map(async (s) => (s.committed ? await s.committed : { text: s.text, source: '' })));
+    for (const c of texts) if (c.error) this.hooks.onError(c.error, 'stt');
+    const text = texts.map((c) => c.text).filter(Boolean).join(' ').trim();
+    const sources = [...new Set(texts.map((c) => c.source).filter(Boolean))];
+    return { text, words, streamingText, textSource: sources.join(' + ') };
   }
 
   /** Forget the current segment only (it was someone else's voice); the turn's earlier words stay. */
@@ -128,6 +173,8 @@ export class TurnRecognizer {
     this.active = false;
     this.text = '';
     this.turnWords = [];
+    this.segments = [];
+    this.serverText = undefined;
     this.partial = '';
   }
 
@@ -135,13 +182,25 @@ export class TurnRecognizer {
     this.stream.close();
   }
 
+  /** When every segment's second text is in and the turn is still this one, with no segment running: announce it. */
+  private watchCommitted(segments: readonly { text: string; committed?: Promise<CommittedText> }[]): void {
+    const n = segments.length;
+    void Promise.all(segments.map(async (s) => (s.committed ? await s.committed : { text: s.text, source: '' }))).then((texts) => {
+      // A turn taken or dropped replaces the array; a later segment watches for itself.
+      if (segments !== this.segments || segments.length !== n || this.active) return;
+      if (texts.some((t) => t.error)) return; // the streaming text stands in: nothing new to answer
+      this.serverText = texts.map((t) => t.text).filter(Boolean).join(' ').trim();
+      this.hooks.onCommittedText?.(this.serverText);
+    });
+  }
+
   private push(win: Int16Array): void {
     try {
       // An asynchronous recogniser orders its own pushes (AsrStream.push); only its failures come back here.
-      void this.stream.push(win)?.catch((e: unknown) => this.hooks.onError(toFullduplexError(e)));
+      void this.stream.push(win)?.catch((e: unknown) => this.hooks.onError(toFullduplexError(e), 'asr'));
       this.segmentSamples += win.length;
     } catch (e) {
-      this.hooks.onError(toFullduplexError(e));
+      this.hooks.onError(toFullduplexError(e), 'asr');
     }
   }
 }

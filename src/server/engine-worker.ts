@@ -13,8 +13,8 @@ if (!port) throw new Error('engine-worker.js runs as a worker thread only');
 const config = workerData as HostConfig;
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
 const log = (line: string) => post({ op: 'log', line });
-const tts = createTts(config.speech.tts);
-const asr = createAsr(config.speech.asr);
+const tts = createTts(config.speech.tts, config.speech.servers);
+const asr = createAsr(config.speech.asr, config.speech.servers);
 const host = new InProcessHost(config, asr, tts, log);
 const sessions = new Map<string, SessionHandle>();
 

@@ -2,7 +2,7 @@
  * Every tunable of the live server, named, typed and defaulted in one place. The CLI (`fullduplex
  * talk --help`) and docs/protocol.md document the same names.
  */
-import { defaultSpeechBackends, resolveSpeechBackends, type SpeechBackends } from '../speech/registry.js';
+import { defaultSpeechBackends, resolveSpeechBackends, type SpeechBackends, type SpeechChoice } from '../speech/registry.js';
 import { availableParallelism } from 'node:os';
 import type { Eagerness } from '../engine/options.js';
 import type { LlmOptions } from '../engine/local.js';
@@ -213,7 +213,7 @@ export const defaultServerOptions: Readonly<Omit<ServerOptions, 'webRoot'>> = Ob
 
 export type ServerOverrides = Partial<Omit<ServerOptions, 'limits' | 'playback' | 'recording' | 'engine' | 'speech' | 'drain' | 'clientSecrets'>> & {
   clientSecrets?: Partial<ClientSecretOptions>;
-  speech?: Partial<Record<keyof SpeechBackends, string>>;
+  speech?: SpeechChoice;
   limits?: Partial<ServerLimits>;
   playback?: Partial<PlaybackOptions>;
   recording?: Partial<RecordingOptions>;

@@ -68,8 +68,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   }
   const hostConfig: HostConfig = { engine: o.engine, speech: o.speech, limits: o.limits, playback: o.playback, recording: o.recording, warmSessions: o.warmSessions };
   // In-process sessions use the components given (tests share them) or their own; workers load their own.
-  const ownAsr = o.workers === 0 && !components.asr ? createAsr(o.speech.asr) : undefined;
-  const ownTts = o.workers === 0 && !components.tts ? createTts(o.speech.tts) : undefined;
+  const ownAsr = o.workers === 0 && !components.asr ? createAsr(o.speech.asr, o.speech.servers) : undefined;
+  const ownTts = o.workers === 0 && !components.tts ? createTts(o.speech.tts, o.speech.servers) : undefined;
   const host: SessionHost =
     o.workers > 0 ? new WorkerHost(hostConfig, o.workers, o.log) : new InProcessHost(hostConfig, (components.asr ?? ownAsr)!, (components.tts ?? ownTts)!, o.log);
   await host.start();
@@ -181,8 +181,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   // server and behind the same access rules. Moshi sessions run on the live runtime (`host`: worker
   // threads, warm pool, recordings); Realtime sessions still run on this thread.
   // Whoever creates a component closes it: what the server makes here, it closes on shutdown.
-  const madeAsr = components.asr || ownAsr ? undefined : createAsr(o.speech.asr);
-  const madeTts = components.tts || ownTts ? undefined : createTts(o.speech.tts);
+  const madeAsr = components.asr || ownAsr ? undefined : createAsr(o.speech.asr, o.speech.servers);
+  const madeTts = components.tts || ownTts ? undefined : createTts(o.speech.tts, o.speech.servers);
   const protocolAsr = (components.asr ?? ownAsr ?? madeAsr)!;
   const protocolTts = (components.tts ?? ownTts ?? madeTts)!;
   const realtimeSessions = localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue });

@@ -4,6 +4,7 @@
  * OpenAI-compatible TTS can drop in without touching them.
  */
 import type { PcmFrame } from '../audio/frame.js';
+import type { FullduplexError } from '../errors.js';
 
 // ---------------------------------------------------------------- VAD
 export interface VadWindowResult {
@@ -42,6 +43,22 @@ export interface AsrResult {
   readonly text: string;
   readonly words: readonly WordTiming[];
   readonly final: boolean;
+  /**
+   * Where a second, slower recogniser hears the same audio for the text the dialogue answers (an
+   * OpenAI-compatible STT server behind pocketsphinx: asr/openai-stt.ts), that text, on its way.
+   * `text` and `words` stay the streaming recogniser's: their timing feeds the end-of-turn predictor.
+   * Never rejects: a failed or slow server resolves with `text` itself and the error.
+   */
+  readonly committed?: Promise<CommittedText>;
+}
+
+/** The text a turn segment is answered with, and which recogniser gave it. */
+export interface CommittedText {
+  readonly text: string;
+  /** The recogniser's name (the server's, or the streaming one's after a failure). */
+  readonly source: string;
+  /** Why the server's text is missing (the streaming recogniser's `text` stands in). */
+  readonly error?: FullduplexError;
 }
 
 /** One utterance at a time: push audio, get partials, `finish()` for the final hypothesis. */
@@ -84,6 +101,11 @@ export interface TtsSynthesisOptions {
   readonly voice?: string;
   /** Aborting stops output within one chunk. */
   readonly signal?: AbortSignal;
+  /**
+   * A failure the engine recovered from (a speech server it fell back from to a local voice): the
+   * audio goes on, the caller reports it (the session: an `error` event, component 'tts').
+   */
+  readonly onDegraded?: (e: FullduplexError) => void;
 }
 
 export interface TtsEngine {
