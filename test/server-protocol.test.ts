@@ -71,8 +71,10 @@ test('a barge-in flushes the client and commits only what the client had played'
   assert.ok(cut.heardText.length > 0 && cut.fullText.startsWith(cut.heardText), JSON.stringify(cut));
   assert.ok(cut.heardText.length < cut.fullText.length);
   // The server had sent audio ahead of real time (its lead) and the client buffered some more: the
-  // words committed are those the client's speaker played, never more than real time allowed.
-  assert.ok(cut.playedSeconds <= paused.t - start.t + 0.05, `heard ${cut.playedSeconds} s of a reply that played for ${(paused.t - start.t).toFixed(2)} s`);
+  // words committed are those the client's speaker played, never more than real time allowed. The
+  // margin (0.15 s) allows the client's clock to run ahead of the server's beat under load while
+  // staying under what the server sent unplayed (its 200 ms lead plus the client's 80 ms prefill).
+  assert.ok(cut.playedSeconds <= paused.t - start.t + 0.15, `heard ${cut.playedSeconds} s of a reply that played for ${(paused.t - start.t).toFixed(2)} s`);
   const spoken = r.messages.filter((m): m is Extract<ServerMessage, { type: 'spoken' }> => m.type === 'spoken');
   assert.ok(spoken.length > 2, 'the words were reported as they were heard');
 });
