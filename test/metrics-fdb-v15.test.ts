@@ -12,6 +12,7 @@ import {
   type V15EventResult,
 } from '../bench/metrics/fdb-v15.js';
 import { mergeSegments, type Word } from '../bench/metrics/types.js';
+import { alignmentScore, wordSimilarity } from '../bench/metrics/continuation.js';
 
 const close = (a: number | null, b: number, tol = 1e-9): void => {
   assert.ok(a !== null && Math.abs(a - b) <= tol, `expected ${b}, got ${a}`);
@@ -183,4 +184,18 @@ test('aggregateV15: label counts, rates, latencies over the right subsets', () =
   close(s.stopLatencyS.median, 0.3);
   close(s.responseLatencyS.mean, 0.3);
   assert.equal(aggregateV15('background_speech', []).successRate, null);
+});
+
+test('continuation survives the recogniser mishearing the agent (fuzzy alignment), a new reply does not pass', () => {
+  // Heard from the engine's flite voice on tuning runs (the timelines say the agent resumed).
+  const planned = tokens("I heard: please tell me along sorry. I'm only a small offline assistant, so I'm not sure how to help with that.");
+  assert.equal(isContinuation(tokens('laugh line assistant selling not sure how'), planned), true);
+  assert.equal(alignmentScore(tokens('only a small offline assistant'), planned), 1);
+  // New replies, including one sharing function words and "I" with the planned text.
+  assert.equal(isContinuation(tokens('here is a story once upon a time'), planned), false);
+  assert.equal(isContinuation(tokens('it is ten past four in the afternoon'), planned), false);
+  assert.equal(isContinuation(tokens('you said the time'), planned), false);
+  // Word similarity is letter-level: a misheard word is near, an unrelated one far.
+  assert.ok(wordSimilarity('assistant', 'assistance') >= 0.5);
+  assert.ok(wordSimilarity('assistant', 'story') < 0.5);
 });

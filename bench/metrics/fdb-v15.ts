@@ -5,6 +5,7 @@
  */
 import { FullduplexError } from '../../src/errors.js';
 import { aggregateTiming, type Timing, type TimingSummary } from './get-timing.js';
+import { CONTINUATION, isContinuation as continues } from './continuation.js';
 import { leq, mergeSegments, overlaps, stats, validateSegments, validateWords, type Segment, type Stats, type Word } from './types.js';
 
 export const V15 = {
@@ -85,18 +86,12 @@ export function tokens(text: string): string[] {
   return text.toLowerCase().replace(/[^\p{L}\p{N}'\s]/gu, ' ').split(/\s+/).filter((t) => t.length > 0);
 }
 
-function bigrams(toks: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < toks.length; i++) out.push(`${toks[i]} ${toks[i + 1]}`);
-  return out;
-}
-
-/** Bigram share, not word overlap: function words ("I", "the") would make any reply look like a continuation. */
+/**
+ * Continuation: the exact bigram test, or the fuzzy alignment that survives the recogniser mishearing
+ * the agent's own voice (continuation.ts).
+ */
 export function isContinuation(newTokens: readonly string[], earlierTokens: readonly string[], p: V15Params = V15): boolean {
-  const head = bigrams(newTokens.slice(0, p.continuationMaxTokens));
-  if (head.length === 0) return false;
-  const earlier = new Set(bigrams(earlierTokens));
-  return head.filter((b) => earlier.has(b)).length / head.length >= p.continuationMinBigramShare - 1e-12;
+  return continues(newTokens, earlierTokens, { ...CONTINUATION, maxTokens: p.continuationMaxTokens, minBigramShare: p.continuationMinBigramShare });
 }
 
 function wordsIn(words: readonly Word[], run: Segment): Word[] {
