@@ -12,10 +12,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createLocalSession, type LocalEngineOptions } from '../engine/local.js';
-import type { ConversationSession } from '../engine/session.js';
-import type { AsrEngine, TtsEngine } from '../speech/types.js';
-import { resolveLimits, type ProtocolSessionRequest } from './endpoint-deps.js';
+import { resolveLimits } from './endpoint-deps.js';
 import { refuseFull, refuseUpgrade, type AdmissionSlot, type SessionAdmission } from '../server/admission.js';
 import { encodeMoshiMessage } from './moshi/messages.js';
 import { realtimeErrorEvent } from './openai-realtime/events.js';
@@ -145,24 +142,6 @@ export function attachProtocolEndpoints(http: Server, deps: ProtocolEndpointsDep
       http.off('upgrade', onUpgrade);
       await endpoints.close();
     },
-  };
-}
-
-/** Sessions from the fully local engine, sharing one recogniser and one synthesizer. */
-export function localSessionFactory(o: Omit<LocalEngineOptions, 'onEvent' | 'shared'> & { asr: AsrEngine; tts: TtsEngine }): (req: ProtocolSessionRequest) => Promise<ConversationSession> {
-  const { asr, tts, ...engine } = o;
-  return (req) => {
-    // Only a voice the synthesizer has; OpenAI voice names and PersonaPlex voice files are not ours.
-    const asked = req.voice?.replace(/\.[a-z0-9]+$/i, '');
-    const voice = asked && tts.voices.includes(asked) ? asked : engine.voice;
-    return createLocalSession(req.clock, {
-      ...engine,
-      voice,
-      predictor: { ...engine.predictor, ...req.predictor },
-      onEvent: req.onEvent,
-      computeTime: 'measured',
-      shared: { asr, tts },
-    });
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { endianness } from 'node:os';
 import type { EngineEvent } from '../engine/events.js';
+import type { PredictorOverrides } from '../engine/options.js';
 import { SUPPORTED_SAMPLE_RATES } from '../audio/frame.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -102,7 +103,8 @@ export type ControlMessage =
   | { type: 'control'; action: 'cancel_reply'; reason?: string }
   | { type: 'control'; action: 'hold_turns'; on: boolean }
   | { type: 'control'; action: 'take_turn_now' }
-  | { type: 'control'; action: 'update_options'; eagerness: 'low' | 'medium' | 'high' }
+  /** Turn-taking options from now on (the session's runtime-updatable predictor options; see parseOptionUpdate). */
+  | { type: 'control'; action: 'update_options'; options: PredictorOverrides }
   | { type: 'control'; action: 'add_context'; role: 'system' | 'user' | 'assistant'; content: string; where?: 'end' | 'instructions' };
 
 export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage | ControlMessage;
@@ -261,7 +263,7 @@ function parseControl(o: Record<string, unknown>): ControlMessage {
       return { type: 'control', action: 'take_turn_now' };
     case 'update_options':
       if (!isEagerness(o.eagerness)) throw new ProtocolError('BAD_MESSAGE', "'eagerness' must be 'low', 'medium' or 'high'");
-      return { type: 'control', action: 'update_options', eagerness: o.eagerness };
+      return { type: 'control', action: 'update_options', options: { eagerness: o.eagerness } };
     case 'add_context': {
       if (o.role !== 'system' && o.role !== 'user' && o.role !== 'assistant') throw new ProtocolError('BAD_MESSAGE', "'role' must be 'system', 'user' or 'assistant'");
       if (typeof o.content !== 'string' || o.content.length > MAX_TEXT_CHARS) throw new ProtocolError('BAD_MESSAGE', `'content' must be a string of at most ${MAX_TEXT_CHARS} characters`);

@@ -24,7 +24,7 @@ import { WorkerHost } from './worker-host.js';
 import { EAGERNESS_LEVELS, resolveServerOptions, type ServerOptions, type ServerOverrides } from './options.js';
 import { CloseCode, PROTOCOL_VERSION, SESSION_PATH, SUBPROTOCOL } from './protocol.js';
 import { SECURITY_HEADERS, serveStatic } from './static-files.js';
-import { createProtocolEndpoints, localSessionFactory } from '../protocols/endpoints.js';
+import { createProtocolEndpoints } from '../protocols/endpoints.js';
 import { Admission, refuseFull, type AdmissionSlot } from './admission.js';
 
 export interface FullduplexServer {
@@ -122,17 +122,9 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
   // Other systems' protocols (OpenAI Realtime on /v1/realtime, Moshi on /api/chat) on the same
-  // server and behind the same access rules. Moshi sessions run on the live runtime (`host`: worker
-  // threads, warm pool, recordings); Realtime sessions still run on this thread.
-  // Whoever creates a component closes it: what the server makes here, it closes on shutdown.
-  const madeAsr = components.asr || ownAsr ? undefined : createAsr(o.speech.asr);
-  const madeTts = components.tts || ownTts ? undefined : createTts(o.speech.tts);
-  const protocolAsr = (components.asr ?? ownAsr ?? madeAsr)!;
-  const protocolTts = (components.tts ?? ownTts ?? madeTts)!;
-  const protocols = createProtocolEndpoints({
-    createSession: localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue }),
-    host,
-  }, { admission });
+  // server, behind the same access rules, on the same live runtime (`host`: worker threads, warm
+  // pool, recordings) and the same session count.
+  const protocols = createProtocolEndpoints({ host }, { admission });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -183,8 +175,6 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
         await host.close();
         await ownTts?.close();
         await ownAsr?.close();
-        await madeTts?.close();
-        await madeAsr?.close();
       })()),
   };
 }

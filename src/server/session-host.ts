@@ -11,8 +11,10 @@ import { createVad, type SpeechBackends } from '../speech/registry.js';
 import { EnginePool } from './engine-pool.js';
 import { LiveSession, type LiveSessionSink, type LiveSessionStats } from './live-session.js';
 import { Metronome } from './metronome.js';
+import type { ControlResult, SessionControl } from './session-control.js';
+import type { ConversationSession } from '../engine/session.js';
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
-import type { ControlMessage, FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage } from './protocol.js';
+import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage } from './protocol.js';
 
 /** What a host needs to know about sessions: plain data, so it can cross to a worker thread. */
 export interface HostConfig {
@@ -39,8 +41,8 @@ export interface SessionHandle {
   flushed(m: FlushedMessage): void;
   /** A typed user turn, answered aloud. */
   text(m: TextMessage): void;
-  /** A call of the engine's control API (cancel the reply, hold turns, …). */
-  control(m: ControlMessage): void;
+  /** A call of the engine's control API (cancel the reply, hold turns, …); resolves with its outcome. */
+  control(m: SessionControl): Promise<ControlResult>;
   stats(): Promise<LiveSessionStats | undefined>;
   /** End the session; resolves when its record is finished (with the recording's folder, if any). */
   close(reason: string): Promise<string | undefined>;
@@ -85,6 +87,8 @@ export class InProcessHost implements SessionHost {
     private readonly asr: AsrEngine,
     private readonly tts: TtsEngine,
     private readonly log: (line: string) => void,
+    /** Tests and in-process tools that inspect the engine hear of each session's engine here. */
+    private readonly observe?: (engine: ConversationSession) => void,
   ) {
     this.pool = new EnginePool(asr, config.warmSessions, () => createVad(config.speech.vad));
     this.metronome = new Metronome(config.playback.frameMs);
@@ -113,6 +117,7 @@ export class InProcessHost implements SessionHost {
       sink,
       log: this.log,
     });
+    this.observe?.(live.engine);
     const ready = live.goLive(this.metronome.currentFrame());
     this.live.add(live);
     this.metronome.add(live);
@@ -122,7 +127,7 @@ export class InProcessHost implements SessionHost {
       playback: (m) => live.playback(m),
       flushed: (m) => live.flushed(m),
       text: (m) => live.text(m),
-      control: (m) => live.control(m),
+      control: async (m) => live.control(m),
       stats: async () => live.stats(),
       close: async (reason) => {
         this.metronome.delete(live);

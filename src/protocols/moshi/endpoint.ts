@@ -16,7 +16,7 @@ import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
 import { PROTOCOL_VERSION, type ServerMessage, type StartMessage } from '../../server/protocol.js';
-import type { SessionHandle, SessionHost } from '../../server/session-host.js';
+import type { SessionHandle } from '../../server/session-host.js';
 import { OggOpusStreamDecoder, OggOpusStreamEncoder, OPUS_SAMPLE_RATE_24K } from '../codecs/opus.js';
 import { resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
 import { decodeMoshiMessage, encodeMoshiMessage, moshiHandshake, type MoshiMessage } from './messages.js';
@@ -26,8 +26,6 @@ export const MOSHI_PATH = '/api/chat';
 
 export interface MoshiEndpointDeps extends ProtocolEndpointDeps {
   moshi?: Partial<MoshiEndpointOptions>;
-  /** The live runtime Moshi sessions run on (the native protocol's own). */
-  host: SessionHost;
 }
 
 export function handleMoshiConnection(ws: WebSocket, req: IncomingMessage, deps: MoshiEndpointDeps): Promise<void> {
