@@ -288,11 +288,22 @@ test('control messages cross into a worker thread', async () => {
   try {
     const c = await RawClient.connect(wsUrl(workers));
     await c.start({ client: 'control via worker' });
-    c.send({ type: 'control', action: 'update_options', eagerness: 'high' });
+    // update_options takes the session's turn-taking options, validated field by field.
+    c.send({ type: 'control', action: 'update_options', eagerness: 'loud' });
+    assert.match((await c.error('BAD_MESSAGE')).message, /'eagerness' must be 'low', 'medium', 'high'/);
+    c.send({ type: 'control', action: 'update_options', endOfTurn: { commitUnsureMs: -1 } });
+    assert.match((await c.error('BAD_MESSAGE')).message, /'endOfTurn.commitUnsureMs' must be a number/);
+    c.send({ type: 'control', action: 'update_options', volume: 11 });
+    assert.match((await c.error('BAD_MESSAGE')).message, /unknown option 'volume'/);
+    c.send({ type: 'control', action: 'update_options', bargeIn: { stopWrods: ['halt'] } });
+    assert.match((await c.error('BAD_MESSAGE')).message, /unknown option 'bargeIn.stopWrods'/);
+    c.send({ type: 'control', action: 'update_options', eagerness: 'high', endOfTurn: { commitUnsureMs: 900 }, bargeIn: { stopWords: ['halt'] } });
     c.send({ type: 'control', action: 'cancel_reply' });
     const control = await c.next((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'cancel_reply');
     assert.ok(control);
-    assert.ok(c.messages.some((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'update_options' && /high/.test(m.event.detail)));
+    const update = c.messages.find((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'update_options');
+    assert.ok(update?.type === 'event' && update.event.type === 'control');
+    assert.deepEqual(JSON.parse(update.event.detail), { eagerness: 'high', endOfTurn: { commitUnsureMs: 900 }, bargeIn: { stopWords: ['halt'] } });
     c.send({ type: 'stop' });
     await c.closed;
   } finally {
