@@ -6,8 +6,8 @@
  *
  *   node dist/bench/first-event.js [--connections 20] [--workers 2] [--out bench/results/first-event.json]
  *
- * Connections are opened one after another (each closed before the next), so every one finds a warm
- * engine; the server is the live server (`fullduplex talk`) in its own process.
+ * Connections are opened one after another (each closed before the next, the transports in turn), so
+ * every one finds a warm engine; the server is the live server (`fullduplex talk`) in its own process.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,14 +78,17 @@ async function main(): Promise<void> {
   const base = server.url.replace(/^http/, 'ws').replace(/\/$/, '');
   const results: Record<string, Record<string, { p50: number; p90: number; max: number }>> = {};
   try {
-    for (const [name, run] of Object.entries(TRANSPORTS)) {
-      await run(base); // the first connection of a transport warms its code paths
-      const samples: Record<string, number[]> = {};
-      for (let i = 0; i < args.connections; i++) {
-        for (const [mark, ms] of Object.entries(await run(base))) (samples[mark] ??= []).push(ms);
+    // Round-robin over the transports, so that the machine's load falls on each alike.
+    for (const run of Object.values(TRANSPORTS)) await run(base); // the first connection warms its code paths
+    const samples: Record<string, Record<string, number[]>> = {};
+    for (let i = 0; i < args.connections; i++) {
+      for (const [name, run] of Object.entries(TRANSPORTS)) {
+        for (const [mark, ms] of Object.entries(await run(base))) ((samples[name] ??= {})[mark] ??= []).push(ms);
         await new Promise((r) => setTimeout(r, 100)); // the engine goes back to the pool
       }
-      results[name] = Object.fromEntries(Object.entries(samples).map(([m, xs]) => [m, summary(xs)]));
+    }
+    for (const [name, marks] of Object.entries(samples)) {
+      results[name] = Object.fromEntries(Object.entries(marks).map(([m, xs]) => [m, summary(xs)]));
       console.log(`${name.padEnd(9)} ${Object.entries(results[name]!).map(([m, s]) => `${m} p50 ${s.p50} ms, p90 ${s.p90} ms, max ${s.max} ms`).join('; ')}`);
     }
   } finally {

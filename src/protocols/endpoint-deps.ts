@@ -3,6 +3,7 @@
  * process that mounts them: the live runtime their sessions run on, and their limits. The endpoints
  * are standalone connection handlers; endpoints.ts routes HTTP upgrades to them.
  */
+import type { ResamplerPool } from '../audio/resampler-pool.js';
 import type { SessionHost } from '../server/session-host.js';
 
 export interface ProtocolEndpointLimits {
@@ -14,6 +15,11 @@ export interface ProtocolEndpointLimits {
   maxConsecutiveErrors: number;
   /** Protocol connections open at once; more are refused with HTTP 503 (each holds an engine session). */
   maxConnections: number;
+  /**
+   * Warm resamplers kept per rate pair (16 → 24 kHz output, and others once used): making one loads a
+   * WASM module (10–400 ms), which a new connection would otherwise wait before its first event.
+   */
+  spareResamplers: number;
 }
 
 export const defaultEndpointLimits: Readonly<ProtocolEndpointLimits> = Object.freeze({
@@ -21,11 +27,14 @@ export const defaultEndpointLimits: Readonly<ProtocolEndpointLimits> = Object.fr
   maxSessionS: 3600,
   maxConsecutiveErrors: 200,
   maxConnections: 32,
+  spareResamplers: 2,
 });
 
 export interface ProtocolEndpointDeps {
   /** The live runtime the sessions run on (the native protocol's own: worker threads, warm pool, recordings). */
   host: SessionHost;
+  /** Warm resamplers for the connections' audio (createProtocolEndpoints makes one; else each connection makes its own). */
+  resamplers?: ResamplerPool;
   limits?: Partial<ProtocolEndpointLimits>;
   /** One line per connection event (open, close, failures). Default: silent. */
   log?: (line: string) => void;

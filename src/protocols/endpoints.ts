@@ -13,6 +13,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { resolveLimits } from './endpoint-deps.js';
+import { ResamplerPool } from '../audio/resampler-pool.js';
+import { ENGINE_SAMPLE_RATE } from '../engine/session.js';
 import { refuseFull, refuseUpgrade, type AdmissionSlot, type SessionAdmission } from '../server/admission.js';
 import { encodeMoshiMessage } from './moshi/messages.js';
 import { realtimeErrorEvent } from './openai-realtime/events.js';
@@ -67,8 +69,12 @@ function refuseAccepted(ws: WebSocket, path: string, admission: SessionAdmission
 const DEFAULT_RETRY_AFTER_S = 10;
 
 /** The endpoints as an upgrade handler, for a server that routes upgrades itself. */
-export function createProtocolEndpoints(deps: ProtocolEndpointsDeps, o: AttachOptions = {}): ProtocolEndpoints {
-  const limits = resolveLimits(deps.limits);
+export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachOptions = {}): ProtocolEndpoints {
+  const limits = resolveLimits(given.limits);
+  // Every connection resamples the engine's 16 kHz output to 24 kHz (Realtime PCM, Moshi's Opus).
+  const resamplers = given.resamplers ?? new ResamplerPool(limits.spareResamplers);
+  if (!given.resamplers) void resamplers.warm(ENGINE_SAMPLE_RATE, 24000).catch((e: Error) => given.log?.(`resamplers could not be warmed: ${e.message}`));
+  const deps = { ...given, resamplers };
   const connections = new Set<WebSocket>();
   const finished = new Set<Promise<void>>();
   // The browser-style Realtime handshake offers subprotocols ('realtime', the key, the beta marker);
@@ -124,6 +130,7 @@ export function createProtocolEndpoints(deps: ProtocolEndpointsDeps, o: AttachOp
       for (const ws of connections) ws.close(1001, 'the server is shutting down');
       await Promise.allSettled([...finished]);
       wss.close();
+      if (!given.resamplers) resamplers.close();
     },
   };
 }

@@ -85,8 +85,10 @@ class MoshiConnection {
 
   private async start(): Promise<void> {
     try {
-      this.resampler = await StreamingResampler.create(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K);
-      const { handle } = await this.deps.host.open({ id: `moshi-${randomBytes(4).toString('hex')}`, start: this.startMessage() }, {
+      // The resampler (warm from the pool, else a WASM load) and the engine session, side by side.
+      const resampler = this.deps.resamplers ? this.deps.resamplers.take(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K) : StreamingResampler.create(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K);
+      void resampler.then((r) => (this.closed ? this.giveBack(r) : (this.resampler = r))).catch(() => undefined);
+      const opened = this.deps.host.open({ id: `moshi-${randomBytes(4).toString('hex')}`, start: this.startMessage() }, {
         audio: (samples) => this.guard(() => this.output(samples)),
         message: (m) => this.guard(() => this.onServerMessage(m)),
         error: (_code, message) => this.audioError(message),
@@ -95,6 +97,7 @@ class MoshiConnection {
           this.close(1011, 'engine failed');
         },
       });
+      const [, { handle }] = await Promise.all([resampler, opened]);
       this.handle = handle;
     } catch (e) {
       const message = toFullduplexError(e).message;
@@ -201,7 +204,12 @@ class MoshiConnection {
       this.log(`session close failed: ${toFullduplexError(e).message}`);
     }
     this.handle = undefined;
-    this.resampler?.destroy();
+    if (this.resampler) this.giveBack(this.resampler);
     this.resampler = undefined;
+  }
+
+  private giveBack(r: StreamingResampler): void {
+    if (this.deps.resamplers) this.deps.resamplers.give(r);
+    else r.destroy();
   }
 }

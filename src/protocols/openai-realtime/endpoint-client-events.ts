@@ -68,7 +68,7 @@ async function sessionUpdate(c: RealtimeConnection, e: Extract<RealtimeClientEve
   }
   if (sessionDialect(e.session as Record<string, unknown>) === 'beta') c.dialect = 'beta';
   if (c.config.outputFormat !== before) {
-    c.encoder = await OutputAudioEncoder.create(c.config.outputFormat, ENGINE_SAMPLE_RATE);
+    c.encoder = await OutputAudioEncoder.create(c.config.outputFormat, ENGINE_SAMPLE_RATE, c.resamplers);
     c.encoders.push(c.encoder);
   }
   // The instructions travel as the conversation's leading system message (models that take one read it).

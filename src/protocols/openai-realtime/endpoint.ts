@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { RealClock } from '../../audio/clock.js';
 import { StreamingResampler } from '../../audio/resampler.js';
+import type { ResamplerPool } from '../../audio/resampler-pool.js';
 import { ENGINE_SAMPLE_RATE as ENGINE_OUTPUT_RATE } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
 import type { LiveSessionSink } from '../../server/live-session.js';
@@ -123,6 +124,10 @@ export class RealtimeConnection implements RealtimeOut {
     void this.start();
   }
 
+  get resamplers(): ResamplerPool | undefined {
+    return this.deps.resamplers;
+  }
+
   /** The engine's clock now, s (engine events are stamped on it). */
   engineNow(): number {
     return this.clock.now() - this.engineClockOffset;
@@ -160,8 +165,8 @@ export class RealtimeConnection implements RealtimeOut {
     let pcm = samples;
     if (format.sampleRate !== SESSION_INPUT_RATE) {
       if (this.inputResampler?.rate !== format.sampleRate) {
-        this.inputResampler?.resampler.destroy();
-        this.inputResampler = { rate: format.sampleRate, resampler: await StreamingResampler.create(format.sampleRate, SESSION_INPUT_RATE) };
+        this.releaseInputResampler();
+        this.inputResampler = { rate: format.sampleRate, resampler: await this.makeResampler(format.sampleRate, SESSION_INPUT_RATE) };
       }
       pcm = this.inputResampler.resampler.process(samples);
     }
@@ -170,7 +175,7 @@ export class RealtimeConnection implements RealtimeOut {
 
   private async start(): Promise<void> {
     try {
-      this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_OUTPUT_RATE);
+      this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_OUTPUT_RATE, this.deps.resamplers);
       this.encoders.push(this.encoder);
       const t0 = this.clock.now();
       const { handle, ready } = await this.deps.host.open(
@@ -288,7 +293,17 @@ export class RealtimeConnection implements RealtimeOut {
       this.log(`session close failed: ${toFullduplexError(e).message}`);
     }
     for (const enc of this.encoders.splice(0)) enc.destroy();
-    this.inputResampler?.resampler.destroy();
+    this.releaseInputResampler();
+  }
+
+  private makeResampler(from: number, to: number): Promise<StreamingResampler> {
+    return this.deps.resamplers ? this.deps.resamplers.take(from, to) : StreamingResampler.create(from, to);
+  }
+
+  private releaseInputResampler(): void {
+    const r = this.inputResampler?.resampler;
     this.inputResampler = undefined;
+    if (r && this.deps.resamplers) this.deps.resamplers.give(r);
+    else r?.destroy();
   }
 }
