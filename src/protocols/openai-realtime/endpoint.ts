@@ -177,14 +177,14 @@ export class RealtimeConnection implements RealtimeOut {
     try {
       this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_OUTPUT_RATE, this.deps.resamplers);
       this.encoders.push(this.encoder);
-      const t0 = this.clock.now();
       const { handle, ready } = await this.deps.host.open(
         { id: `realtime-${randomBytes(4).toString('hex')}`, start: { type: 'start', protocol: PROTOCOL_VERSION, inputSampleRate: SESSION_INPUT_RATE, client: 'openai-realtime' } },
         this.sink(),
       );
       this.handle = handle;
-      // `ready.t` is the engine's clock when the session went live, between t0 and now: take the middle.
-      this.engineClockOffset = (t0 + this.clock.now()) / 2 - ready.t;
+      // `ready.t` is the engine's clock when the session went live, just before `open` resolved (the
+      // session's start-up before it can take long on a loaded machine; the hop back does not).
+      this.engineClockOffset = this.clock.now() - ready.t;
       this.turns = new TurnControl(handle);
       this.turns.apply(this.config.turns);
     } catch (e) {
