@@ -2,7 +2,7 @@
  * The engine's learned models (end of turn: turn-end/model.ts; barge-in: barge-in/model.ts) are both
  * logistic regressions over a named feature vector with a threshold per eagerness: this is their
  * shared part. Linear on purpose: plain TypeScript every 32 ms window, deterministic training
- * (bench/turn-end/logistic.ts), and each decision can name its strongest features with their signed
+ * (bench/logistic.ts), and each decision can name its strongest features with their signed
  * share of the logit, so the timeline says *why*. The explanation is built only when asked for
  * (`explain`, `lazy`): most windows' readings are never logged.
  */
