@@ -19,8 +19,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../src/engine/session.js';
 import { toFullduplexError } from '../../src/errors.js';
 import { resolveLimits, type ProtocolEndpointLimits } from '../../src/protocols/endpoint-deps.js';
-import { frameBeat, type LocalSessionFactory } from './local-sessions.js';
-import type { FrameCounter } from '../../src/server/metronome.js';
+import { frameBeat, type FrameCounter, type LocalSessionFactory } from './local-sessions.js';
 import { decodeGeminiAudio, GEMINI_INPUT_SAMPLE_RATE, GEMINI_OUTPUT_SAMPLE_RATE, geminiModelAudio, geminiSetupComplete, parseGeminiClientMessage, type GeminiServerMessage, type WsFrame } from '../../src/protocols/gemini-live/messages.js';
 
 /** The path of Google's endpoint (v1beta); the fake answers it and any path under /ws/. */

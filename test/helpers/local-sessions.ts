@@ -7,7 +7,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { createLocalSession, type LocalEngineOptions } from '../../src/engine/local.js';
 import type { PredictorOverrides } from '../../src/engine/options.js';
 import type { ConversationSession } from '../../src/engine/session.js';
-import { FrameCounter, sharedMetronome } from '../../src/server/metronome.js';
+import { Metronome, type Beat } from '../../src/server/metronome.js';
 import type { AsrEngine, TtsEngine } from '../../src/speech/types.js';
 
 /** What the fake asks for when a client connects. */
@@ -40,7 +40,37 @@ export function localSessionFactory(o: Omit<LocalEngineOptions, 'onEvent' | 'sha
   };
 }
 
-/** A connection's output beat: told how many frames are due, on the process's shared metronome. */
+/** A member told how many frames came due since its last tick (a late tick: several at once). */
+export class FrameCounter implements Beat {
+  private last = 0;
+
+  constructor(
+    private readonly metronome: Metronome,
+    private readonly onFrames: (count: number) => void,
+  ) {}
+
+  start(): void {
+    this.last = this.metronome.currentFrame();
+    this.metronome.add(this);
+  }
+
+  stop(): void {
+    this.metronome.delete(this);
+  }
+
+  tick(frame: number): void {
+    const count = frame - this.last;
+    if (count <= 0) return;
+    this.last = frame;
+    this.onFrames(count);
+  }
+}
+
+const shared = new Map<number, Metronome>();
+
+/** A connection's output beat: told how many frames are due, on one metronome per frame length. */
 export function frameBeat(frameMs: number, onFrames: (count: number) => void): FrameCounter {
-  return new FrameCounter(sharedMetronome(frameMs), onFrames);
+  let m = shared.get(frameMs);
+  if (!m) shared.set(frameMs, (m = new Metronome(frameMs)));
+  return new FrameCounter(m, onFrames);
 }
