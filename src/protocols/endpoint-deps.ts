@@ -4,7 +4,7 @@
  * are standalone connection handlers; endpoints.ts routes HTTP upgrades to them.
  */
 import type { ResamplerPool } from '../audio/resampler-pool.js';
-import type { SessionHost } from '../server/session-host.js';
+import type { SessionHandle, SessionHost } from '../server/session-host.js';
 
 export interface ProtocolEndpointLimits {
   /** Largest WebSocket message accepted, bytes (OpenAI allows 15 MiB of audio per append, base64 grows it by 4/3). */
@@ -35,6 +35,8 @@ export interface ProtocolEndpointDeps {
   host: SessionHost;
   /** Warm resamplers for the connections' audio (createProtocolEndpoints makes one; else each connection makes its own). */
   resamplers?: ResamplerPool;
+  /** The live sessions of these endpoints (their stats join the server's); a connection adds its own while it lasts. */
+  liveSessions?: Set<SessionHandle>;
   limits?: Partial<ProtocolEndpointLimits>;
   /** One line per connection event (open, close, failures). Default: silent. */
   log?: (line: string) => void;

@@ -15,6 +15,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { resolveLimits } from './endpoint-deps.js';
 import { ResamplerPool } from '../audio/resampler-pool.js';
 import { ENGINE_SAMPLE_RATE } from '../engine/session.js';
+import type { LiveSessionStats } from '../server/live-session.js';
+import type { SessionHandle } from '../server/session-host.js';
 import { refuseFull, refuseUpgrade, type AdmissionSlot, type SessionAdmission } from '../server/admission.js';
 import { encodeMoshiMessage } from './moshi/messages.js';
 import { realtimeErrorEvent } from './openai-realtime/events.js';
@@ -33,6 +35,8 @@ export interface ProtocolEndpoints {
    * Call it from the server's own 'upgrade' listener, after its access checks.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** The live-session stats of every protocol connection (the server's /v1/stats lists them with the native ones). */
+  stats(): Promise<LiveSessionStats[]>;
   /** Close every protocol connection (1001) and wait for their sessions to end. */
   close(): Promise<void>;
 }
@@ -74,7 +78,8 @@ export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachO
   // Every connection resamples the engine's 16 kHz output to 24 kHz (Realtime PCM, Moshi's Opus).
   const resamplers = given.resamplers ?? new ResamplerPool(limits.spareResamplers);
   if (!given.resamplers) void resamplers.warm(ENGINE_SAMPLE_RATE, 24000).catch((e: Error) => given.log?.(`resamplers could not be warmed: ${e.message}`));
-  const deps = { ...given, resamplers };
+  const liveSessions = new Set<SessionHandle>();
+  const deps = { ...given, resamplers, liveSessions };
   const connections = new Set<WebSocket>();
   const finished = new Set<Promise<void>>();
   // The browser-style Realtime handshake offers subprotocols ('realtime', the key, the beta marker);
@@ -125,6 +130,7 @@ export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachO
     connections,
     paths: Object.keys(routes),
     handleUpgrade,
+    stats: async () => (await Promise.all([...liveSessions].map((h) => h.stats()))).filter((s): s is LiveSessionStats => s !== undefined),
     close: async () => {
       closing = true;
       for (const ws of connections) ws.close(1001, 'the server is shutting down');

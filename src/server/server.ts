@@ -72,7 +72,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
 
   const stats = async (reset: boolean): Promise<Record<string, unknown>> => {
     const h = await host.stats(reset);
-    const live = (await Promise.all([...connections].map((c) => c.stats()))).filter((s) => s !== undefined);
+    const native = (await Promise.all([...connections].map((c) => c.stats()))).filter((s) => s !== undefined);
+    const live = [...native, ...(await protocols.stats())]; // Realtime and Moshi sessions too
     const body = {
       protocol: PROTOCOL_VERSION,
       sessions: admission.inUse,

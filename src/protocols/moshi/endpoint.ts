@@ -99,6 +99,7 @@ class MoshiConnection {
       });
       const [, { handle }] = await Promise.all([resampler, opened]);
       this.handle = handle;
+      this.deps.liveSessions?.add(handle);
     } catch (e) {
       const message = toFullduplexError(e).message;
       this.log(`session failed to start: ${message}`);
@@ -198,6 +199,7 @@ class MoshiConnection {
   }
 
   private async shutdownResources(): Promise<void> {
+    if (this.handle) this.deps.liveSessions?.delete(this.handle);
     try {
       await this.handle?.close('the client closed the connection');
     } catch (e) {

@@ -182,6 +182,7 @@ export class RealtimeConnection implements RealtimeOut {
         this.sink(),
       );
       this.handle = handle;
+      this.deps.liveSessions?.add(handle);
       // `ready.t` is the engine's clock when the session went live, just before `open` resolved (the
       // session's start-up before it can take long on a loaded machine; the hop back does not).
       this.engineClockOffset = this.clock.now() - ready.t;
@@ -287,6 +288,7 @@ export class RealtimeConnection implements RealtimeOut {
   }
 
   private async release(): Promise<void> {
+    this.deps.liveSessions?.delete(this.handle);
     try {
       await this.handle.close('the client closed the connection');
     } catch (e) {
