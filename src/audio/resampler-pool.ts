@@ -1,9 +1,10 @@
 /**
- * Ready-made streaming resamplers for streams that start often (a protocol connection's audio). Making
- * one loads its own WASM module: about 12 ms on an idle machine, 60–400 ms on a loaded one, which a
- * connection would otherwise wait before its first event. A connection takes a warm one and gives it
+ * Ready-made streaming resamplers for streams that start often (a session's 24 kHz input, its
+ * recording, a protocol connection's output). Making one loads its own WASM module: about 12 ms on an
+ * idle machine, 60–400 ms on a loaded one, during which the thread (and every session's beat on it)
+ * stalls, and a new connection waits before its first event. A stream takes a warm one and gives it
  * back when done (flushed, so the next stream starts clean); the pool makes a fresh spare a little
- * later whenever it hands one out.
+ * later whenever it hands one out. `threadResamplers` is this thread's pool (worker threads have their own).
  */
 import { StreamingResampler } from './resampler.js';
 
@@ -70,3 +71,9 @@ export class ResamplerPool {
 function key(fromRate: number, toRate: number): string {
   return `${fromRate}>${toRate}`;
 }
+
+/** Warm resamplers kept per rate pair by `threadResamplers`. */
+export const THREAD_SPARE_RESAMPLERS = 2;
+
+/** This thread's pool (module state is per thread). */
+export const threadResamplers = new ResamplerPool(THREAD_SPARE_RESAMPLERS);

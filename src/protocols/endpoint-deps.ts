@@ -15,11 +15,7 @@ export interface ProtocolEndpointLimits {
   maxConsecutiveErrors: number;
   /** Protocol connections open at once; more are refused with HTTP 503 (each holds an engine session). */
   maxConnections: number;
-  /**
-   * Warm resamplers kept per rate pair (16 → 24 kHz output, and others once used): making one loads a
-   * WASM module (10–400 ms), which a new connection would otherwise wait before its first event.
-   */
-  spareResamplers: number;
+
 }
 
 export const defaultEndpointLimits: Readonly<ProtocolEndpointLimits> = Object.freeze({
@@ -27,13 +23,12 @@ export const defaultEndpointLimits: Readonly<ProtocolEndpointLimits> = Object.fr
   maxSessionS: 3600,
   maxConsecutiveErrors: 200,
   maxConnections: 32,
-  spareResamplers: 2,
 });
 
 export interface ProtocolEndpointDeps {
   /** The live runtime the sessions run on (the native protocol's own: worker threads, warm pool, recordings). */
   host: SessionHost;
-  /** Warm resamplers for the connections' audio (createProtocolEndpoints makes one; else each connection makes its own). */
+  /** Warm resamplers for the connections' audio (createProtocolEndpoints: this thread's pool; absent: each connection makes its own). */
   resamplers?: ResamplerPool;
   /** The live sessions of these endpoints (their stats join the server's); a connection adds its own while it lasts. */
   liveSessions?: Set<SessionHandle>;

@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { resolveLimits } from './endpoint-deps.js';
-import { ResamplerPool } from '../audio/resampler-pool.js';
+import { threadResamplers } from '../audio/resampler-pool.js';
 import { ENGINE_SAMPLE_RATE } from '../engine/session.js';
 import type { LiveSessionStats } from '../server/live-session.js';
 import type { SessionHandle } from '../server/session-host.js';
@@ -76,8 +76,8 @@ const DEFAULT_RETRY_AFTER_S = 10;
 export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachOptions = {}): ProtocolEndpoints {
   const limits = resolveLimits(given.limits);
   // Every connection resamples the engine's 16 kHz output to 24 kHz (Realtime PCM, Moshi's Opus).
-  const resamplers = given.resamplers ?? new ResamplerPool(limits.spareResamplers);
-  if (!given.resamplers) void resamplers.warm(ENGINE_SAMPLE_RATE, 24000).catch((e: Error) => given.log?.(`resamplers could not be warmed: ${e.message}`));
+  const resamplers = given.resamplers ?? threadResamplers;
+  void resamplers.warm(ENGINE_SAMPLE_RATE, 24000).catch((e: Error) => given.log?.(`resamplers could not be warmed: ${e.message}`));
   const liveSessions = new Set<SessionHandle>();
   const deps = { ...given, resamplers, liveSessions };
   const connections = new Set<WebSocket>();
@@ -136,7 +136,6 @@ export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachO
       for (const ws of connections) ws.close(1001, 'the server is shutting down');
       await Promise.allSettled([...finished]);
       wss.close();
-      if (!given.resamplers) resamplers.close();
     },
   };
 }

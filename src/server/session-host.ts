@@ -12,7 +12,11 @@ import { EnginePool } from './engine-pool.js';
 import { LiveSession, type LiveSessionSink, type LiveSessionStats } from './live-session.js';
 import { Metronome } from './metronome.js';
 import type { ControlResult, SessionControl } from './session-control.js';
-import type { ConversationSession } from '../engine/session.js';
+import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../engine/session.js';
+import { threadResamplers } from '../audio/resampler-pool.js';
+
+/** The input rate of the Realtime (PCM16) and Moshi (Opus) transports, Hz. */
+const TRANSPORT_INPUT_RATE = 24000;
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
 import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage } from './protocol.js';
 
@@ -98,9 +102,10 @@ export class InProcessHost implements SessionHost {
     return this.tts.voices;
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
     this.loopDelay.enable();
-    return this.pool.warm();
+    // Realtime and Moshi send 24 kHz: their sessions' input and recording resample it to the engine's rate.
+    await Promise.all([this.pool.warm(), threadResamplers.warm(TRANSPORT_INPUT_RATE, ENGINE_SAMPLE_RATE)]);
   }
 
   async open(req: OpenRequest, sink: LiveSessionSink): Promise<{ handle: SessionHandle; ready: ReadyMessage }> {
