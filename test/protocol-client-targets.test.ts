@@ -11,7 +11,7 @@ import { createProtocolTarget } from '../bench/runner/protocol-targets.js';
 import type { TargetRunResult } from '../bench/runner/target.js';
 import { plannedText } from '../bench/runner/score-sample.js';
 import { startGeminiFakeServer, type GeminiFakeServer } from './helpers/gemini-fake-server.js';
-import { localSessionFactory } from '../src/protocols/endpoints.js';
+import { localSessionFactory } from './helpers/local-sessions.js';
 import { PocketsphinxAsr } from '../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../src/speech/tts/flite.js';
 import { closeProtocolShared, lastRecordedEvents, protocolServer, recordedInstructions, seconds, speechIn, track } from './helpers/protocol-endpoints.js';

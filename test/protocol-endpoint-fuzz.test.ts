@@ -11,7 +11,7 @@ import { OggOpusStreamEncoder } from '../src/protocols/codecs/opus.js';
 import { MoshiClient, moshiTranscript } from '../src/protocols/moshi/client.js';
 import { MOSHI_KIND } from '../src/protocols/moshi/messages.js';
 import { startGeminiFakeServer } from './helpers/gemini-fake-server.js';
-import { localSessionFactory } from '../src/protocols/endpoints.js';
+import { localSessionFactory } from './helpers/local-sessions.js';
 import { closeProtocolShared, paced, protocolServer, rng, track, waitFor } from './helpers/protocol-endpoints.js';
 import { PocketsphinxAsr } from '../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../src/speech/tts/flite.js';

@@ -12,7 +12,9 @@ import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import WebSocket from 'ws';
 import { decodeMulaw, encodeAlaw, encodeMulaw } from '../src/protocols/codecs/g711.js';
 import { base64ToPcm16, decodeBase64, encodeBase64 } from '../src/protocols/codecs/pcm-base64.js';
-import { closeProtocolShared, concat, hear, paced, protocolServer, seconds, sharedWords, speechIn, track, waitFor } from './helpers/protocol-endpoints.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeProtocolShared, concat, hear, lastRecordedEvents, paced, protocolServer, seconds, sharedWords, speechIn, track, waitFor } from './helpers/protocol-endpoints.js';
 
 type Ev = { type: string; [k: string]: unknown };
 type Server = Awaited<ReturnType<typeof protocolServer>>;
@@ -189,4 +191,11 @@ test('openai package: a typed user message and response.create are answered alou
   assert.deepEqual([status(failed).status, details.error?.code], ['failed', 'no_user_turn']);
   assert.equal(of(events, 'error').length, 0, JSON.stringify(of(events, 'error')));
   rt.close();
+
+  // The session ran on the live runtime, which recorded it like a native one.
+  const recorded = await lastRecordedEvents(server.sessionsDir);
+  assert.ok(recorded.some((e) => e.type === 'control' && e.action === 'add_context' && e.detail === 'user: What time is it?'), 'the typed item is on the recorded timeline');
+  assert.ok(recorded.some((e) => e.type === 'agent_text'), 'the answer is on the recorded timeline');
+  const newest = readdirSync(server.sessionsDir).sort().at(-1)!;
+  assert.equal((JSON.parse(readFileSync(join(server.sessionsDir, newest, 'session.json'), 'utf8')) as { client: string }).client, 'openai-realtime');
 });

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { get } from 'node:http';
+import WebSocket from 'ws';
 import { join } from 'node:path';
 import type { FullduplexServer } from '../src/server/server.js';
 import { CloseCode, MAX_TEXT_CHARS, parseClientMessage, type ServerMessage } from '../src/server/protocol.js';
@@ -285,18 +286,46 @@ test('control messages steer the engine: hold the turns and take one, cancel a r
   );
 });
 
-test('control messages cross into a worker thread', async () => {
+test('control messages cross into a worker thread, for the native protocol and Realtime', async () => {
   const workers = await testServer({ workers: 1, warmSessions: 1 });
   try {
     const c = await RawClient.connect(wsUrl(workers));
     await c.start({ client: 'control via worker' });
-    c.send({ type: 'control', action: 'update_options', eagerness: 'high' });
+    // update_options takes the session's turn-taking options, validated field by field.
+    c.send({ type: 'control', action: 'update_options', eagerness: 'loud' });
+    assert.match((await c.error('BAD_MESSAGE')).message, /'eagerness' must be 'low', 'medium', 'high'/);
+    c.send({ type: 'control', action: 'update_options', endOfTurn: { commitUnsureMs: -1 } });
+    assert.match((await c.error('BAD_MESSAGE')).message, /'endOfTurn.commitUnsureMs' must be a number/);
+    c.send({ type: 'control', action: 'update_options', volume: 11 });
+    assert.match((await c.error('BAD_MESSAGE')).message, /unknown option 'volume'/);
+    c.send({ type: 'control', action: 'update_options', bargeIn: { stopWrods: ['halt'] } });
+    assert.match((await c.error('BAD_MESSAGE')).message, /unknown option 'bargeIn.stopWrods'/);
+    c.send({ type: 'control', action: 'update_options', eagerness: 'high', endOfTurn: { commitUnsureMs: 900 }, bargeIn: { stopWords: ['halt'] } });
     c.send({ type: 'control', action: 'cancel_reply' });
     const control = await c.next((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'cancel_reply');
     assert.ok(control);
-    assert.ok(c.messages.some((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'update_options' && /high/.test(m.event.detail)));
+    const update = c.messages.find((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'update_options');
+    assert.ok(update?.type === 'event' && update.event.type === 'control');
+    assert.deepEqual(JSON.parse(update.event.detail), { eagerness: 'high', endOfTurn: { commitUnsureMs: 900 }, bargeIn: { stopWords: ['halt'] } });
     c.send({ type: 'stop' });
     await c.closed;
+
+    // A Realtime session on the worker: request_reply's outcome and each frame's utterance id cross back.
+    const rt = new WebSocket(`ws://127.0.0.1:${workers.port}/v1/realtime?model=fullduplex`);
+    const events: { type: string; [k: string]: unknown }[] = [];
+    rt.on('message', (d) => events.push(JSON.parse(d.toString()) as { type: string }));
+    await new Promise((r, j) => (rt.once('open', r), rt.once('error', j)));
+    rt.send(JSON.stringify({ type: 'response.create' }));
+    rt.send(JSON.stringify({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'What time is it?' }] } }));
+    rt.send(JSON.stringify({ type: 'response.create' }));
+    const done = () => events.filter((e) => e.type === 'response.done').map((e) => e.response as { status: string; output: unknown[]; status_details: { error?: { code: string } } | null });
+    for (let i = 0; i < 300 && done().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    rt.close();
+    const [nothing, answer] = done();
+    assert.equal(nothing?.status_details?.error?.code, 'no_user_turn', 'nothing to answer yet');
+    assert.equal(answer?.status, 'completed', JSON.stringify(answer));
+    assert.ok(events.some((e) => e.type === 'response.output_audio.delta'), 'its audio was streamed');
+    assert.match(String(events.find((e) => e.type === 'response.output_audio_transcript.done')?.transcript), /^It.s /);
   } finally {
     await workers.close();
   }

@@ -10,7 +10,7 @@ import type { FinalStretch } from '../src/engine/evidence/pitch.js';
 import { TURN_END_FEATURES, turnEndFeatures, type TurnEndInputs } from '../src/engine/turn-end/features.js';
 import { TurnEndModel, type TurnEndWeights } from '../src/engine/turn-end/model.js';
 import { TURN_END_WEIGHTS } from '../src/engine/turn-end/weights.js';
-import { fitLogistic } from '../bench/turn-end/logistic.js';
+import { fitLogistic } from '../bench/logistic.js';
 import { fastestWithin, rescore, TRAINING } from '../bench/turn-end/train.js';
 import { eotOperatingPoints } from '../bench/metrics/eot-operating-points.js';
 import type { ProbedSpan } from '../bench/turn-end/probe.js';

@@ -98,8 +98,7 @@ export interface SelfServer {
 
 /**
  * The live server with every endpoint, on loopback and an ephemeral port. Sessions run on the main
- * thread (workers 0), as the Realtime endpoint's sessions always do and as the in-process target
- * does, so the columns differ by transport and codec, not by threading. Nothing is recorded
+ * thread (workers 0), as the in-process target's do, so the columns differ by transport and codec, not by threading. Nothing is recorded
  * under sessions/; the server's log lines go to `logPath`.
  */
 export async function startSelfServer(o: { voice?: string; eagerness?: Eagerness; logPath: string }): Promise<SelfServer> {

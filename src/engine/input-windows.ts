@@ -3,7 +3,8 @@
  * into fixed windows, the remainder kept for the next chunk.
  */
 import { assertSampleRate } from '../audio/frame.js';
-import { StreamingResampler } from '../audio/resampler.js';
+import type { StreamingResampler } from '../audio/resampler.js';
+import { threadResamplers } from '../audio/resampler-pool.js';
 import { FullduplexError } from '../errors.js';
 
 export class InputWindows {
@@ -25,8 +26,8 @@ export class InputWindows {
     let pcm = samples;
     if (sampleRate !== this.engineRate) {
       if (!this.resampler || this.rate !== sampleRate) {
-        this.resampler?.destroy();
-        this.resampler = await StreamingResampler.create(sampleRate, this.engineRate);
+        if (this.resampler) threadResamplers.give(this.resampler);
+        this.resampler = await threadResamplers.take(sampleRate, this.engineRate);
         this.rate = sampleRate;
       }
       pcm = this.resampler.process(samples);
@@ -42,7 +43,7 @@ export class InputWindows {
   }
 
   close(): void {
-    this.resampler?.destroy();
+    if (this.resampler) threadResamplers.give(this.resampler);
     this.resampler = undefined;
   }
 }

@@ -1,58 +1,37 @@
 /**
  * What the protocol endpoints (OpenAI Realtime on /v1/realtime, Moshi on /api/chat) need from the
- * process that mounts them: a way to open an engine session, and their limits. The endpoints are
- * standalone connection handlers; endpoints.ts routes HTTP upgrades to them.
+ * process that mounts them: the live runtime their sessions run on, and their limits. The endpoints
+ * are standalone connection handlers; endpoints.ts routes HTTP upgrades to them.
  */
-import type { Clock } from '../audio/clock.js';
-import type { EngineEvent } from '../engine/events.js';
-import type { PredictorOverrides } from '../engine/options.js';
-import type { ConversationSession } from '../engine/session.js';
-import { FrameCounter, sharedMetronome } from '../server/metronome.js';
-
-export type EndpointProtocol = 'openai-realtime' | 'moshi' | 'gemini-live';
-
-/** What an endpoint asks for when a client connects. */
-export interface ProtocolSessionRequest {
-  readonly protocol: EndpointProtocol;
-  /** The session must run on this clock: the endpoint pulls agent audio on it in real time. */
-  readonly clock: Clock;
-  /** Every engine event, synchronously (the endpoint turns them into protocol events). */
-  readonly onEvent: (e: EngineEvent) => void;
-  readonly predictor?: PredictorOverrides;
-  /**
-   * The voice the client asked for, as the protocol spells it (an OpenAI voice name, PersonaPlex's
-   * voice_prompt file name). A factory uses it only if it names one of its own voices.
-   */
-  readonly voice?: string;
-}
+import type { ResamplerPool } from '../audio/resampler-pool.js';
+import type { SessionHandle, SessionHost } from '../server/session-host.js';
 
 export interface ProtocolEndpointLimits {
   /** Largest WebSocket message accepted, bytes (OpenAI allows 15 MiB of audio per append, base64 grows it by 4/3). */
   maxMessageBytes: number;
   /** A session ends after this long, s (Moshi's Rust server: 360 s; OpenAI: 60 min). */
   maxSessionS: number;
-  /** User audio waiting for the engine beyond this is dropped (a client sending faster than real time), s. */
-  maxInputBacklogS: number;
   /** Client messages that can be errors in a row before the connection is closed as abusive. */
   maxConsecutiveErrors: number;
-  /** Output beat: one frame of agent audio is pulled from the engine every this many ms. */
-  frameMs: number;
   /** Protocol connections open at once; more are refused with HTTP 503 (each holds an engine session). */
   maxConnections: number;
+
 }
 
 export const defaultEndpointLimits: Readonly<ProtocolEndpointLimits> = Object.freeze({
   maxMessageBytes: 21 * 1024 * 1024,
   maxSessionS: 3600,
-  maxInputBacklogS: 5,
   maxConsecutiveErrors: 200,
-  frameMs: 20,
   maxConnections: 32,
 });
 
 export interface ProtocolEndpointDeps {
-  /** Open one engine session for one connection (closed by the endpoint when the connection ends). */
-  createSession(req: ProtocolSessionRequest): Promise<ConversationSession>;
+  /** The live runtime the sessions run on (the native protocol's own: worker threads, warm pool, recordings). */
+  host: SessionHost;
+  /** Warm resamplers for the connections' audio (createProtocolEndpoints: this thread's pool; absent: each connection makes its own). */
+  resamplers?: ResamplerPool;
+  /** The live sessions of these endpoints (their stats join the server's); a connection adds its own while it lasts. */
+  liveSessions?: Set<SessionHandle>;
   limits?: Partial<ProtocolEndpointLimits>;
   /** One line per connection event (open, close, failures). Default: silent. */
   log?: (line: string) => void;
@@ -60,9 +39,4 @@ export interface ProtocolEndpointDeps {
 
 export function resolveLimits(l: Partial<ProtocolEndpointLimits> | undefined): ProtocolEndpointLimits {
   return { ...defaultEndpointLimits, ...l };
-}
-
-/** A connection's output beat: told how many frames are due, on the process's shared metronome. */
-export function frameBeat(frameMs: number, onFrames: (count: number) => void): FrameCounter {
-  return new FrameCounter(sharedMetronome(frameMs), onFrames);
 }

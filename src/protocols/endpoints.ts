@@ -12,10 +12,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createLocalSession, type LocalEngineOptions } from '../engine/local.js';
-import type { ConversationSession } from '../engine/session.js';
-import type { AsrEngine, TtsEngine } from '../speech/types.js';
-import { resolveLimits, type ProtocolSessionRequest } from './endpoint-deps.js';
+import { resolveLimits } from './endpoint-deps.js';
+import { threadResamplers } from '../audio/resampler-pool.js';
+import { ENGINE_SAMPLE_RATE } from '../engine/session.js';
+import type { LiveSessionStats } from '../server/live-session.js';
+import type { SessionHandle } from '../server/session-host.js';
 import { refuseFull, refuseUpgrade, type AdmissionSlot, type SessionAdmission } from '../server/admission.js';
 import { encodeMoshiMessage } from './moshi/messages.js';
 import { realtimeErrorEvent } from './openai-realtime/events.js';
@@ -34,6 +35,8 @@ export interface ProtocolEndpoints {
    * Call it from the server's own 'upgrade' listener, after its access checks.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** The live-session stats of every protocol connection (the server's /v1/stats lists them with the native ones). */
+  stats(): Promise<LiveSessionStats[]>;
   /** Close every protocol connection (1001) and wait for their sessions to end. */
   close(): Promise<void>;
 }
@@ -70,8 +73,13 @@ function refuseAccepted(ws: WebSocket, path: string, admission: SessionAdmission
 const DEFAULT_RETRY_AFTER_S = 10;
 
 /** The endpoints as an upgrade handler, for a server that routes upgrades itself. */
-export function createProtocolEndpoints(deps: ProtocolEndpointsDeps, o: AttachOptions = {}): ProtocolEndpoints {
-  const limits = resolveLimits(deps.limits);
+export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachOptions = {}): ProtocolEndpoints {
+  const limits = resolveLimits(given.limits);
+  // Every connection resamples the engine's 16 kHz output to 24 kHz (Realtime PCM, Moshi's Opus).
+  const resamplers = given.resamplers ?? threadResamplers;
+  void resamplers.warm(ENGINE_SAMPLE_RATE, 24000).catch((e: Error) => given.log?.(`resamplers could not be warmed: ${e.message}`));
+  const liveSessions = new Set<SessionHandle>();
+  const deps = { ...given, resamplers, liveSessions };
   const connections = new Set<WebSocket>();
   const finished = new Set<Promise<void>>();
   // The browser-style Realtime handshake offers subprotocols ('realtime', the key, the beta marker);
@@ -122,6 +130,7 @@ export function createProtocolEndpoints(deps: ProtocolEndpointsDeps, o: AttachOp
     connections,
     paths: Object.keys(routes),
     handleUpgrade,
+    stats: async () => (await Promise.all([...liveSessions].map((h) => h.stats()))).filter((s): s is LiveSessionStats => s !== undefined),
     close: async () => {
       closing = true;
       for (const ws of connections) ws.close(1001, 'the server is shutting down');
@@ -145,24 +154,6 @@ export function attachProtocolEndpoints(http: Server, deps: ProtocolEndpointsDep
       http.off('upgrade', onUpgrade);
       await endpoints.close();
     },
-  };
-}
-
-/** Sessions from the fully local engine, sharing one recogniser and one synthesizer. */
-export function localSessionFactory(o: Omit<LocalEngineOptions, 'onEvent' | 'shared'> & { asr: AsrEngine; tts: TtsEngine }): (req: ProtocolSessionRequest) => Promise<ConversationSession> {
-  const { asr, tts, ...engine } = o;
-  return (req) => {
-    // Only a voice the synthesizer has; OpenAI voice names and PersonaPlex voice files are not ours.
-    const asked = req.voice?.replace(/\.[a-z0-9]+$/i, '');
-    const voice = asked && tts.voices.includes(asked) ? asked : engine.voice;
-    return createLocalSession(req.clock, {
-      ...engine,
-      voice,
-      predictor: { ...engine.predictor, ...req.predictor },
-      onEvent: req.onEvent,
-      computeTime: 'measured',
-      shared: { asr, tts },
-    });
   };
 }
 

@@ -124,7 +124,7 @@ export class Connection {
     if (m.type === 'playback') this.live!.playback(m);
     else if (m.type === 'flushed') this.live!.flushed(m);
     else if (m.type === 'text') this.live!.text(m);
-    else if (m.type === 'control') this.live!.control(m);
+    else if (m.type === 'control') void this.live!.control(m); // a failed call is reported through the sink
   }
 
   private async begin(start: StartMessage): Promise<void> {

@@ -32,9 +32,9 @@ async function open(id: string, start: Extract<ToWorker, { op: 'open' }>['start'
       { id, start },
       {
         // A copy is handed over (transferred): the recorder still holds the original until it writes it.
-        audio: (samples) => {
+        audio: (samples, info) => {
           const pcm = samples.slice().buffer as ArrayBuffer;
-          post({ op: 'audio', id, pcm }, [pcm]);
+          post(info ? { op: 'audio', id, pcm, info } : { op: 'audio', id, pcm }, [pcm]);
         },
         message: (m) => post({ op: 'message', id, m }),
         error: (code, message) => post({ op: 'error', id, code, message }),
@@ -60,8 +60,14 @@ port.on('message', (m: ToWorker) => {
       return fenced(m.id, () => sessions.get(m.id)?.flushed(m.m));
     case 'text':
       return fenced(m.id, () => sessions.get(m.id)?.text(m.m));
-    case 'control':
-      return fenced(m.id, () => sessions.get(m.id)?.control(m.m));
+    case 'control': {
+      const h = sessions.get(m.id);
+      if (!h) return post({ op: 'control_done', req: m.req, result: { error: 'the session has ended' } });
+      return void h.control(m.m).then(
+        (result) => post({ op: 'control_done', req: m.req, result }),
+        (e: Error) => post({ op: 'control_done', req: m.req, result: { error: `internal error: ${e.message}` } }),
+      );
+    }
     case 'session_stats':
       return void (sessions.get(m.id)?.stats() ?? Promise.resolve(undefined)).then((stats) => post({ op: 'session_stats', req: m.req, stats }));
     case 'host_stats':

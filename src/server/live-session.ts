@@ -17,13 +17,31 @@ import type { EnginePool, Lease } from './engine-pool.js';
 import type { Beat } from './metronome.js';
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
 import { PlaybackLedger } from './playback-ledger.js';
-import type { ControlMessage, FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
+import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { SessionRecorder } from './recorder.js';
+import { applyControl, UtteranceIds, type ControlResult, type SessionControl } from './session-control.js';
+
+/**
+ * Which agent utterance a frame of output audio belongs to (absent: none is under way; `advanced` 0:
+ * it is paused). A transport
+ * that names the agent's speech (Realtime's response and item ids) ties its audio to it by this, and
+ * names it back in `cancel_utterance` / `truncate_heard` controls.
+ */
+export interface OutputChunkInfo {
+  utteranceId: number;
+  kind: 'reply' | 'backchannel';
+  /** Samples of the utterance played after this frame, and how many of them this frame carried. */
+  played: number;
+  advanced: number;
+  /** The utterance stopped playing within this frame (completed or cut; `done` tells which). */
+  ended: boolean;
+  done: boolean;
+}
 
 /** Where a live session's output goes (the connection). */
 export interface LiveSessionSink {
-  audio(samples: Int16Array): void;
+  audio(samples: Int16Array, info?: OutputChunkInfo): void;
   message(m: ServerMessage): void;
   error(code: ProtocolErrorCode, message: string): void;
   /** The session cannot go on (its worker thread died): end the connection. */
@@ -85,6 +103,9 @@ export class LiveSession implements Beat {
   private closing: Promise<void> | undefined;
   /** Start-up events not yet sent (the client hears of the session first, in `ready`). */
   private unsent: EngineEvent[] = [];
+  private readonly utterances = new UtteranceIds();
+  /** performance.now() of the last user audio received. */
+  private lastInputAt = performance.now();
 
   private constructor(
     private readonly d: LiveSessionDeps,
@@ -165,6 +186,12 @@ export class LiveSession implements Beat {
       this.d.sink.error('INPUT_TOO_FAST', `audio is arriving faster than real time; ${samples.length} samples dropped`);
       return;
     }
+    this.lastInputAt = performance.now();
+    this.accept(samples);
+  }
+
+  private accept(samples: Int16Array): void {
+    const rate = this.d.start.inputSampleRate;
     this.inputSamples += samples.length;
     this.recorder?.userAudio(samples);
     const seconds = samples.length / rate;
@@ -188,16 +215,24 @@ export class LiveSession implements Beat {
   }
 
   /** The application steers the engine (its control API); every call lands on the timeline. */
-  control(m: ControlMessage): void {
+  control(m: SessionControl): ControlResult {
     try {
-      if (m.action === 'cancel_reply') this.session.cancelReply(m.reason !== undefined ? { reason: m.reason } : {});
-      else if (m.action === 'hold_turns') this.session.holdTurns(m.on);
-      else if (m.action === 'take_turn_now') this.session.takeTurnNow();
-      else if (m.action === 'update_options') this.session.updateOptions({ eagerness: m.eagerness });
-      else this.session.addContext({ role: m.role, content: m.content }, m.where ?? 'end');
+      return applyControl(this.session, m, this.utterances, (e) => this.d.sink.error('SESSION_FAILED', `the engine could not answer: ${e.message}`));
     } catch (e) {
-      this.d.sink.error('BAD_MESSAGE', `control '${m.action}' failed: ${(e as Error).message}`);
+      const message = `control '${m.action}' failed: ${(e as Error).message}`;
+      this.d.sink.error('BAD_MESSAGE', message);
+      return { error: message };
     }
+  }
+
+  /**
+   * A client that asked for the turn and then stopped streaming (a Realtime client without turn
+   * detection commits, sends response.create and goes quiet): the engine decides on windows of audio,
+   * so it hears silence in real time until it answers.
+   */
+  private keepListening(frames: number): void {
+    if (!this.session.predictor.turnRequested || performance.now() - this.lastInputAt < 2 * this.d.playback.frameMs) return;
+    this.accept(new Int16Array(Math.round((frames * this.d.playback.frameMs * this.d.start.inputSampleRate) / 1000)));
   }
 
   /**
@@ -225,6 +260,7 @@ export class LiveSession implements Beat {
       this.recorder?.agentAudio(new Int16Array(skip * this.frameSamples));
       behind = maxFrames;
     }
+    if (behind > 0) this.keepListening(behind);
     for (let i = 0; i < behind; i++) this.sendFrame();
     const leadFrames = Math.floor(p.leadMs / p.frameMs);
     while (this.streamFrames - realFrames < leadFrames && this.audiblySpeaking()) this.sendFrame();
@@ -277,6 +313,11 @@ export class LiveSession implements Beat {
     return this.closing;
   }
 
+  /** The engine session, for in-process inspection (tests); the runtime alone writes to it. */
+  get engine(): ConversationSession {
+    return this.session;
+  }
+
   get recordingDir(): string | undefined {
     return this.recorder?.dir;
   }
@@ -288,7 +329,11 @@ export class LiveSession implements Beat {
     this.ledger.recordSent(samples.length, u, (u?.played ?? 0) - before);
     if (!this.d.start.playbackReports) this.ledger.advance(this.ledger.sent);
     this.recorder?.agentAudio(samples);
-    this.d.sink.audio(samples);
+    const advanced = (u?.played ?? 0) - before;
+    const now = this.session.output.utterance;
+    const info: OutputChunkInfo | undefined =
+      u ? { utteranceId: this.utterances.idOf(u), kind: u.kind, played: u.played, advanced, ended: now !== u, done: u.isDone } : undefined;
+    this.d.sink.audio(samples, info);
     this.framesSent++;
     this.streamFrames++;
     if (u && u !== this.spokenOf) {

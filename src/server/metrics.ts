@@ -10,7 +10,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineEvent } from '../engine/events.js';
-import type { HostStats, SessionHandle, SessionHost } from './session-host.js';
+import type { HostStats, OpenRequest, SessionHandle, SessionHost } from './session-host.js';
 import type { ServerMessage } from './protocol.js';
 
 export type Transport = 'native' | 'realtime' | 'moshi';
@@ -209,7 +209,12 @@ export class SessionMeter {
  * way through; the session is counted from its `ready` until its handle closes. `countErrors: false`
  * where the connection counts the errors it sends itself (the native protocol's, which include these).
  */
-export function meterHost(host: SessionHost, metrics: ServerMetrics, transport: Transport, o: { countErrors: boolean } = { countErrors: true }): SessionHost {
+export function meterHost(
+  host: SessionHost,
+  metrics: ServerMetrics,
+  transport: Transport | ((req: OpenRequest) => Transport),
+  o: { countErrors: boolean } = { countErrors: true },
+): SessionHost {
   return {
     get voices() {
       return host.voices;
@@ -235,7 +240,7 @@ export function meterHost(host: SessionHost, metrics: ServerMetrics, transport: 
           sink.fatal(message);
         },
       });
-      const m = (meter = metrics.session(transport));
+      const m = (meter = metrics.session(typeof transport === 'function' ? transport(req) : transport));
       for (const e of early.splice(0)) m.event(e);
       const h = opened.handle;
       const handle: SessionHandle = {

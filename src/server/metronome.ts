@@ -2,8 +2,7 @@
  * One drift-free real-time beat for every live session of the process: frame k is due at
  * origin + k·frameMs, whatever the lateness of earlier ticks, so audio leaves at exactly the real-time
  * rate on average. One timer for all sessions keeps timer overhead flat as sessions are added. A
- * member either reads the frame index (LiveSession) or, through a FrameCounter, how many frames came
- * due since its last tick (the protocol endpoints).
+ * member reads the frame index (LiveSession, which runs every transport's sessions).
  */
 import { performance } from 'node:perf_hooks';
 
@@ -73,43 +72,4 @@ export class Metronome {
     if (this.members.size > 0) this.schedule();
     else this.timer = undefined;
   }
-}
-
-/** A member told how many frames came due since its last tick (a late tick: several at once). */
-export class FrameCounter implements Beat {
-  private last = 0;
-
-  constructor(
-    private readonly metronome: Metronome,
-    private readonly onFrames: (count: number) => void,
-  ) {}
-
-  get frameMs(): number {
-    return this.metronome.frameMs;
-  }
-
-  start(): void {
-    this.last = this.metronome.currentFrame();
-    this.metronome.add(this);
-  }
-
-  stop(): void {
-    this.metronome.delete(this);
-  }
-
-  tick(frame: number): void {
-    const count = frame - this.last;
-    if (count <= 0) return;
-    this.last = frame;
-    this.onFrames(count);
-  }
-}
-
-const shared = new Map<number, Metronome>();
-
-/** The process's metronome for `frameMs` frames (one timer for every connection that beats at that rate). */
-export function sharedMetronome(frameMs: number): Metronome {
-  let m = shared.get(frameMs);
-  if (!m) shared.set(frameMs, (m = new Metronome(frameMs)));
-  return m;
 }

@@ -8,6 +8,8 @@
  */
 import { endianness } from 'node:os';
 import type { EngineEvent } from '../engine/events.js';
+import type { PredictorOverrides } from '../engine/options.js';
+import { parsePredictorOverrides } from '../engine/option-updates.js';
 import { SUPPORTED_SAMPLE_RATES } from '../audio/frame.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -103,7 +105,8 @@ export type ControlMessage =
   | { type: 'control'; action: 'cancel_reply'; reason?: string }
   | { type: 'control'; action: 'hold_turns'; on: boolean }
   | { type: 'control'; action: 'take_turn_now' }
-  | { type: 'control'; action: 'update_options'; eagerness: 'low' | 'medium' | 'high' }
+  /** Turn-taking options from now on (the session's runtime-updatable predictor options; see parseOptionUpdate). */
+  | { type: 'control'; action: 'update_options'; options: PredictorOverrides }
   | { type: 'control'; action: 'add_context'; role: 'system' | 'user' | 'assistant'; content: string; where?: 'end' | 'instructions' };
 
 export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage | ControlMessage;
@@ -249,6 +252,16 @@ export function encodeAudioFrame(samples: Int16Array): Buffer {
   return out;
 }
 
+/** The fields of an `update_options` message besides type and action: predictor options, validated. */
+function parseOptionUpdate(o: Record<string, unknown>): PredictorOverrides {
+  const { type: _type, action: _action, ...fields } = o;
+  try {
+    return parsePredictorOverrides(fields);
+  } catch (e) {
+    throw new ProtocolError('BAD_MESSAGE', `update_options: ${(e as Error).message}`);
+  }
+}
+
 function parseControl(o: Record<string, unknown>): ControlMessage {
   switch (o.action) {
     case 'cancel_reply': {
@@ -261,8 +274,7 @@ function parseControl(o: Record<string, unknown>): ControlMessage {
     case 'take_turn_now':
       return { type: 'control', action: 'take_turn_now' };
     case 'update_options':
-      if (!isEagerness(o.eagerness)) throw new ProtocolError('BAD_MESSAGE', "'eagerness' must be 'low', 'medium' or 'high'");
-      return { type: 'control', action: 'update_options', eagerness: o.eagerness };
+      return { type: 'control', action: 'update_options', options: parseOptionUpdate(o) };
     case 'add_context': {
       if (o.role !== 'system' && o.role !== 'user' && o.role !== 'assistant') throw new ProtocolError('BAD_MESSAGE', "'role' must be 'system', 'user' or 'assistant'");
       if (typeof o.content !== 'string' || o.content.length > MAX_TEXT_CHARS) throw new ProtocolError('BAD_MESSAGE', `'content' must be a string of at most ${MAX_TEXT_CHARS} characters`);

@@ -13,7 +13,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WavFileWriter } from '../audio/wav.js';
-import { StreamingResampler } from '../audio/resampler.js';
+import type { StreamingResampler } from '../audio/resampler.js';
+import { threadResamplers } from '../audio/resampler-pool.js';
 import type { EngineEvent } from '../engine/events.js';
 import type { RecordingOptions } from './options.js';
 
@@ -52,7 +53,7 @@ export class SessionRecorder {
     writeFileSync(join(dir, 'session.json'), JSON.stringify(head, null, 2) + '\n');
     writeFileSync(join(dir, 'transcript.txt'), '');
     writeFileSync(join(dir, 'events.jsonl'), '');
-    const resampler = inputRate === RATE ? undefined : await StreamingResampler.create(inputRate, RATE);
+    const resampler = inputRate === RATE ? undefined : await threadResamplers.take(inputRate, RATE);
     return new SessionRecorder(o, dir, head, resampler, onError);
   }
 
@@ -101,7 +102,7 @@ export class SessionRecorder {
     } catch (e) {
       this.fail(e);
     } finally {
-      this.resampler?.destroy();
+      if (this.resampler) threadResamplers.give(this.resampler);
     }
   }
 

@@ -29,7 +29,7 @@ import { WorkerHost } from './worker-host.js';
 import { EAGERNESS_LEVELS, resolveServerOptions, type ServerOptions, type ServerOverrides } from './options.js';
 import { CloseCode, PROTOCOL_VERSION, SESSION_PATH, SUBPROTOCOL } from './protocol.js';
 import { SECURITY_HEADERS, serveStatic } from './static-files.js';
-import { createProtocolEndpoints, localSessionFactory } from '../protocols/endpoints.js';
+import { createProtocolEndpoints } from '../protocols/endpoints.js';
 import { Admission, refuseFull, type AdmissionSlot } from './admission.js';
 import { meterHost, ServerMetrics, type RefusalReason } from './metrics.js';
 import { liveness, notReadyReason, readiness } from './health.js';
@@ -109,7 +109,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
 
   const stats = async (reset: boolean): Promise<Record<string, unknown>> => {
     const h = await host.stats(reset);
-    const live = (await Promise.all([...connections].map((c) => c.stats()))).filter((s) => s !== undefined);
+    const native = (await Promise.all([...connections].map((c) => c.stats()))).filter((s) => s !== undefined);
+    const live = [...native, ...(await protocols.stats())]; // Realtime and Moshi sessions too
     const body = {
       protocol: PROTOCOL_VERSION,
       sessions: admission.inUse,
@@ -178,26 +179,10 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
   // Other systems' protocols (OpenAI Realtime on /v1/realtime, Moshi on /api/chat) on the same
-  // server and behind the same access rules. Moshi sessions run on the live runtime (`host`: worker
-  // threads, warm pool, recordings); Realtime sessions still run on this thread.
-  // Whoever creates a component closes it: what the server makes here, it closes on shutdown.
-  const madeAsr = components.asr || ownAsr ? undefined : createAsr(o.speech.asr, o.speech.servers);
-  const madeTts = components.tts || ownTts ? undefined : createTts(o.speech.tts, o.speech.servers);
-  const protocolAsr = (components.asr ?? ownAsr ?? madeAsr)!;
-  const protocolTts = (components.tts ?? ownTts ?? madeTts)!;
-  const realtimeSessions = localSessionFactory({ asr: protocolAsr, tts: protocolTts, speech: o.speech, voice: o.engine.voice, eagerness: o.engine.eagerness, dialogue: o.engine.dialogue });
+  // server, behind the same access rules, on the same live runtime (`host`: worker threads, warm
+  // pool, recordings) and the same session count; metered per transport (metrics.ts).
   const protocols = createProtocolEndpoints({
-    // Realtime sessions run here, not on the live runtime: metered through their event stream.
-    createSession: async (req) => {
-      const meter = metrics.session('realtime');
-      try {
-        return await realtimeSessions({ ...req, onEvent: (e) => (meter.event(e), req.onEvent(e)) });
-      } catch (e) {
-        meter.close();
-        throw e;
-      }
-    },
-    host: meterHost(host, metrics, 'moshi'),
+    host: meterHost(host, metrics, (req) => (req.start.client === 'openai-realtime' ? 'realtime' : 'moshi')),
     moshi: { model: dialogueName },
     sessionFor: (req) => keyedSessions.get(req),
   }, { admission });
@@ -255,8 +240,6 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
       await host.close();
       await ownTts?.close();
       await ownAsr?.close();
-      await madeTts?.close();
-      await madeAsr?.close();
     })());
   return {
     options: o,

@@ -11,8 +11,14 @@ import { createVad, type SpeechBackends } from '../speech/registry.js';
 import { EnginePool } from './engine-pool.js';
 import { LiveSession, type LiveSessionSink, type LiveSessionStats } from './live-session.js';
 import { Metronome } from './metronome.js';
+import type { ControlResult, SessionControl } from './session-control.js';
+import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../engine/session.js';
+import { threadResamplers } from '../audio/resampler-pool.js';
+
+/** The input rate of the Realtime (PCM16) and Moshi (Opus) transports, Hz. */
+const TRANSPORT_INPUT_RATE = 24000;
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
-import type { ControlMessage, FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage } from './protocol.js';
+import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage } from './protocol.js';
 
 /** What a host needs to know about sessions: plain data, so it can cross to a worker thread. */
 export interface HostConfig {
@@ -39,8 +45,8 @@ export interface SessionHandle {
   flushed(m: FlushedMessage): void;
   /** A typed user turn, answered aloud. */
   text(m: TextMessage): void;
-  /** A call of the engine's control API (cancel the reply, hold turns, …). */
-  control(m: ControlMessage): void;
+  /** A call of the engine's control API (cancel the reply, hold turns, …); resolves with its outcome. */
+  control(m: SessionControl): Promise<ControlResult>;
   stats(): Promise<LiveSessionStats | undefined>;
   /** Say `text` aloud and resolve once it has played (or after `maxMs`); the drain's goodbye. */
   farewell(text: string, maxMs: number): Promise<void>;
@@ -87,6 +93,8 @@ export class InProcessHost implements SessionHost {
     private readonly asr: AsrEngine,
     private readonly tts: TtsEngine,
     private readonly log: (line: string) => void,
+    /** Tests and in-process tools that inspect the engine hear of each session's engine here. */
+    private readonly observe?: (engine: ConversationSession) => void,
   ) {
     this.pool = new EnginePool(asr, config.warmSessions, () => createVad(config.speech.vad));
     this.metronome = new Metronome(config.playback.frameMs);
@@ -96,9 +104,10 @@ export class InProcessHost implements SessionHost {
     return this.tts.voices;
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
     this.loopDelay.enable();
-    return this.pool.warm();
+    // Realtime and Moshi send 24 kHz: their sessions' input and recording resample it to the engine's rate.
+    await Promise.all([this.pool.warm(), threadResamplers.warm(TRANSPORT_INPUT_RATE, ENGINE_SAMPLE_RATE)]);
   }
 
   async open(req: OpenRequest, sink: LiveSessionSink): Promise<{ handle: SessionHandle; ready: ReadyMessage }> {
@@ -115,6 +124,7 @@ export class InProcessHost implements SessionHost {
       sink,
       log: this.log,
     });
+    this.observe?.(live.engine);
     const ready = live.goLive(this.metronome.currentFrame());
     this.live.add(live);
     this.metronome.add(live);
@@ -124,7 +134,7 @@ export class InProcessHost implements SessionHost {
       playback: (m) => live.playback(m),
       flushed: (m) => live.flushed(m),
       text: (m) => live.text(m),
-      control: (m) => live.control(m),
+      control: async (m) => live.control(m),
       stats: async () => live.stats(),
       farewell: (text, maxMs) => live.farewell(text, maxMs),
       close: async (reason) => {

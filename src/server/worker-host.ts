@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { LiveSessionSink, LiveSessionStats } from './live-session.js';
+import type { ControlResult } from './session-control.js';
 import type { ReadyMessage } from './protocol.js';
 import type { HostConfig, HostStats, OpenRequest, SessionHandle, SessionHost } from './session-host.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
@@ -82,7 +83,7 @@ class EngineWorker {
   private onMessage(m: FromWorker): void {
     switch (m.op) {
       case 'audio':
-        return this.sessions.get(m.id)?.sink.audio(new Int16Array(m.pcm));
+        return this.sessions.get(m.id)?.sink.audio(new Int16Array(m.pcm), m.info);
       case 'message':
         return this.sessions.get(m.id)?.sink.message(m.m);
       case 'error':
@@ -105,10 +106,11 @@ class EngineWorker {
       }
       case 'session_stats':
       case 'host_stats':
-      case 'farewell_done': {
+      case 'farewell_done':
+      case 'control_done': {
         const r = this.requests.get(m.req);
         this.requests.delete(m.req);
-        return r?.(m.stats);
+        return r?.(m.op === 'control_done' ? m.result : m.stats);
       }
       case 'log':
         return this.log(m.line);
@@ -130,7 +132,7 @@ class EngineWorker {
       playback: (m) => this.post({ op: 'playback', id, m }),
       flushed: (m) => this.post({ op: 'flushed', id, m }),
       text: (m) => this.post({ op: 'text', id, m }),
-      control: (m) => this.post({ op: 'control', id, m }),
+      control: async (m) => (await this.request<ControlResult>((req) => ({ op: 'control', req, id, m }))) ?? { error: 'the engine thread stopped' },
       stats: () => this.request<LiveSessionStats>((req) => ({ op: 'session_stats', req, id })),
       farewell: async (text, maxMs) => void (await this.request((req) => ({ op: 'farewell', req, id, text, maxMs }))),
       close: (reason) =>

@@ -18,8 +18,8 @@ import type { OutputUtterance } from '../../src/engine/control.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../src/engine/session.js';
 import { toFullduplexError } from '../../src/errors.js';
-import { frameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../../src/protocols/endpoint-deps.js';
-import type { FrameCounter } from '../../src/server/metronome.js';
+import { resolveLimits, type ProtocolEndpointLimits } from '../../src/protocols/endpoint-deps.js';
+import { frameBeat, type FrameCounter, type LocalSessionFactory } from './local-sessions.js';
 import { decodeGeminiAudio, GEMINI_INPUT_SAMPLE_RATE, GEMINI_OUTPUT_SAMPLE_RATE, geminiModelAudio, geminiSetupComplete, parseGeminiClientMessage, type GeminiServerMessage, type WsFrame } from '../../src/protocols/gemini-live/messages.js';
 
 /** The path of Google's endpoint (v1beta); the fake answers it and any path under /ws/. */
@@ -36,9 +36,16 @@ export interface GeminiFakeOptions {
 
 export const defaultGeminiFakeOptions: Readonly<GeminiFakeOptions> = Object.freeze({ binaryFrames: true, setupTimeoutMs: 10_000 });
 
-export interface GeminiFakeDeps extends ProtocolEndpointDeps {
+export interface GeminiFakeDeps {
+  /** Open one engine session for one connection (closed by the fake when the connection ends). */
+  createSession: LocalSessionFactory;
   gemini?: Partial<GeminiFakeOptions>;
+  limits?: Partial<ProtocolEndpointLimits>;
+  log?: (line: string) => void;
 }
+
+/** The fake's output beat: one frame of agent audio is pulled every this many ms. */
+const FRAME_MS = 20;
 
 export function handleGeminiLiveConnection(ws: WebSocket, deps: GeminiFakeDeps): Promise<void> {
   return new GeminiConnection(ws, deps).finished;
@@ -67,7 +74,7 @@ class GeminiConnection {
   ) {
     this.o = { ...defaultGeminiFakeOptions, ...deps.gemini };
     this.limits = resolveLimits(deps.limits);
-    this.beat = frameBeat(this.limits.frameMs, (n) => this.guard(() => this.output(n)));
+    this.beat = frameBeat(FRAME_MS, (n) => this.guard(() => this.output(n)));
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data: Buffer, isBinary: boolean) => this.guard(() => this.onMessage(isBinary ? data : data.toString('utf8'))));
     ws.on('close', () => void this.shutdown());
@@ -146,7 +153,7 @@ class GeminiConnection {
     const u = this.session.output.utterance;
     if (this.speaking && this.speaking !== u) this.turnEnded();
     const before = u?.played ?? 0;
-    const pcm = this.session.pullAudio(frames * Math.round((ENGINE_SAMPLE_RATE * this.limits.frameMs) / 1000));
+    const pcm = this.session.pullAudio(frames * Math.round((ENGINE_SAMPLE_RATE * FRAME_MS) / 1000));
     if (!u || u.played === before) return;
     this.speaking = u;
     const out = this.resampler.process(pcm);

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { PcmFrame } from '../../src/audio/frame.js';
 import { resample } from '../../src/audio/resampler.js';
 import type { ConversationSession } from '../../src/engine/session.js';
-import { localSessionFactory, startProtocolServer, type ProtocolEndpointsDeps, type ProtocolServer } from '../../src/protocols/endpoints.js';
+import { startProtocolServer, type ProtocolEndpointsDeps, type ProtocolServer } from '../../src/protocols/endpoints.js';
 import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../../src/speech/tts/flite.js';
 import { SileroVad } from '../../src/speech/vad/silero.js';
@@ -32,13 +32,11 @@ export async function closeProtocolShared(): Promise<void> {
 }
 
 /**
- * A loopback server with both endpoints on the local engine; `sessions` collects every engine session
- * the Realtime endpoint opened. Moshi sessions run on an in-process live runtime whose recordings go
- * to `sessionsDir` (a fresh temporary folder).
+ * A loopback server with both endpoints on an in-process live runtime whose recordings go to
+ * `sessionsDir` (a fresh temporary folder); `sessions` collects every engine session it opened.
  */
 export async function protocolServer(extra: Partial<ProtocolEndpointsDeps> = {}): Promise<ProtocolServer & { sessions: ConversationSession[]; sessionsDir: string }> {
   const c = components();
-  const factory = localSessionFactory({ asr: c.asr, tts: c.tts });
   const sessions: ConversationSession[] = [];
   const sessionsDir = mkdtempSync(join(tmpdir(), 'fullduplex-protocol-sessions-'));
   const host = new InProcessHost(
@@ -46,14 +44,10 @@ export async function protocolServer(extra: Partial<ProtocolEndpointsDeps> = {})
     c.asr,
     c.tts,
     () => undefined,
+    (engine) => sessions.push(engine),
   );
   await host.start();
   const server = await startProtocolServer({
-    createSession: async (req) => {
-      const s = await factory(req);
-      sessions.push(s);
-      return s;
-    },
     host,
     ...extra,
   });

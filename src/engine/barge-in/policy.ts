@@ -11,7 +11,7 @@
 import { FullduplexError } from '../../errors.js';
 import type { PredictorOptions } from '../options.js';
 import type { Decision, WindowEvidence } from '../predictor.js';
-import { describeContributions, type FeatureContribution } from '../turn-end/model.js';
+import { describeContributions, type FeatureContribution } from '../logistic-model.js';
 import { BARGE_IN_FEATURES, bargeInFeatures } from './features.js';
 import { BargeInModel } from './model.js';
 
@@ -112,10 +112,17 @@ export class BargeInPolicy {
       this.featureBuf,
     );
     const p = this.model.probability(x);
-    const top = this.model.explain(x);
-    this.last = { t: e.t, p, threshold, top, agentSpeaking: e.agent === 'speaking' };
+    // Ranked features and text only when asked for (a decision, a reader): this runs every window of an overlap.
+    const top = this.model.lazyExplanation(x);
+    this.last = { t: e.t, p, threshold, get top() { return top(); }, agentSpeaking: e.agent === 'speaking' };
     this.onReading?.(this.last, x);
-    return { cancel: p >= threshold, why: `p(interruption) ${p.toFixed(2)} (${describeContributions(top)})`, reading: this.last };
+    return {
+      cancel: p >= threshold,
+      get why() {
+        return `p(interruption) ${p.toFixed(2)} (${describeContributions(top())})`;
+      },
+      reading: this.last,
+    };
   }
 
   /**
@@ -124,12 +131,10 @@ export class BargeInPolicy {
    */
   decide(e: WindowEvidence, userSpeaking: boolean, overlapMs: number, silenceMs: number, usualUserLevelDb: number): Decision | undefined {
     const v = this.read(e, userSpeaking, overlapMs, silenceMs, usualUserLevelDb);
-    const thr = v.reading.threshold.toFixed(2);
-    const words = e.transcript.trim().split(/\s+/);
-    const heard = words[0] === '' ? 'no words' : `"${words.length > 6 ? '… ' : ''}${words.slice(-6).join(' ')}"`;
-    if (v.cancel) return { action: 'cancel', reason: `barge-in: ${v.why} ≥ ${thr} after ${ms(overlapMs)} of speech (${heard})` };
+    const thr = () => v.reading.threshold.toFixed(2);
+    if (v.cancel) return { action: 'cancel', reason: `barge-in: ${v.why} ≥ ${thr()} after ${ms(overlapMs)} of speech (${heardWords(e.transcript)})` };
     if (userSpeaking || silenceMs < this.options.bargeIn.modelResumeAfterSilenceMs) return undefined;
-    return { action: 'resume', reason: `not a barge-in: ${v.why} < ${thr} after ${ms(overlapMs)} of speech (${heard})` };
+    return { action: 'resume', reason: `not a barge-in: ${v.why} < ${thr()} after ${ms(overlapMs)} of speech (${heardWords(e.transcript)})` };
   }
 
   /**
@@ -144,3 +149,9 @@ export class BargeInPolicy {
 }
 
 const ms = (x: number) => `${Math.round(x)} ms`;
+
+/** The last words heard, for a decision's reason. */
+function heardWords(transcript: string): string {
+  const words = transcript.trim().split(/\s+/);
+  return words[0] === '' ? 'no words' : `"${words.length > 6 ? '… ' : ''}${words.slice(-6).join(' ')}"`;
+}

@@ -86,19 +86,30 @@ export class TurnEndPolicy {
       this.featureBuf,
     );
     const p = model.probability(x);
-    const top = model.explain(x);
-    this.last = { t: e.t, pauseMs: pause, p, threshold, actionDelayMs: delay, top };
-    const why = `p(turn over) ${p.toFixed(2)} (${describeContributions(top)})`;
+    // The explanation (features ranked, text) is built only if a decision or a reader asks for it:
+    // this runs every window of every pause, and most readings are never logged.
+    const top = model.lazyExplanation(x);
+    this.last = { t: e.t, pauseMs: pause, p, threshold, actionDelayMs: delay, get top() { return top(); } };
+    const why = () => `p(turn over) ${p.toFixed(2)} (${describeContributions(top())})`;
     const timeout = pause >= this.options.maxHoldMs;
     const held = model.heldByWords(x, o.commitIncompleteMs);
     const take = (pause >= delay && p >= threshold && !held) || timeout;
+    const maxHoldMs = this.options.maxHoldMs;
+    const incompleteMs = o.commitIncompleteMs;
+    const reason = e.completeness.reason;
     return {
       take,
-      why: timeout && (p < threshold || held) ? `no sign of an end after ${ms(this.options.maxHoldMs)} (${why})` : `${why} ≥ ${threshold.toFixed(2)}`,
+      get why() {
+        return timeout && (p < threshold || held) ? `no sign of an end after ${ms(maxHoldMs)} (${why()})` : `${why()} ≥ ${threshold.toFixed(2)}`;
+      },
       speculate: p >= threshold * o.speculateAtShare,
-      speculateWhy: why,
+      get speculateWhy() {
+        return why();
+      },
       holding: p < threshold || held,
-      holdWhy: held ? `${e.completeness.reason}: waiting up to ${ms(o.commitIncompleteMs)} (${why})` : `${why} < ${threshold.toFixed(2)}: the user may go on (${e.completeness.reason})`,
+      get holdWhy() {
+        return held ? `${reason}: waiting up to ${ms(incompleteMs)} (${why()})` : `${why()} < ${threshold.toFixed(2)}: the user may go on (${reason})`;
+      },
       goingOn: p < threshold * o.backchannelBelowShare,
     };
   }

@@ -16,7 +16,7 @@ import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
 import { PROTOCOL_VERSION, type ServerMessage, type StartMessage } from '../../server/protocol.js';
-import type { SessionHandle, SessionHost } from '../../server/session-host.js';
+import type { SessionHandle } from '../../server/session-host.js';
 import { OggOpusStreamDecoder, OggOpusStreamEncoder, OPUS_SAMPLE_RATE_24K } from '../codecs/opus.js';
 import { resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
 import { decodeMoshiMessage, encodeMoshiMessage, moshiHandshake, type MoshiMessage } from './messages.js';
@@ -27,8 +27,6 @@ export const MOSHI_PATH = '/api/chat';
 
 export interface MoshiEndpointDeps extends ProtocolEndpointDeps {
   moshi?: Partial<MoshiEndpointOptions>;
-  /** The live runtime Moshi sessions run on (the native protocol's own). */
-  host: SessionHost;
 }
 
 export function handleMoshiConnection(ws: WebSocket, req: IncomingMessage, deps: MoshiEndpointDeps): Promise<void> {
@@ -89,8 +87,10 @@ class MoshiConnection {
 
   private async start(): Promise<void> {
     try {
-      this.resampler = await StreamingResampler.create(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K);
-      const { handle } = await this.deps.host.open({ id: `moshi-${randomBytes(4).toString('hex')}`, start: this.startMessage() }, {
+      // The resampler (warm from the pool, else a WASM load) and the engine session, side by side.
+      const resampler = this.deps.resamplers ? this.deps.resamplers.take(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K) : StreamingResampler.create(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K);
+      void resampler.then((r) => (this.closed ? this.giveBack(r) : (this.resampler = r))).catch(() => undefined);
+      const opened = this.deps.host.open({ id: `moshi-${randomBytes(4).toString('hex')}`, start: this.startMessage() }, {
         audio: (samples) => this.guard(() => this.output(samples)),
         message: (m) => this.guard(() => this.onServerMessage(m)),
         error: (_code, message) => this.audioError(message),
@@ -99,7 +99,9 @@ class MoshiConnection {
           this.close(1011, 'engine failed');
         },
       });
+      const [, { handle }] = await Promise.all([resampler, opened]);
       this.handle = handle;
+      this.deps.liveSessions?.add(handle);
     } catch (e) {
       const message = toFullduplexError(e).message;
       this.log(`session failed to start: ${message}`);
@@ -200,13 +202,19 @@ class MoshiConnection {
   }
 
   private async shutdownResources(): Promise<void> {
+    if (this.handle) this.deps.liveSessions?.delete(this.handle);
     try {
       await this.handle?.close('the client closed the connection');
     } catch (e) {
       this.log(`session close failed: ${toFullduplexError(e).message}`);
     }
     this.handle = undefined;
-    this.resampler?.destroy();
+    if (this.resampler) this.giveBack(this.resampler);
     this.resampler = undefined;
+  }
+
+  private giveBack(r: StreamingResampler): void {
+    if (this.deps.resamplers) this.deps.resamplers.give(r);
+    else r.destroy();
   }
 }

@@ -4,6 +4,7 @@
  * resampled and encoded per response, the resampler's tail flushed when the response ends.
  */
 import { StreamingResampler } from '../../audio/resampler.js';
+import type { ResamplerPool } from '../../audio/resampler-pool.js';
 import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../codecs/g711.js';
 import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../codecs/pcm-base64.js';
 import type { AudioFormatRow } from './endpoint-config.js';
@@ -24,10 +25,13 @@ export class OutputAudioEncoder {
   private constructor(
     readonly format: AudioFormatRow,
     private readonly resampler: StreamingResampler,
+    private readonly pool: ResamplerPool | undefined,
   ) {}
 
-  static async create(format: AudioFormatRow, engineRate: number): Promise<OutputAudioEncoder> {
-    return new OutputAudioEncoder(format, await StreamingResampler.create(engineRate, format.sampleRate));
+  /** With a pool, a warm resampler (given back on destroy). */
+  static async create(format: AudioFormatRow, engineRate: number, pool?: ResamplerPool): Promise<OutputAudioEncoder> {
+    const r = pool ? await pool.take(engineRate, format.sampleRate) : await StreamingResampler.create(engineRate, format.sampleRate);
+    return new OutputAudioEncoder(format, r, pool);
   }
 
   /** Samples in the output format for a piece of engine audio (may be a little short at first). */
@@ -45,6 +49,7 @@ export class OutputAudioEncoder {
   }
 
   destroy(): void {
-    this.resampler.destroy();
+    if (this.pool) this.pool.give(this.resampler);
+    else this.resampler.destroy();
   }
 }

@@ -68,17 +68,17 @@ async function sessionUpdate(c: RealtimeConnection, e: Extract<RealtimeClientEve
   }
   if (sessionDialect(e.session as Record<string, unknown>) === 'beta') c.dialect = 'beta';
   if (c.config.outputFormat !== before) {
-    c.encoder = await OutputAudioEncoder.create(c.config.outputFormat, ENGINE_SAMPLE_RATE);
+    c.encoder = await OutputAudioEncoder.create(c.config.outputFormat, ENGINE_SAMPLE_RATE, c.resamplers);
     c.encoders.push(c.encoder);
   }
   // The instructions travel as the conversation's leading system message (models that take one read it).
-  c.session.addContext({ role: 'system', content: c.config.instructions }, 'instructions');
+  void c.handle.control({ type: 'control', action: 'add_context', role: 'system', content: c.config.instructions, where: 'instructions' });
   c.turns.apply(c.config.turns);
   c.send({ type: 'session.updated', session: c.config.current });
   return true;
 }
 
-function append(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'input_audio_buffer.append' }>): boolean {
+async function append(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'input_audio_buffer.append' }>): Promise<boolean> {
   const format = c.config.inputFormat;
   let samples: Int16Array;
   try {
@@ -87,16 +87,11 @@ function append(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: '
     return fail(c, 'invalid_value', `Invalid 'audio': ${toFullduplexError(err).message}`, 'audio', e.event_id);
   }
   if (samples.length === 0) return true;
-  const backlogS = c.backlogSamples / format.sampleRate;
-  if (backlogS > c.limits.maxInputBacklogS) {
-    return fail(c, E.inputOverflow, `The engine is ${backlogS.toFixed(1)} s behind the audio sent; stream input in real time. This chunk was dropped.`, 'audio', e.event_id);
-  }
   const ms = (samples.length / format.sampleRate) * 1000;
   c.inputMs += ms;
   c.uncommittedMs += ms;
-  c.lastInputAt = performance.now();
-  c.backlogSamples += samples.length;
-  void c.session.pushAudio(samples, format.sampleRate).finally(() => (c.backlogSamples -= samples.length));
+  // The runtime drops audio sent faster than real time (an input_audio_buffer_overflow error says so).
+  await c.input(samples, format);
   return true;
 }
 
@@ -126,11 +121,11 @@ function itemCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { typ
   announceDone(c, stored, previous);
   // Text joins the engine's history; response.create answers it (or it is context for the next spoken turn).
   const text = content.map((p) => (typeof p.text === 'string' ? p.text : typeof p.transcript === 'string' ? p.transcript : '')).join(' ').trim();
-  if (text) c.session.addContext({ role: item.role, content: text });
+  if (text) void c.handle.control({ type: 'control', action: 'add_context', role: item.role, content: text });
   return true;
 }
 
-function truncate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'conversation.item.truncate' }>): boolean {
+async function truncate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'conversation.item.truncate' }>): Promise<boolean> {
   const r = c.byItem.get(e.item_id);
   if (!r) {
     if (c.conversation.has(e.item_id)) return fail(c, 'invalid_value', 'Only assistant audio items can be truncated.', 'item_id', e.event_id);
@@ -144,14 +139,14 @@ function truncate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type:
   // only the words it played stay in the conversation.
   const heardSamples = r.playedAt(e.audio_end_ms);
   if (r.active) cancel(c, r, 'client_cancelled', heardSamples);
-  r.truncate(r.utterance ? c.session.truncateHeard(r.utterance, heardSamples) : '');
+  const kept = r.utteranceId !== undefined ? await c.handle.control({ type: 'control', action: 'truncate_heard', utteranceId: r.utteranceId, heardSamples }) : {};
+  r.truncate(kept.heardText ?? '');
   c.send({ type: 'conversation.item.truncated', item_id: e.item_id, content_index: 0, audio_end_ms: e.audio_end_ms });
   return true;
 }
 
-function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'response.create' }>): boolean {
-  const playing = c.session.output.utterance;
-  const current = playing ? c.byUtterance.get(playing) : undefined;
+async function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'response.create' }>): Promise<boolean> {
+  const current = c.playing ? c.byUtterance.get(c.playing.id) : undefined;
   if (c.pendingReply?.active || (current?.active && current.kind === 'reply')) {
     const id = c.pendingReply?.active ? c.pendingReply.id : current!.id;
     return fail(c, E.activeResponse, `Conversation already has an active response in progress: ${id}. Wait until the response is finished before creating a new one.`, null, e.event_id);
@@ -159,25 +154,20 @@ function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, {
   const r = newResponse(c, 'reply');
   c.pendingReply = r;
   r.announce();
-  const pending = c.turns.userTurnPending || c.userItem !== undefined || c.awaitingTranscript !== undefined;
-  if (!pending) {
-    // No speech to wait for: answer the conversation as it stands (text items the client added).
-    const last = c.session.history.at(-1);
-    if (last === undefined || last.role === 'assistant') {
-      r.end('failed', 'no_user_turn');
-      c.pendingReply = undefined;
-      return true;
-    }
-    c.session.respond().catch((err: unknown) => {
-      if (c.pendingReply === r && r.active) {
-        r.end('failed', 'engine_error');
+  // A user turn this endpoint knows of: answer it at its pause. Otherwise the engine decides (a turn
+  // it hears, else the history as it stands: text items the client added).
+  if (c.userItem !== undefined || c.awaitingTranscript !== undefined) c.turns.release();
+  else {
+    const outcome = await c.turns.requestReply();
+    if (outcome.reply !== 'awaiting_turn') {
+      if (outcome.reply === 'responding') c.respondingTo = r;
+      else if (c.pendingReply === r && r.active) {
+        r.end('failed', outcome.error ? 'engine_error' : 'no_user_turn');
         c.pendingReply = undefined;
       }
-      fail(c, 'server_error', `The engine could not answer: ${(err as Error).message}`, null, e.event_id);
-    });
-    return true;
+      return true;
+    }
   }
-  c.turns.release();
   if (c.pendingTimer) clearTimeout(c.pendingTimer);
   c.pendingTimer = setTimeout(() => {
     c.pendingTimer = undefined;
@@ -189,8 +179,7 @@ function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, {
 }
 
 function responseCancel(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'response.cancel' }>): boolean {
-  const playing = c.session.output.utterance;
-  const candidates = [c.pendingReply, playing ? c.byUtterance.get(playing) : undefined].filter((r): r is ResponseStream => !!r?.active);
+  const candidates = [c.pendingReply, c.playing ? c.byUtterance.get(c.playing.id) : undefined].filter((r): r is ResponseStream => !!r?.active);
   const r = e.response_id ? candidates.find((x) => x.id === e.response_id) : candidates[0];
   // No such active response: nothing to do. (A client that saw speech_started cancels a response the
   // engine has already cancelled; that is not an error worth reporting.)
@@ -200,14 +189,20 @@ function responseCancel(c: RealtimeConnection, e: Extract<RealtimeClientEvent, {
 
 /**
  * Stop a response on the client's word: the engine stops the reply (generation, synthesis and audio)
- * and keeps what was heard as said: `heardSamples` of it, or everything it played out.
+ * and keeps what was heard as said: `heardSamples` of it, or everything it played out. The runtime
+ * stops the utterance only if it is still the one playing (the client may be a frame behind).
  */
 function cancel(c: RealtimeConnection, r: ResponseStream, reason: 'client_cancelled', heardSamples?: number): void {
-  const u = c.session.output.utterance;
-  const mine = u !== undefined && (r.utterance === u || (r.utterance === undefined && c.pendingReply === r && u.kind === 'reply'));
-  if (mine) r.utterance ??= u;
-  // A response asked for and not yet begun is withdrawn the same way (the engine forgets the request).
-  if (mine || c.pendingReply === r) c.session.cancelReply({ reason, ...(heardSamples !== undefined && { heardSamples }) });
+  const p = c.playing;
+  const mine = p !== undefined && (r.utteranceId === p.id || (r.utteranceId === undefined && c.pendingReply === r && p.kind === 'reply'));
+  if (mine) {
+    r.utteranceId ??= p.id;
+    void c.handle.control({ type: 'control', action: 'cancel_utterance', utteranceId: p.id, reason, ...(heardSamples !== undefined && { heardSamples }) });
+  } else if (c.pendingReply === r) {
+    // A response asked for and not yet begun is withdrawn the same way (the engine forgets the request).
+    void c.handle.control({ type: 'control', action: 'cancel_reply', reason });
+  }
   if (c.pendingReply === r) c.pendingReply = undefined;
+  if (c.respondingTo === r) c.respondingTo = undefined;
   r.end('cancelled', reason);
 }

@@ -1,24 +1,32 @@
 /**
  * Engine → Realtime: the engine's timeline becomes the server events a Realtime client expects, and
- * its audio, pulled on the real-time beat, becomes response audio.
+ * its audio, sent by the live runtime on the real-time beat with the utterance each frame belongs to,
+ * becomes response audio.
  *
  * The mapping keeps the engine's judgement where OpenAI's API has a blunter rule: speech over the
  * agent only pauses the audio stream until the engine confirms a barge-in; only then does the client
  * see `input_audio_buffer.speech_started` and `response.done {status: cancelled, reason:
  * turn_detected}`. A backchannel or a cough over the agent never reaches the client as speech.
  */
-import type { OutputUtterance } from '../../engine/control.js';
 import type { EngineEvent } from '../../engine/events.js';
-import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
+import type { OutputChunkInfo } from '../../server/live-session.js';
 import { announceAdded, announceDone, newId, userAudioItem } from './endpoint-conversation.js';
 import { ResponseStream } from './endpoint-response.js';
 import { ENDPOINT_ERROR_CODES } from './endpoint-options.js';
 import type { RealtimeConnection } from './endpoint.js';
 
+/** The agent utterance the output stream is on, as the runtime's last frame said. */
+export interface PlayingUtterance {
+  readonly id: number;
+  readonly kind: 'reply' | 'backchannel';
+  /** It played to its end (not cut). */
+  done: boolean;
+}
+
 export function handleEngineEvent(c: RealtimeConnection, e: EngineEvent): void {
   switch (e.type) {
     case 'user_speech_start':
-      if (c.session.output.utterance?.kind === 'reply') {
+      if (c.playing?.kind === 'reply') {
         c.overlapOnset = e.onset; // over the agent: wait for the engine's verdict
         return;
       }
@@ -77,7 +85,7 @@ function startUserSpeech(c: RealtimeConnection, onset: number): void {
 export function commitUserItem(c: RealtimeConnection): string {
   const open = c.userItem ?? { id: newId('item'), speaking: false };
   c.userItem = undefined;
-  if (open.speaking) c.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: c.audioMsAt(c.clock.now()), item_id: open.id });
+  if (open.speaking) c.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: c.audioMsAt(c.engineNow()), item_id: open.id });
   const item = userAudioItem(open.id);
   const previous = c.conversation.add(item);
   c.send({ type: 'input_audio_buffer.committed', item_id: open.id, previous_item_id: previous });
@@ -97,14 +105,13 @@ export function newResponse(c: RealtimeConnection, kind: 'reply' | 'backchannel'
 /** The response the agent's words belong to: the one waiting for audio, or the reply now playing. */
 function replyResponse(c: RealtimeConnection): ResponseStream | undefined {
   if (c.pendingReply?.active) return c.pendingReply;
-  const u = c.session.output.utterance;
-  const r = u ? c.byUtterance.get(u) : undefined;
+  const r = c.playing ? c.byUtterance.get(c.playing.id) : undefined;
   return r?.active && r.kind === 'reply' ? r : undefined;
 }
 
 /** The engine cut its own speech (a confirmed barge-in). */
 function interrupted(c: RealtimeConnection, kind: 'reply' | 'backchannel'): void {
-  const last = c.lastUtterance ? c.byUtterance.get(c.lastUtterance) : undefined;
+  const last = c.playing ? c.byUtterance.get(c.playing.id) : undefined;
   if (last?.active && last.kind === kind) last.end('cancelled', 'turn_detected');
   else if (kind === 'reply' && c.pendingReply?.active) {
     c.pendingReply.end('cancelled', 'turn_detected');
@@ -113,55 +120,42 @@ function interrupted(c: RealtimeConnection, kind: 'reply' | 'backchannel'): void
 }
 
 /** The response for utterance `u`, bound on its first frame (null: its audio stays off the wire). */
-function responseFor(c: RealtimeConnection, u: OutputUtterance): ResponseStream | null {
-  const known = c.byUtterance.get(u);
+function responseFor(c: RealtimeConnection, u: OutputChunkInfo): ResponseStream | null {
+  const known = c.byUtterance.get(u.utteranceId);
   if (known !== undefined) return known;
   let r: ResponseStream | null;
   if (u.kind === 'reply') {
     r = c.pendingReply?.active ? c.pendingReply : newResponse(c, 'reply');
     c.pendingReply = undefined;
+    if (c.respondingTo === r) c.respondingTo = undefined; // its answer is playing: it can no longer fail to start
   } else {
     r = c.options.backchannels === 'response' ? newResponse(c, 'backchannel') : null;
   }
-  if (r) r.utterance = u;
-  c.byUtterance.set(u, r);
+  if (r) r.utteranceId = u.utteranceId;
+  c.byUtterance.set(u.utteranceId, r);
   return r;
 }
 
-/** `count` frames are due: pull them from the engine in one piece and route them to their response. */
-export function outputFrames(c: RealtimeConnection, count: number): void {
-  keepEngineListening(c, count);
-  const u = c.session.output.utterance;
-  if (c.lastUtterance && c.lastUtterance !== u) finishUtterance(c, c.lastUtterance);
-  const before = u?.played ?? 0;
-  const pcm = c.session.pullAudio(count * c.frameSamples);
-  if (!u) return;
-  c.lastUtterance = u;
-  const r = responseFor(c, u);
-  if (r && u.played > before) r.audio(pcm, u.played);
-  // Finished inside this pull (agent_speech_stop 'completed' fired in it): the last audio went out first.
-  if (c.session.output.utterance !== u) finishUtterance(c, u);
+/** One frame of the output stream from the runtime: routed to its utterance's response. */
+export function outputAudio(c: RealtimeConnection, pcm: Int16Array, info: OutputChunkInfo | undefined): void {
+  if (c.playing && c.playing.id !== info?.utteranceId) finishUtterance(c, c.playing);
+  if (!info) return;
+  c.playing ??= { id: info.utteranceId, kind: info.kind, done: info.done };
+  c.playing.done = info.done;
+  const r = responseFor(c, info);
+  if (r && info.advanced > 0) r.audio(pcm, info.played);
+  // Finished inside this frame (agent_speech_stop 'completed' came with it): the last audio went out first.
+  if (info.ended) finishUtterance(c, c.playing);
 }
 
-/**
- * The client committed, asked for a response and stopped streaming (as clients without turn detection
- * do): the engine decides on windows of audio, so it hears silence in real time until it answers.
- */
-function keepEngineListening(c: RealtimeConnection, frames: number): void {
-  if (!c.turns.releasedTurn || performance.now() - c.lastInputAt < 2 * c.limits.frameMs) return;
-  const samples = frames * c.frameSamples;
-  c.inputMs += (samples / ENGINE_SAMPLE_RATE) * 1000;
-  void c.session.pushAudio(new Int16Array(samples), ENGINE_SAMPLE_RATE);
-}
-
-/** An utterance left the speaker: completed, or replaced (a reply taking over from a backchannel). */
-function finishUtterance(c: RealtimeConnection, u: OutputUtterance): void {
-  const r = c.byUtterance.get(u);
+/** An utterance left the speaker: completed, or replaced (a reply taking over from a backchannel), or cut. */
+function finishUtterance(c: RealtimeConnection, u: PlayingUtterance): void {
+  const r = c.byUtterance.get(u.id);
   if (r?.active) {
-    if (u.isDone) r.end('completed');
+    if (u.done) r.end('completed');
     else r.end('cancelled', 'turn_detected');
   }
-  c.byUtterance.delete(u);
-  if (c.lastUtterance === u) c.lastUtterance = undefined;
+  c.byUtterance.delete(u.id);
+  if (c.playing === u) c.playing = undefined;
   if (u.kind === 'reply') c.overlapOnset = undefined;
 }

@@ -4,7 +4,7 @@
  * received back to the utterance, so `conversation.item.truncate {audio_end_ms}` can tell the engine
  * exactly how much of it was heard.
  */
-import type { OutputUtterance } from '../../engine/control.js';
+import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
 import { announceAdded, announceDone, newId, type Conversation, type RealtimeOut } from './endpoint-conversation.js';
 import type { OutputAudioEncoder } from './endpoint-audio.js';
 import type { ConversationItem, RealtimeResponse as ResponseObject, ResponseStatus } from './types.js';
@@ -22,7 +22,8 @@ export class ResponseStream {
   readonly id = newId('resp');
   readonly itemId = newId('item');
   readonly item: ConversationItem & { id: string };
-  utterance: OutputUtterance | undefined;
+  /** The runtime's id of the engine utterance this response plays (bound on its first frame). */
+  utteranceId: number | undefined;
   private status: ResponseStatus = 'in_progress';
   private transcriptText = '';
   /** Output-format samples sent to the client. */
@@ -132,8 +133,7 @@ export class ResponseStream {
 
   /** The utterance's played position (engine samples) at `audioEndMs` of the audio the client received. */
   playedAt(audioEndMs: number): number {
-    const engineRate = this.utterance?.sampleRate ?? 16000;
-    const pos = Math.round((audioEndMs / 1000) * engineRate);
+    const pos = Math.round((audioEndMs / 1000) * ENGINE_SAMPLE_RATE);
     let played = 0;
     let prevSent = 0;
     let prevPlayed = 0;

@@ -1,31 +1,38 @@
 /**
- * OpenAI Realtime-compatible endpoint: one WebSocket connection ↔ one engine session. Client events
- * (GA or beta names) drive the session (endpoint-client-events.ts); engine events become server events
- * in the client's dialect (endpoint-engine-events.ts); agent audio is pulled from the engine on a
- * real-time beat and streamed as response.output_audio.delta in the session's output format.
+ * OpenAI Realtime-compatible endpoint: one WebSocket connection ↔ one session on the server's live
+ * runtime (a SessionHost: worker threads, the warm engine pool, the real-time beat, recordings). A thin
+ * adapter: client events (GA or beta names) become the runtime's input and control calls
+ * (endpoint-client-events.ts); the runtime's engine events and agent audio become server events in the
+ * client's dialect and the session's output format (endpoint-engine-events.ts).
  *
  * Mount it with `handleRealtimeConnection(ws, req, deps)` after a WebSocket upgrade on /v1/realtime
  * (endpoints.ts does the routing for a whole HTTP server).
  */
 import type { IncomingMessage } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { RealClock } from '../../audio/clock.js';
-import type { EngineEvent } from '../../engine/events.js';
-import { ENGINE_SAMPLE_RATE, type ConversationSession } from '../../engine/session.js';
-import type { OutputUtterance } from '../../engine/control.js';
+import { StreamingResampler } from '../../audio/resampler.js';
+import type { ResamplerPool } from '../../audio/resampler-pool.js';
+import { ENGINE_SAMPLE_RATE as ENGINE_OUTPUT_RATE } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
-import { frameBeat, resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
-import type { FrameCounter } from '../../server/metronome.js';
+import type { LiveSessionSink } from '../../server/live-session.js';
+import { PROTOCOL_VERSION, type ProtocolErrorCode } from '../../server/protocol.js';
+import type { SessionHandle } from '../../server/session-host.js';
+import { resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits } from '../endpoint-deps.js';
 import { newServerEventId, parseClientEvent, realtimeErrorEvent, serverEventToDialect } from './events.js';
 import { sessionDialect, type RealtimeDialect } from './dialects.js';
 import { OutputAudioEncoder } from './endpoint-audio.js';
 import { handleClientEvent } from './endpoint-client-events.js';
-import { defaultSessionConfig, RealtimeSessionState } from './endpoint-config.js';
+import { defaultSessionConfig, RealtimeSessionState, type AudioFormatRow } from './endpoint-config.js';
 import { Conversation, newId, type RealtimeOut } from './endpoint-conversation.js';
-import { handleEngineEvent, outputFrames } from './endpoint-engine-events.js';
+import { handleEngineEvent, outputAudio, type PlayingUtterance } from './endpoint-engine-events.js';
 import { defaultRealtimeEndpointOptions, ENDPOINT_ERROR_CODES, type RealtimeEndpointOptions } from './endpoint-options.js';
 import type { ResponseStream } from './endpoint-response.js';
 import { TurnControl } from './endpoint-turns.js';
+
+/** The rate the runtime session takes user audio at (the Realtime PCM rate; G.711 is resampled up to it). */
+const SESSION_INPUT_RATE = 24000;
 
 export const REALTIME_PATH = '/v1/realtime';
 /** Subprotocols browsers use: 'realtime', the key, and the beta marker. */
@@ -67,17 +74,18 @@ export class RealtimeConnection implements RealtimeOut {
   readonly conversation: Conversation;
   readonly config: RealtimeSessionState;
   readonly finished: Promise<void>;
-  session!: ConversationSession;
+  handle!: SessionHandle;
   turns!: TurnControl;
   encoder!: OutputAudioEncoder;
   readonly encoders: OutputAudioEncoder[] = [];
+  /** Engine time is this connection's clock minus this, s (the engine's clock started on its own thread). */
+  private engineClockOffset = 0;
   // -- input side
   /** Milliseconds of user audio received (the clock of audio_start_ms / audio_end_ms). */
   inputMs = 0;
   uncommittedMs = 0;
-  backlogSamples = 0;
-  /** performance.now() of the last input audio received. */
-  lastInputAt = 0;
+  /** Input in a format at another rate than the session's (G.711 at 8 kHz) is resampled by this. */
+  private inputResampler: { rate: number; resampler: StreamingResampler } | undefined;
   userItem: OpenUserItem | undefined;
   /** Engine time at which the user started speaking over the agent (a barge-in not yet confirmed). */
   overlapOnset: number | undefined;
@@ -87,10 +95,12 @@ export class RealtimeConnection implements RealtimeOut {
   /** Reply response announced (agent_reply_start or response.create) and not yet bound to audio. */
   pendingReply: ResponseStream | undefined;
   pendingTimer: NodeJS.Timeout | undefined;
-  readonly byUtterance = new Map<OutputUtterance, ResponseStream | null>();
+  /** The response answering the history (response.create with no user turn open), until it fails or plays. */
+  respondingTo: ResponseStream | undefined;
+  /** The agent utterance the output stream is on (from the runtime's per-frame info). */
+  playing: PlayingUtterance | undefined;
+  readonly byUtterance = new Map<number, ResponseStream | null>();
   readonly byItem = new Map<string, ResponseStream>();
-  lastUtterance: OutputUtterance | undefined;
-  private readonly beat: FrameCounter;
   private readonly queue: (Buffer | string)[] = [];
   private ready = false;
   private processing = false;
@@ -122,7 +132,6 @@ export class RealtimeConnection implements RealtimeOut {
         this.log(`the key's session configuration was not applied: ${toFullduplexError(e).message}`);
       }
     }
-    this.beat = frameBeat(this.limits.frameMs, (n) => this.guard(() => outputFrames(this, n)));
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', () => void this.shutdown());
@@ -131,13 +140,18 @@ export class RealtimeConnection implements RealtimeOut {
     void this.start();
   }
 
-  get frameSamples(): number {
-    return Math.round((ENGINE_SAMPLE_RATE * this.limits.frameMs) / 1000);
+  get resamplers(): ResamplerPool | undefined {
+    return this.deps.resamplers;
+  }
+
+  /** The engine's clock now, s (engine events are stamped on it). */
+  engineNow(): number {
+    return this.clock.now() - this.engineClockOffset;
   }
 
   /** Input audio position (ms) at engine time `t`: the audio arrived in real time up to now. */
   audioMsAt(t: number): number {
-    return Math.max(0, Math.round(this.inputMs - (this.clock.now() - t) * 1000));
+    return Math.max(0, Math.round(this.inputMs - (this.engineNow() - t) * 1000));
   }
 
   log(line: string): void {
@@ -162,22 +176,36 @@ export class RealtimeConnection implements RealtimeOut {
     void this.shutdown();
   }
 
+  /** User audio in the session's input format, decoded: to the runtime at the session's rate. */
+  async input(samples: Int16Array, format: AudioFormatRow): Promise<void> {
+    let pcm = samples;
+    if (format.sampleRate !== SESSION_INPUT_RATE) {
+      if (this.inputResampler?.rate !== format.sampleRate) {
+        this.releaseInputResampler();
+        this.inputResampler = { rate: format.sampleRate, resampler: await this.makeResampler(format.sampleRate, SESSION_INPUT_RATE) };
+      }
+      pcm = this.inputResampler.resampler.process(samples);
+    }
+    if (!this.closed && pcm.length > 0) this.handle.input(pcm);
+  }
+
   private async start(): Promise<void> {
     try {
-      this.session = await this.deps.createSession({
-        protocol: 'openai-realtime',
-        clock: this.clock,
-        onEvent: (e) => this.onEngineEvent(e),
-        predictor: this.config.turns.predictor,
-        // A voice the session starts with (an ephemeral key's); used only if it names one of ours.
-        voice: typeof this.config.current.audio?.output?.voice === 'string' ? this.config.current.audio.output.voice : undefined,
-      });
-      if (this.closed) return void (await this.session.close());
-      this.turns = new TurnControl(this.session);
-      this.turns.apply(this.config.turns);
-      if (this.config.instructions) this.session.addContext({ role: 'system', content: this.config.instructions }, 'instructions');
-      this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_SAMPLE_RATE);
+      this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_OUTPUT_RATE, this.deps.resamplers);
       this.encoders.push(this.encoder);
+      const { handle, ready } = await this.deps.host.open(
+        { id: `realtime-${randomBytes(4).toString('hex')}`, start: { type: 'start', protocol: PROTOCOL_VERSION, inputSampleRate: SESSION_INPUT_RATE, client: 'openai-realtime', ...this.startVoice() } },
+        this.sink(),
+      );
+      this.handle = handle;
+      this.deps.liveSessions?.add(handle);
+      // `ready.t` is the engine's clock when the session went live, just before `open` resolved (the
+      // session's start-up before it can take long on a loaded machine; the hop back does not).
+      this.engineClockOffset = this.clock.now() - ready.t;
+      this.turns = new TurnControl(handle);
+      this.turns.apply(this.config.turns);
+      // An ephemeral key's instructions, applied before the first turn like a session.update's.
+      if (this.config.instructions) void handle.control({ type: 'control', action: 'add_context', role: 'system', content: this.config.instructions, where: 'instructions' });
     } catch (e) {
       this.log(`session failed to start: ${toFullduplexError(e).message}`);
       this.error(ENDPOINT_ERROR_CODES.engine, `the engine could not start: ${toFullduplexError(e).message}`, null, null, 'server_error');
@@ -186,12 +214,46 @@ export class RealtimeConnection implements RealtimeOut {
     // Closed while starting: shutdown() ran before the session existed, so it is released here.
     if (this.closed) return void (await this.release());
     this.ready = true;
-    this.beat.start();
     this.expiry = setTimeout(() => {
       this.error(ENDPOINT_ERROR_CODES.sessionExpired, `Your session hit the maximum duration of ${this.limits.maxSessionS} seconds.`);
       this.close(1000, 'session expired');
     }, this.limits.maxSessionS * 1000);
     void this.drain();
+  }
+
+  /** A voice the session starts with (an ephemeral key's), passed on only if it names one of ours. */
+  private startVoice(): { voice?: string } {
+    const v = this.config.current.audio?.output?.voice;
+    return typeof v === 'string' && this.deps.host.voices.includes(v) ? { voice: v } : {};
+  }
+
+  /** Where the runtime's output for this session goes. */
+  private sink(): LiveSessionSink {
+    return {
+      audio: (samples, info) => {
+        if (this.ready && !this.closed) this.guard(() => outputAudio(this, samples, info));
+      },
+      message: (m) => {
+        if (m.type === 'event' && !this.closed) this.guard(() => handleEngineEvent(this, m.event)); // flush, spoken: no Realtime equivalent
+      },
+      error: (code, message) => this.guard(() => this.runtimeError(code, message)),
+      fatal: (message) => {
+        this.error(ENDPOINT_ERROR_CODES.engine, message, null, null, 'server_error');
+        this.close(1011, 'engine failed');
+      },
+    };
+  }
+
+  /** A problem the runtime reports: audio faster than real time, a reply that could not be made. */
+  private runtimeError(code: ProtocolErrorCode, message: string): void {
+    if (code === 'INPUT_TOO_FAST') return this.error(ENDPOINT_ERROR_CODES.inputOverflow, `${message}; stream input in real time.`, 'audio');
+    const r = this.respondingTo;
+    if (code === 'SESSION_FAILED' && r) {
+      this.respondingTo = undefined;
+      if (this.pendingReply === r) this.pendingReply = undefined;
+      r.end('failed', 'engine_error');
+    }
+    this.error(ENDPOINT_ERROR_CODES.engine, message, null, null, 'server_error');
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
@@ -229,11 +291,6 @@ export class RealtimeConnection implements RealtimeOut {
     if (++this.consecutiveErrors >= this.limits.maxConsecutiveErrors) this.close(1008, 'too many invalid client events');
   }
 
-  private onEngineEvent(e: EngineEvent): void {
-    if (!this.ready || this.closed) return;
-    this.guard(() => handleEngineEvent(this, e));
-  }
-
   /** Protocol bookkeeping must never take the process down: a bug ends this connection only. */
   private guard(f: () => void): void {
     try {
@@ -248,7 +305,6 @@ export class RealtimeConnection implements RealtimeOut {
   private async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.beat.stop();
     if (this.expiry) clearTimeout(this.expiry);
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     if (this.ready) await this.release();
@@ -256,11 +312,24 @@ export class RealtimeConnection implements RealtimeOut {
   }
 
   private async release(): Promise<void> {
+    this.deps.liveSessions?.delete(this.handle);
     try {
-      await this.session.close();
+      await this.handle.close('the client closed the connection');
     } catch (e) {
       this.log(`session close failed: ${toFullduplexError(e).message}`);
     }
     for (const enc of this.encoders.splice(0)) enc.destroy();
+    this.releaseInputResampler();
+  }
+
+  private makeResampler(from: number, to: number): Promise<StreamingResampler> {
+    return this.deps.resamplers ? this.deps.resamplers.take(from, to) : StreamingResampler.create(from, to);
+  }
+
+  private releaseInputResampler(): void {
+    const r = this.inputResampler?.resampler;
+    this.inputResampler = undefined;
+    if (r && this.deps.resamplers) this.deps.resamplers.give(r);
+    else r?.destroy();
   }
 }
