@@ -115,6 +115,7 @@ export class Connection {
     else if (m.type === 'flushed') this.live!.flushed(m);
     else if (m.type === 'text') this.live!.text(m);
     else if (m.type === 'control') this.live!.control(m);
+    else if (m.type === 'tool_result') this.live!.toolResult(m);
   }
 
   private async begin(start: StartMessage): Promise<void> {

@@ -62,6 +62,8 @@ port.on('message', (m: ToWorker) => {
       return fenced(m.id, () => sessions.get(m.id)?.text(m.m));
     case 'control':
       return fenced(m.id, () => sessions.get(m.id)?.control(m.m));
+    case 'tool_result':
+      return fenced(m.id, () => sessions.get(m.id)?.toolResult(m.m));
     case 'session_stats':
       return void (sessions.get(m.id)?.stats() ?? Promise.resolve(undefined)).then((stats) => post({ op: 'session_stats', req: m.req, stats }));
     case 'host_stats':

@@ -9,6 +9,7 @@
 import { endianness } from 'node:os';
 import type { EngineEvent } from '../engine/events.js';
 import { SUPPORTED_SAMPLE_RATES } from '../audio/frame.js';
+import { normalizeToolChoice, toolChoiceProblem, toolSpecProblem, type ToolChoice, type ToolSpec } from '../dialogue/types.js';
 
 export const PROTOCOL_VERSION = 1;
 /** The WebSocket path of protocol version 1. */
@@ -39,6 +40,7 @@ export type ProtocolErrorCode =
   | 'NOT_STARTED' // a control message that needs a session before `start`
   | 'ALREADY_STARTED' // a second `start`
   | 'UNSUPPORTED' // a protocol version or option value the server does not support
+  | 'UNKNOWN_TOOL_CALL' // a tool_result for a call that is not waiting for one (unknown id, or already answered)
   | 'SERVER_FULL'
   | 'SESSION_FAILED'
   | 'SESSION_TOO_LONG'
@@ -59,6 +61,20 @@ export interface StartMessage {
   client?: string;
   /** The agent's instructions: the leading system message of the conversation (e.g. PersonaPlex's text_prompt). */
   instructions?: string;
+  /** Functions the agent may call; the client runs them (`tool_call` → `tool_result`). */
+  tools?: ToolSpec[];
+  /** 'auto' (default), 'none', 'required' or { type: 'function', name }. */
+  toolChoice?: ToolChoice;
+}
+
+/** The client's result for a `tool_call`: the agent answers with it (or, after a barge-in, records it). */
+export interface ToolResultMessage {
+  type: 'tool_result';
+  callId: string;
+  /** What the model is told: text or JSON text. */
+  output: string;
+  /** The tool failed; `output` says how. */
+  isError?: boolean;
 }
 
 export interface PlaybackMessage {
@@ -105,7 +121,12 @@ export type ControlMessage =
   | { type: 'control'; action: 'update_options'; eagerness: 'low' | 'medium' | 'high' }
   | { type: 'control'; action: 'add_context'; role: 'system' | 'user' | 'assistant'; content: string; where?: 'end' | 'instructions' };
 
-export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage | ControlMessage;
+export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage | ControlMessage | ToolResultMessage;
+
+/** Most tools a `start` may declare. */
+export const MAX_TOOLS = 64;
+/** Longest tool output accepted, characters. */
+export const MAX_TOOL_OUTPUT_CHARS = 12_000;
 
 /** Longest typed turn accepted, characters. */
 export const MAX_TEXT_CHARS = 2000;
@@ -137,6 +158,8 @@ export type ServerMessage =
   | { type: 'spoken'; text: string; kind: 'reply' | 'backchannel' }
   /** Drop every buffered sample of agent audio now (barge-in). `position`: stream samples sent before this message. */
   | { type: 'flush'; position: number }
+  /** The agent called a tool (a committed turn only): run it and answer with `tool_result`. */
+  | { type: 'tool_call'; callId: string; name: string; /** JSON text as the model wrote it */ arguments: string }
   | { type: 'error'; code: ProtocolErrorCode; message: string; fatal: boolean }
   | { type: 'end'; code: number; reason: string }
   | { type: 'pong'; id?: string | number };
@@ -197,7 +220,24 @@ export function parseClientMessage(text: string): ClientMessage {
       if (eagerness !== undefined) m.eagerness = eagerness;
       if (reports !== undefined) m.playbackReports = reports;
       if (client !== undefined) m.client = client;
+      if (o.tools !== undefined) {
+        const problem = toolSpecProblem(o.tools) ?? (Array.isArray(o.tools) && o.tools.length > MAX_TOOLS ? `at most ${MAX_TOOLS} tools` : undefined);
+        if (problem) throw new ProtocolError('BAD_MESSAGE', `'tools': ${problem}`);
+        m.tools = (o.tools as ToolSpec[]).map(({ name, description, parameters }) => ({ name, ...(description !== undefined && { description }), ...(parameters !== undefined && { parameters }) }));
+      }
+      if (o.toolChoice !== undefined) {
+        const problem = toolChoiceProblem(o.toolChoice, m.tools ?? []);
+        if (problem) throw new ProtocolError('BAD_MESSAGE', `'toolChoice': ${problem}`);
+        m.toolChoice = normalizeToolChoice(o.toolChoice);
+      }
       return m;
+    }
+    case 'tool_result': {
+      if (typeof o.callId !== 'string' || o.callId === '' || o.callId.length > 200) throw new ProtocolError('BAD_MESSAGE', "'callId' must be the id of a tool_call (a non-empty string)");
+      if (typeof o.output !== 'string') throw new ProtocolError('BAD_MESSAGE', "'output' must be a string (text or JSON text)");
+      if (o.output.length > MAX_TOOL_OUTPUT_CHARS) throw new ProtocolError('BAD_MESSAGE', `'output' is limited to ${MAX_TOOL_OUTPUT_CHARS} characters`);
+      const isError = optional(o, 'isError', isBool, 'a boolean');
+      return { type: 'tool_result', callId: o.callId, output: o.output, ...(isError !== undefined && { isError }) };
     }
     case 'playback': {
       if (!isCount(o.position)) throw new ProtocolError('BAD_MESSAGE', "'position' must be a whole number of samples >= 0");

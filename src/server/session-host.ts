@@ -12,7 +12,7 @@ import { EnginePool } from './engine-pool.js';
 import { LiveSession, type LiveSessionSink, type LiveSessionStats } from './live-session.js';
 import { Metronome } from './metronome.js';
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
-import type { ControlMessage, FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage } from './protocol.js';
+import type { ControlMessage, FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage, ToolResultMessage } from './protocol.js';
 
 /** What a host needs to know about sessions: plain data, so it can cross to a worker thread. */
 export interface HostConfig {
@@ -41,6 +41,8 @@ export interface SessionHandle {
   text(m: TextMessage): void;
   /** A call of the engine's control API (cancel the reply, hold turns, …). */
   control(m: ControlMessage): void;
+  /** The client's result for a tool call. */
+  toolResult(m: ToolResultMessage): void;
   stats(): Promise<LiveSessionStats | undefined>;
   /** End the session; resolves when its record is finished (with the recording's folder, if any). */
   close(reason: string): Promise<string | undefined>;
@@ -123,6 +125,7 @@ export class InProcessHost implements SessionHost {
       flushed: (m) => live.flushed(m),
       text: (m) => live.text(m),
       control: (m) => live.control(m),
+      toolResult: (m) => live.toolResult(m),
       stats: async () => live.stats(),
       close: async (reason) => {
         this.metronome.delete(live);

@@ -130,6 +130,7 @@ class EngineWorker {
       flushed: (m) => this.post({ op: 'flushed', id, m }),
       text: (m) => this.post({ op: 'text', id, m }),
       control: (m) => this.post({ op: 'control', id, m }),
+      toolResult: (m) => this.post({ op: 'tool_result', id, m }),
       stats: () => this.request<LiveSessionStats>((req) => ({ op: 'session_stats', req, id })),
       close: (reason) =>
         new Promise((resolve) => {

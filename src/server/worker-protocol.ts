@@ -1,6 +1,6 @@
 /** Messages between the main thread (worker-host.ts) and an engine worker (engine-worker.ts). */
 import type { LiveSessionStats } from './live-session.js';
-import type { ControlMessage, FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
+import type { ControlMessage, ToolResultMessage, FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
 import type { HostStats } from './session-host.js';
 
 export type ToWorker =
@@ -10,6 +10,7 @@ export type ToWorker =
   | { op: 'flushed'; id: string; m: FlushedMessage }
   | { op: 'text'; id: string; m: TextMessage }
   | { op: 'control'; id: string; m: ControlMessage }
+  | { op: 'tool_result'; id: string; m: ToolResultMessage }
   | { op: 'session_stats'; req: number; id: string }
   | { op: 'host_stats'; req: number; reset: boolean }
   | { op: 'close'; id: string; reason: string }
