@@ -148,7 +148,7 @@ export class Replies {
     const history = this.host.history;
     const content = message.content.trim();
     if (where === 'end') {
-      if (content !== '') history.push({ ...message, content });
+      if (content !== '' || message.toolCalls?.length) history.push({ ...message, content });
       return content;
     }
     const has = history[0]?.role === 'system';

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { PcmFrame } from '../../src/audio/frame.js';
 import { resample } from '../../src/audio/resampler.js';
 import type { ConversationSession } from '../../src/engine/session.js';
+import type { LlmOptions } from '../../src/engine/local.js';
 import { localSessionFactory, startProtocolServer, type ProtocolEndpointsDeps, type ProtocolServer } from '../../src/protocols/endpoints.js';
 import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../../src/speech/tts/flite.js';
@@ -36,9 +37,12 @@ export async function closeProtocolShared(): Promise<void> {
  * the Realtime endpoint opened. Moshi sessions run on an in-process live runtime whose recordings go
  * to `sessionsDir` (a fresh temporary folder).
  */
-export async function protocolServer(extra: Partial<ProtocolEndpointsDeps> = {}): Promise<ProtocolServer & { sessions: ConversationSession[]; sessionsDir: string }> {
+export async function protocolServer(
+  extra: Partial<ProtocolEndpointsDeps> = {},
+  engine: { dialogue?: LlmOptions } = {},
+): Promise<ProtocolServer & { sessions: ConversationSession[]; sessionsDir: string }> {
   const c = components();
-  const factory = localSessionFactory({ asr: c.asr, tts: c.tts });
+  const factory = localSessionFactory({ asr: c.asr, tts: c.tts, ...(engine.dialogue && { dialogue: engine.dialogue }) });
   const sessions: ConversationSession[] = [];
   const sessionsDir = mkdtempSync(join(tmpdir(), 'fullduplex-protocol-sessions-'));
   const host = new InProcessHost(

@@ -26,6 +26,7 @@ import { handleEngineEvent, outputFrames } from './endpoint-engine-events.js';
 import { defaultRealtimeEndpointOptions, ENDPOINT_ERROR_CODES, type RealtimeEndpointOptions } from './endpoint-options.js';
 import type { ResponseStream } from './endpoint-response.js';
 import { TurnControl } from './endpoint-turns.js';
+import { RealtimeTools } from './endpoint-tools.js';
 
 export const REALTIME_PATH = '/v1/realtime';
 /** Subprotocols browsers use: 'realtime', the key, and the beta marker. */
@@ -64,6 +65,8 @@ export class RealtimeConnection implements RealtimeOut {
   readonly finished: Promise<void>;
   session!: ConversationSession;
   turns!: TurnControl;
+  /** Function calling (endpoint-tools.ts). */
+  tools!: RealtimeTools;
   encoder!: OutputAudioEncoder;
   readonly encoders: OutputAudioEncoder[] = [];
   // -- input side
@@ -156,6 +159,7 @@ export class RealtimeConnection implements RealtimeOut {
       });
       if (this.closed) return void (await this.session.close());
       this.turns = new TurnControl(this.session);
+      this.tools = new RealtimeTools(this);
       this.turns.apply(this.config.turns);
       this.encoder = await OutputAudioEncoder.create(this.config.outputFormat, ENGINE_SAMPLE_RATE);
       this.encoders.push(this.encoder);
