@@ -20,7 +20,9 @@ export interface ToolContext {
 
 /** A tool with its handler (the library's form): the result is sent to the model as text or JSON. */
 export interface ToolDefinition extends ToolSpec {
-  handler(args: unknown, ctx: ToolContext): unknown;
+  /** `args`: the JSON arguments the model wrote, parsed (check them: models make mistakes). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handler(args: any, ctx: ToolContext): unknown;
 }
 
 export interface SessionTools {
