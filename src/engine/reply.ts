@@ -215,7 +215,8 @@ export class ReplyTask {
           await this.speak(this.ctx.options.apology, clauseCount++ === 0);
           return;
         }
-        if (calls.length === 0 || !tools || signal.aborted) return;
+        // Past the last round the model was offered no tools: a call it makes anyway is ignored.
+        if (calls.length === 0 || !tools || !offerTools || signal.aborted) return;
         // No tool ever runs for a turn that was not committed: a speculative reply's calls wait here,
         // and are dropped with it if the speculation is discarded.
         await this.waitForCommit();

@@ -236,16 +236,6 @@ export class ConversationSession {
     this.control(this.stamp(), 'set_tools', tools ? tools.specs.map((s) => s.name).join(', ') || 'none' : 'none');
   }
 
-  /** The tools on offer now. */
-  get tools(): SessionTools | undefined {
-    return this.toolCalls.tools;
-  }
-
-  /** Tool calls waiting for a result (from the handler or from `submitToolResult`). */
-  get pendingToolCalls(): readonly { id: string; name: string; arguments: string }[] {
-    return this.toolCalls.waiting;
-  }
-
   /** How many tool calls were run for committed and for uncommitted turns (the latter is always 0). */
   get toolRuns(): Readonly<{ committed: number; uncommitted: number }> {
     return this.toolCalls.runs;

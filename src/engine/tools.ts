@@ -137,11 +137,6 @@ export class ToolCalls {
     this.record({ callId, name: handed.name, output, isError });
   }
 
-  /** The calls still waiting for a result. */
-  get waiting(): readonly ToolCall[] {
-    return [...[...this.pending.values()].map((p) => p.call), ...this.handedOver.values()];
-  }
-
   close(): void {
     for (const p of [...this.pending.values()]) this.settle(p, 'The session ended before the tool answered.', true);
     this.handedOver.clear();
