@@ -51,6 +51,11 @@ test('start declares tools; tool_call goes out, tool_result comes back, and the 
   assert.deepEqual(last.messages.slice(-2).map((m) => m.role), ['assistant', 'tool']);
   const events = c.messages.flatMap((m) => (m.type === 'event' ? [m.event.type] : []));
   assert.ok(events.includes('tool_call') && events.includes('tool_result'), 'both on the timeline');
+  // Tools can change mid-session (control set_tools); a bad declaration is refused, the session goes on.
+  c.send({ type: 'control', action: 'set_tools', tools: [{ name: 'bad name' }] });
+  assert.match((await c.error('BAD_MESSAGE')).message, /'tools': tools\[0\]\.name/);
+  c.send({ type: 'control', action: 'set_tools', tools: [] });
+  await c.next((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'set_tools');
   c.send({ type: 'stop' });
   await c.closed;
 });

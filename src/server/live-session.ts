@@ -196,6 +196,7 @@ export class LiveSession implements Beat {
       else if (m.action === 'hold_turns') this.session.holdTurns(m.on);
       else if (m.action === 'take_turn_now') this.session.takeTurnNow();
       else if (m.action === 'update_options') this.session.updateOptions({ eagerness: m.eagerness });
+      else if (m.action === 'set_tools') this.session.setTools(m.tools.length > 0 ? { specs: m.tools, ...(m.toolChoice !== undefined && { choice: m.toolChoice }) } : undefined);
       else this.session.addContext({ role: m.role, content: m.content }, m.where ?? 'end');
     } catch (e) {
       this.d.sink.error('BAD_MESSAGE', `control '${m.action}' failed: ${(e as Error).message}`);

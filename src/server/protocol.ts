@@ -119,7 +119,9 @@ export type ControlMessage =
   | { type: 'control'; action: 'hold_turns'; on: boolean }
   | { type: 'control'; action: 'take_turn_now' }
   | { type: 'control'; action: 'update_options'; eagerness: 'low' | 'medium' | 'high' }
-  | { type: 'control'; action: 'add_context'; role: 'system' | 'user' | 'assistant'; content: string; where?: 'end' | 'instructions' };
+  | { type: 'control'; action: 'add_context'; role: 'system' | 'user' | 'assistant'; content: string; where?: 'end' | 'instructions' }
+  /** Replace the tools (as in `start`) from the next reply on; `[]` removes them. */
+  | { type: 'control'; action: 'set_tools'; tools: ToolSpec[]; toolChoice?: ToolChoice };
 
 export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage | ControlMessage | ToolResultMessage;
 
@@ -220,16 +222,8 @@ export function parseClientMessage(text: string): ClientMessage {
       if (eagerness !== undefined) m.eagerness = eagerness;
       if (reports !== undefined) m.playbackReports = reports;
       if (client !== undefined) m.client = client;
-      if (o.tools !== undefined) {
-        const problem = toolSpecProblem(o.tools) ?? (Array.isArray(o.tools) && o.tools.length > MAX_TOOLS ? `at most ${MAX_TOOLS} tools` : undefined);
-        if (problem) throw new ProtocolError('BAD_MESSAGE', `'tools': ${problem}`);
-        m.tools = (o.tools as ToolSpec[]).map(({ name, description, parameters }) => ({ name, ...(description !== undefined && { description }), ...(parameters !== undefined && { parameters }) }));
-      }
-      if (o.toolChoice !== undefined) {
-        const problem = toolChoiceProblem(o.toolChoice, m.tools ?? []);
-        if (problem) throw new ProtocolError('BAD_MESSAGE', `'toolChoice': ${problem}`);
-        m.toolChoice = normalizeToolChoice(o.toolChoice);
-      }
+      if (o.tools !== undefined) m.tools = parseTools(o.tools);
+      if (o.toolChoice !== undefined) m.toolChoice = parseToolChoice(o.toolChoice, m.tools ?? []);
       return m;
     }
     case 'tool_result': {
@@ -288,6 +282,18 @@ export function encodeAudioFrame(samples: Int16Array): Buffer {
   return out;
 }
 
+function parseTools(tools: unknown): ToolSpec[] {
+  const problem = toolSpecProblem(tools) ?? (Array.isArray(tools) && tools.length > MAX_TOOLS ? `at most ${MAX_TOOLS} tools` : undefined);
+  if (problem) throw new ProtocolError('BAD_MESSAGE', `'tools': ${problem}`);
+  return (tools as ToolSpec[]).map(({ name, description, parameters }) => ({ name, ...(description !== undefined && { description }), ...(parameters !== undefined && { parameters }) }));
+}
+
+function parseToolChoice(choice: unknown, tools: readonly ToolSpec[]): ToolChoice {
+  const problem = toolChoiceProblem(choice, tools);
+  if (problem) throw new ProtocolError('BAD_MESSAGE', `'toolChoice': ${problem}`);
+  return normalizeToolChoice(choice);
+}
+
 function parseControl(o: Record<string, unknown>): ControlMessage {
   switch (o.action) {
     case 'cancel_reply': {
@@ -308,7 +314,11 @@ function parseControl(o: Record<string, unknown>): ControlMessage {
       const where = optional(o, 'where', (v): v is 'end' | 'instructions' => v === 'end' || v === 'instructions', "'end' or 'instructions'");
       return { type: 'control', action: 'add_context', role: o.role, content: o.content, ...(where !== undefined && { where }) };
     }
+    case 'set_tools': {
+      const tools = parseTools(o.tools);
+      return { type: 'control', action: 'set_tools', tools, ...(o.toolChoice !== undefined && { toolChoice: parseToolChoice(o.toolChoice, tools) }) };
+    }
     default:
-      throw new ProtocolError('BAD_MESSAGE', "'action' must be one of cancel_reply, hold_turns, take_turn_now, update_options, add_context");
+      throw new ProtocolError('BAD_MESSAGE', "'action' must be one of cancel_reply, hold_turns, take_turn_now, update_options, add_context, set_tools");
   }
 }
