@@ -156,6 +156,11 @@ test('openai package: function_call events, the output answered aloud, and bad t
   await waitFor(() => errorsOf(events).length >= 4, 5000, 'a fourth error');
   assert.match(errorsOf(events)[3]!.message, /already has an output/);
 
+  // Per-response tools are checked like the session's.
+  rt.send({ type: 'response.create', event_id: 'ev_resp_tools', response: { tools: [{ type: 'function', name: 'no spaces allowed' }] } } as never);
+  await waitFor(() => errorsOf(events).length >= 5, 5000, 'an error for response.tools');
+  assert.deepEqual([errorsOf(events)[4]!.param, errorsOf(events)[4]!.event_id], ['response.tools', 'ev_resp_tools']);
+
   // A call whose response is cancelled: its output is refused.
   const before = of(events, 'response.function_call_arguments.done').length;
   rt.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Slowly, what is the weather?' }] } });
@@ -165,8 +170,8 @@ test('openai package: function_call events, the output answered aloud, and bad t
   rt.send({ type: 'response.cancel' });
   await until(events, (e) => e.type === 'response.done' && (e.response as { id: string }).id === second.response_id, 'cancelled response');
   rt.send({ type: 'conversation.item.create', event_id: 'ev_cancelled', item: { type: 'function_call_output', call_id: second.call_id, output: '{}' } });
-  await waitFor(() => errorsOf(events).length >= 5, 5000, 'a fifth error');
-  const cancelled = errorsOf(events)[4]!;
+  await waitFor(() => errorsOf(events).length >= 6, 5000, 'a sixth error');
+  const cancelled = errorsOf(events)[5]!;
   assert.deepEqual([cancelled.code, cancelled.event_id], ['invalid_value', 'ev_cancelled']);
   assert.match(cancelled.message, /cancelled/);
   rt.close();
