@@ -5,6 +5,8 @@
  * session goes on.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseClientMessage, type ServerMessage } from '../src/server/protocol.js';
 import { startChatCompletionsServer } from './helpers/chat-completions-server.js';
@@ -26,7 +28,7 @@ const WEATHER = { name: 'get_weather', description: 'Weather in a city', paramet
 
 test('start declares tools; tool_call goes out, tool_result comes back, and the answer is spoken (through a worker thread)', async () => {
   const c = await RawClient.connect(wsUrl(server));
-  await c.start({ client: 'tools test', tools: [WEATHER], toolChoice: 'auto' });
+  const ready = await c.start({ client: 'tools test', tools: [WEATHER], toolChoice: 'auto' });
   c.send({ type: 'text', text: 'What is the weather in Paris?' });
   const call = (await c.next((m) => m.type === 'tool_call')) as Extract<ServerMessage, { type: 'tool_call' }>;
   assert.equal(call.name, 'get_weather');
@@ -58,6 +60,11 @@ test('start declares tools; tool_call goes out, tool_result comes back, and the 
   await c.next((m) => m.type === 'event' && m.event.type === 'control' && m.event.action === 'set_tools');
   c.send({ type: 'stop' });
   await c.closed;
+  // The session's record shows the call and its result between the turns.
+  const dir = server.options.recording.sessionsDir;
+  const folder = readdirSync(dir).find((d) => d.includes(ready.sessionId))!;
+  const transcript = await waitForFile(join(dir, folder, 'transcript.txt'));
+  assert.match(transcript, /user \(typed\): +What is the weather in Paris\?\n.*agent calls get_weather\(\{"city":"Paris"\}\)\n.*get_weather answers: \{"sky":"sunny"\}\n.*agent: It is sunny in Paris\./);
 });
 
 test('malformed tool declarations in start are refused with a clear message', () => {
@@ -68,3 +75,16 @@ test('malformed tool declarations in start are refused with a clear message', ()
   const ok = parseClientMessage(start({ tools: [WEATHER], toolChoice: { type: 'function', function: { name: 'get_weather' } } }));
   assert.deepEqual(ok.type === 'start' && ok.toolChoice, { type: 'function', name: 'get_weather' });
 });
+
+async function waitForFile(path: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      const text = readFileSync(path, 'utf8');
+      if (text.includes('agent:')) return text;
+    } catch {
+      // not written yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return readFileSync(path, 'utf8');
+}
