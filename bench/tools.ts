@@ -30,6 +30,8 @@ const TARGET_FIRST_AUDIO_S = 0.3;
 interface ToolRun {
   readonly t: number;
   readonly userText: string;
+  /** How many timeline events there were when the handler ran (what had happened before it). */
+  readonly eventsBefore: number;
 }
 
 function progress(msg: string): void {
@@ -50,7 +52,7 @@ async function runSample(input: Int16Array, shared: { asr: ReturnType<typeof cre
         description: 'Looks the answer up (takes 1 s)',
         parameters: { type: 'object', properties: { query: { type: 'string' } } },
         handler: async (args: unknown) => {
-          runs.push({ t: clock.now(), userText: (args as { query: string }).query });
+          runs.push({ t: clock.now(), userText: (args as { query: string }).query, eventsBefore: session.events.length });
           await clock.sleep(TOOL_LATENCY_S);
           return { answer: 'sunny and warm' };
         },
@@ -64,9 +66,12 @@ async function runSample(input: Int16Array, shared: { asr: ReturnType<typeof cre
   return { events, runs, model, toolRuns };
 }
 
-/** Tool runs whose turn the engine never committed: no agent_reply_start for that text at or before the run. */
+/**
+ * Tool runs whose turn the engine had not committed when the handler ran: no agent_reply_start for
+ * that user text on the timeline before the run (checked from the timeline, not the engine's counter).
+ */
 function uncommittedRuns(events: readonly EngineEvent[], runs: readonly ToolRun[]): number {
-  return runs.filter((r) => !events.some((e) => e.type === 'agent_reply_start' && e.userText === r.userText && e.t <= r.t + 1e-9)).length;
+  return runs.filter((r) => !events.slice(0, r.eventsBefore).some((e) => e.type === 'agent_reply_start' && e.userText === r.userText)).length;
 }
 
 function quantile(xs: readonly number[], q: number): number | null {
