@@ -70,6 +70,10 @@ function countWords(text: string): number {
   return text.split(/\s+/).filter((w) => w !== '').length;
 }
 
+/** What the embedded model says, once per conversation, when it is given tools it cannot call. */
+export const NO_TOOLS_NOTICE =
+  "I can't use tools: I'm the built-in offline model. To use tools, run me with an OpenAI-compatible language model, with the options --llm-url and --llm-model.";
+
 export class EmbeddedDialogueModel implements DialogueModel {
   readonly name = 'embedded';
   private readonly opts: EmbeddedDialogueOptions;
@@ -84,13 +88,17 @@ export class EmbeddedDialogueModel implements DialogueModel {
   }
 
   /**
-   * Streams the reply word by word (each delta is a word plus its trailing space). Ends quietly and
+   * Streams the reply word by word (once per conversation, when given tools, it first says it cannot
+   * call them) (each delta is a word plus its trailing space). Ends quietly and
    * promptly when `req.signal` aborts. `req.instructions` is ignored: the model has no prompt.
    */
   async *reply(req: DialogueRequest): AsyncGenerator<string, void, undefined> {
     const { signal } = req;
     if (signal.aborted) return;
-    const text = this.respond(req.history, req.now ?? new Date());
+    let text = this.respond(req.history, req.now ?? new Date());
+    if (req.tools?.length && req.toolChoice !== 'none' && !req.history.some((m) => m.role === 'assistant' && m.content.startsWith(NO_TOOLS_NOTICE.slice(0, 24)))) {
+      text = `${NO_TOOLS_NOTICE} ${text}`;
+    }
     if (this.opts.firstDeltaDelayMs > 0 && !(await sleep(this.opts.firstDeltaDelayMs, signal))) return;
     const pieces = text.match(/\S+\s*/g) ?? [];
     for (let i = 0; i < pieces.length; i++) {

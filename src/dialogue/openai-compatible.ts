@@ -7,6 +7,7 @@
 import { FullduplexError, toFullduplexError } from '../errors.js';
 import { SseParser } from './sse.js';
 import type { DialogueMessage, DialogueModel, DialogueRequest } from './types.js';
+import { ToolCallAssembler, toChatTools } from './openai-tools.js';
 
 export interface OpenAiCompatibleOptions {
   /** Server root including the API version, e.g. 'http://127.0.0.1:11434/v1'. */
@@ -105,8 +106,10 @@ export function resolveOpenAiOptions(options: Partial<OpenAiCompatibleOptions> =
 }
 
 export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
+  readonly role: 'system' | 'user' | 'assistant' | 'tool';
+  readonly content: string | null;
+  readonly tool_calls?: readonly { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+  readonly tool_call_id?: string;
 }
 
 /** The request's conversation as Chat Completions messages, system prompt first. */
@@ -124,9 +127,21 @@ export function toChatMessages(req: Pick<DialogueRequest, 'history' | 'now' | 'i
   }
   if (req.instructions !== undefined && req.instructions.trim() !== '') system.push(req.instructions.trim());
   const out: ChatMessage[] = [{ role: 'system', content: system.join(' ') }];
-  for (const m of req.history as readonly DialogueMessage[]) {
+  const history = req.history as readonly DialogueMessage[];
+  for (const [i, m] of history.entries()) {
+    if (m.role === 'tool') continue; // placed right after the call they answer (below)
     const content = m.role === 'assistant' && m.interrupted === true ? `${m.content.trimEnd()}${o.interruptedMarker}` : m.content;
-    out.push({ role: m.role, content });
+    if (m.role !== 'assistant' || !m.toolCalls?.length) {
+      out.push({ role: m.role, content });
+      continue;
+    }
+    out.push({ role: 'assistant', content: content === '' ? null : content, tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) });
+    // The API wants every call answered by a tool message right after it: results that arrived later
+    // (the user spoke meanwhile) move up, and a call with no result says so.
+    for (const c of m.toolCalls) {
+      const result = history.slice(i + 1).find((r) => r.role === 'tool' && r.toolCallId === c.id);
+      out.push({ role: 'tool', tool_call_id: c.id, content: result?.content ?? 'No result: the call was cancelled.' });
+    }
   }
   return out;
 }
@@ -224,6 +239,7 @@ export class OpenAiCompatibleModel implements DialogueModel {
         stream: true,
         temperature: o.temperature,
         [o.maxTokensField]: o.maxTokens,
+        ...toChatTools(req),
         ...o.extraBody,
       };
       let res: Response;
@@ -249,6 +265,7 @@ export class OpenAiCompatibleModel implements DialogueModel {
       }
       reader = res.body.getReader();
       const parser = new SseParser();
+      const calls = new ToolCallAssembler();
       let sawDone = false;
       let finished = false;
       let ended = false;
@@ -275,6 +292,13 @@ export class OpenAiCompatibleModel implements DialogueModel {
           if (ev.event === 'error') throw new FullduplexError('COMPONENT_FAILED', `language model error: ${errorDetail(data)}`);
           const part = contentOf(json, 'delta');
           finished ||= part.finished;
+          const callDeltas = calls.push(json);
+          if (callDeltas && !produced) {
+            // A call under way counts as the model answering (its first-token time limit is met).
+            produced = true;
+            clearTimeout(phaseTimer);
+            phaseTimer = setTimeout(() => expire(`stream from ${url} idle for ${o.idleTimeoutMs} ms`), o.idleTimeoutMs);
+          }
           if (part.text === '') continue;
           if (req.signal.aborted) return;
           if (!produced) {
@@ -290,6 +314,7 @@ export class OpenAiCompatibleModel implements DialogueModel {
           if (!sawDone && !finished) throw new FullduplexError('COMPONENT_FAILED', `stream from ${url} ended before [DONE]`);
         }
       }
+      if (!req.signal.aborted) for (const call of calls.finish()) req.onToolCall?.(call);
       consumed = ended || (await drain(reader, o.doneDrainMs));
     } catch (e) {
       // The caller cancelled, or close() did: nothing to apologise for.

@@ -223,7 +223,13 @@ export class ComputeTiming {
       name: model.name,
       async *reply(req: DialogueRequest): AsyncGenerator<string> {
         let first = true;
-        for await (const delta of model.reply(req)) {
+        // A tool call is model output like text: its first token and the argument tokens cost the same.
+        const onToolCall = req.onToolCall && ((call: Parameters<NonNullable<DialogueRequest['onToolCall']>>[0]) => {
+          lane.charge((first ? c.dialogueFirstTokenMs : 0) + c.dialogueMsPerToken * Math.ceil((call.name.length + call.arguments.length) / 4));
+          first = false;
+          req.onToolCall!(call);
+        });
+        for await (const delta of model.reply(onToolCall ? { ...req, onToolCall } : req)) {
           lane.charge(first ? c.dialogueFirstTokenMs : c.dialogueMsPerToken);
           first = false;
           yield delta;

@@ -39,6 +39,12 @@ export type EngineEvent =
   | { type: 'agent_speech_truncated'; t: number; heardText: string; fullText: string; playedSeconds: number }
   | { type: 'backchannel'; t: number; text: string }
   | { type: 'turn_latency'; t: number; stages: TurnLatencyStages }
+  /** A committed reply called a tool (never a speculative one): it runs now, or the application runs it. */
+  | { type: 'tool_call'; t: number; callId: string; name: string; /** JSON text as the model wrote it */ arguments: string; userText: string }
+  /** A call's result (recorded in the history even when a barge-in cut the reply that was waiting for it). */
+  | { type: 'tool_result'; t: number; callId: string; name: string; output: string; isError: boolean }
+  /** The tool took longer than ToolOptions.fillerAfterMs: the agent says this while it waits. */
+  | { type: 'tool_filler'; t: number; text: string }
   | { type: 'control'; t: number; /** which control call (session.ts, "control API") */ action: ControlAction; detail: string }
   | { type: 'error'; t: number; component: string; code: string; message: string }
   | { type: 'session_end'; t: number };
@@ -46,7 +52,7 @@ export type EngineEvent =
 export type EngineEventType = EngineEvent['type'];
 
 /** The application's hand on the session: each call of the control API, as it appears on the timeline. */
-export type ControlAction = 'cancel_reply' | 'truncate_heard' | 'update_options' | 'hold_turns' | 'release_turns' | 'take_turn_now' | 'add_context' | 'say';
+export type ControlAction = 'cancel_reply' | 'truncate_heard' | 'update_options' | 'hold_turns' | 'release_turns' | 'take_turn_now' | 'add_context' | 'say' | 'set_tools' | 'tool_result';
 
 /**
  * Where one turn's response time went, as session times (s), emitted when the reply's first sample

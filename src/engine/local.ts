@@ -13,7 +13,9 @@ import { createAsr, createTts, createVad, resolveSpeechBackends, withSpeechServe
 import type { SpeechServers } from '../speech/servers/options.js';
 import type { AsrEngine, TtsEngine } from '../speech/types.js';
 import type { EngineEvent } from './events.js';
-import type { Eagerness, PredictorOverrides } from './options.js';
+import type { Eagerness, PredictorOverrides, ToolOptions } from './options.js';
+import { checkTools, toolsWithHandlers, type SessionTools, type ToolDefinition } from './tools.js';
+import type { ToolChoice } from '../dialogue/types.js';
 import type { ReplyOptions } from './reply.js';
 import { ConversationSession } from './session.js';
 import { MODELLED_START_DATE, type ComputeCostModel, type ComputeTime } from './compute-time.js';
@@ -50,6 +52,24 @@ export interface LocalEngineOptions {
   sttServer?: SpeechServers['stt'];
   /** An OpenAI-compatible text-to-speech server (Kokoro) as the agent's voice, flite when it fails (speech.tts 'openai-tts'). */
   ttsServer?: SpeechServers['tts'];
+  /**
+   * Functions the agent may call, each with its handler (may be async; a throw or a time-out becomes
+   * an error result the model hears, never a crash). Or a SessionTools whose calls the application
+   * answers with `session.submitToolResult` after each `tool_call` event. Needs a model that can call
+   * tools (an OpenAI-compatible one); the embedded model says it cannot.
+   */
+  tools?: readonly ToolDefinition[] | SessionTools;
+  toolChoice?: ToolChoice;
+  /** Filler threshold, time-out and rounds around tool calls (options.ts ToolOptions). */
+  toolOptions?: Partial<ToolOptions>;
+}
+
+/** The `tools` option as the session takes it. */
+export function resolveTools(tools: LocalEngineOptions['tools'], choice?: ToolChoice): SessionTools | undefined {
+  if (tools === undefined) return undefined;
+  const t = Array.isArray(tools) ? toolsWithHandlers(tools as readonly ToolDefinition[], choice) : { ...(tools as SessionTools), ...(choice !== undefined && { choice }) };
+  checkTools(t);
+  return t;
 }
 
 /**
@@ -78,6 +98,7 @@ export async function createLocalSession(clock: Clock, o: LocalEngineOptions = {
   const start = Date.parse(MODELLED_START_DATE);
   const now = o.now ?? (modelled ? () => new Date(start + clock.now() * 1000) : undefined);
   const passedDialogue = typeof o.dialogue === 'object' && 'reply' in o.dialogue;
+  const tools = resolveTools(o.tools, o.toolChoice);
   const owned: { close?(): Promise<void> | void }[] = [];
   const own = <T extends { close?(): Promise<void> | void }>(c: T): T => (owned.push(c), c);
   try {
@@ -95,6 +116,8 @@ export async function createLocalSession(clock: Clock, o: LocalEngineOptions = {
       voice: o.voice,
       predictor: { ...o.predictor, ...(o.eagerness ? { eagerness: o.eagerness } : {}) },
       reply: o.reply,
+      ...(tools && { tools }),
+      ...(o.toolOptions && { toolOptions: o.toolOptions }),
       computeTime: o.computeTime,
       ...(o.listenOnly && { listenOnly: true }),
       ...(o.computeCosts && { computeCosts: o.computeCosts }),

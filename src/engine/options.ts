@@ -288,3 +288,26 @@ export function mergePredictorOverrides(a: PredictorOverrides, b: PredictorOverr
   for (const k of OPTION_GROUPS) if (a[k] || b[k]) out[k] = { ...a[k], ...b[k] };
   return out as PredictorOverrides;
 }
+
+/** How the agent behaves around tool calls (session.ts `tools`, replies in reply.ts). */
+export interface ToolOptions {
+  /**
+   * A tool still running this long after the call (and nothing of the reply left to play) → the agent
+   * says a short filler, ms. Short enough that the first audio after the user's turn stays within
+   * ~0.3 s when the model's first output is a call; a tool answering sooner gets no filler.
+   */
+  fillerAfterMs: number;
+  /** What the agent says while waiting, in turn. */
+  fillers: readonly string[];
+  /** A tool with no result after this long gets an error result (the agent says it could not), ms. */
+  timeoutMs: number;
+  /** Rounds of calls within one reply; the last round's request offers no tools, so the model must answer. */
+  maxRounds: number;
+}
+
+export const defaultToolOptions: ToolOptions = {
+  fillerAfterMs: 200,
+  fillers: ['One moment.', 'Let me check.', 'Just a second.'],
+  timeoutMs: 15_000,
+  maxRounds: 4,
+};

@@ -10,7 +10,10 @@ import type { AgentOutput, AgentUtterance } from './agent-output.js';
 import type { BackchannelClips } from './backchannel-clips.js';
 import type { EngineEvent } from './events.js';
 import type { ComputeTiming } from './compute-time.js';
-import { ReplyTask, type ReplyContext } from './reply.js';
+import { ReplyTask, type ReplyContext, type ReplyTools } from './reply.js';
+import type { ToolCalls } from './tools.js';
+import type { ToolOptions } from './options.js';
+import type { Clock } from '../audio/clock.js';
 
 /** What the replies need from their session. */
 export interface ReplyHost {
@@ -21,6 +24,10 @@ export interface ReplyHost {
   /** Charges each reply's compute to its own lane (modelled time). */
   readonly timing: ComputeTiming;
   readonly components: Pick<ReplyContext, 'dialogue' | 'tts' | 'voice' | 'options' | 'now'>;
+  /** The session's tools (calls, results, history records) and how the agent behaves around them. */
+  readonly tools: ToolCalls;
+  readonly toolOptions: ToolOptions;
+  readonly clock: Clock;
   emit(e: EngineEvent): void;
   stamp(): number;
   error(component: string, e: FullduplexError): void;
@@ -34,6 +41,7 @@ export class Replies {
   private readonly tasks = new Set<Promise<unknown>>();
   /** The history entry each reply utterance left, so a later truncation can correct exactly that one. */
   private readonly entries = new WeakMap<AgentUtterance, DialogueMessage>();
+  private fillers = 0;
 
   constructor(private readonly host: ReplyHost) {}
 
@@ -168,7 +176,7 @@ export class Replies {
     const history = this.host.history;
     const content = message.content.trim();
     if (where === 'end') {
-      if (content !== '') history.push({ ...message, content });
+      if (content !== '' || message.toolCalls?.length) history.push({ ...message, content });
       return content;
     }
     const has = history[0]?.role === 'system';
@@ -216,6 +224,28 @@ export class Replies {
       committed: () => lane.catchUp(this.host.stamp()),
       onError: (component, e) => this.host.error(component, e),
       now: c.now,
+      catchUp: () => lane.catchUp(this.host.stamp()),
+      ...(this.host.tools.tools && { tools: this.replyTools() }),
+    };
+  }
+
+  /** The tools as the session offers them now (a reply keeps the set it started with). */
+  private replyTools(): ReplyTools {
+    const t = this.host.tools.tools!;
+    const o = this.host.toolOptions;
+    return {
+      specs: t.specs,
+      choice: t.choice,
+      afterCall: t.afterCall ?? 'answer',
+      fillerAfterMs: o.fillerAfterMs,
+      maxRounds: o.maxRounds,
+      run: (calls, userText) => this.host.tools.run(calls, userText, true),
+      timer: (seconds, cb) => this.host.clock.setTimer(seconds, cb),
+      filler: () => {
+        const text = o.fillers[this.fillers++ % Math.max(1, o.fillers.length)] ?? 'One moment.';
+        this.host.emit({ type: 'tool_filler', t: this.host.stamp(), text });
+        return text;
+      },
     };
   }
 

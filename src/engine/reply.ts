@@ -5,7 +5,9 @@
  * or be aborted at any point. Model failures and hangs become a short spoken apology.
  */
 import { clausesOf } from '../dialogue/clauses.js';
-import type { DialogueMessage, DialogueModel } from '../dialogue/types.js';
+import type { DialogueMessage, DialogueModel, ToolCall, ToolChoice, ToolSpec } from '../dialogue/types.js';
+import type { TimerHandle } from '../audio/clock.js';
+import type { ToolResult } from './tools.js';
 import { StreamingResampler } from '../audio/resampler.js';
 import { toFullduplexError, FullduplexError } from '../errors.js';
 import type { TtsEngine } from '../speech/types.js';
@@ -53,6 +55,25 @@ export interface ReplyContext {
   readonly committed?: () => void;
   readonly onError: (component: string, e: FullduplexError) => void;
   readonly now?: () => Date;
+  /** The tools on offer when the reply started (none: the model is offered none). */
+  readonly tools?: ReplyTools;
+  /** Bring the reply's time up to the session's (after waiting for something outside it: a commit, a tool). */
+  readonly catchUp?: () => void;
+}
+
+/** What a reply needs to call tools (replies.ts builds it from the session's ToolCalls). */
+export interface ReplyTools {
+  readonly specs: readonly ToolSpec[];
+  readonly choice: ToolChoice | undefined;
+  readonly afterCall: 'answer' | 'end';
+  readonly fillerAfterMs: number;
+  readonly maxRounds: number;
+  /** Run a committed reply's calls (see ToolCalls.run). */
+  run(calls: readonly ToolCall[], userText: string): Promise<ToolResult[]>;
+  /** A timer on the session clock. */
+  timer(seconds: number, cb: () => void): TimerHandle;
+  /** The next filler phrase; announces it on the timeline. */
+  filler(): string;
 }
 
 export class ReplyTask {
@@ -155,36 +176,108 @@ export class ReplyTask {
     const modelAbort = new AbortController();
     const stopModel = () => modelAbort.abort();
     signal.addEventListener('abort', stopModel, { once: true });
-    let gotText = false;
     let timedOut = false;
-    const firstTimer = setTimeout(() => ((timedOut = true), modelAbort.abort()), this.ctx.options.firstTextTimeoutMs);
-    // The model's time limit: time spent waiting for playback to make room does not count.
+    // The model's time limit: time spent waiting for playback to make room (or for a tool) does not count.
     const totalTimer = new PausableTimeout(() => ((timedOut = true), modelAbort.abort()), this.ctx.options.totalTimeoutMs);
+    const tools = this.ctx.tools;
+    let history = this.history;
     let clauseCount = 0;
+    let gotText = false;
     try {
-      const deltas = this.ctx.dialogue.reply({ history: this.history, signal: modelAbort.signal, now: this.ctx.now?.() });
-      for await (const clause of clausesOf(markFirst(deltas, () => ((gotText = true), clearTimeout(firstTimer))))) {
-        if (clauseCount > 0) {
-          await this.waitForCommit();
-          totalTimer.pause();
-          await this.waitForRoom();
-          totalTimer.resume();
+      for (let round = 1; ; round++) {
+        const calls: ToolCall[] = [];
+        const offerTools = tools !== undefined && round <= tools.maxRounds;
+        const firstTimer = setTimeout(() => ((timedOut = true), modelAbort.abort()), this.ctx.options.firstTextTimeoutMs);
+        try {
+          const deltas = this.ctx.dialogue.reply({
+            history,
+            signal: modelAbort.signal,
+            now: this.ctx.now?.(),
+            ...(offerTools && { tools: tools.specs, ...(tools.choice !== undefined && { toolChoice: tools.choice }) }),
+            ...(tools && !offerTools && { tools: tools.specs, toolChoice: 'none' as const }),
+            onToolCall: (c) => (clearTimeout(firstTimer), calls.push(c)),
+          });
+          for await (const clause of clausesOf(markFirst(deltas, () => ((gotText = true), clearTimeout(firstTimer))))) {
+            if (clauseCount > 0) {
+              await this.waitForCommit();
+              totalTimer.pause();
+              await this.waitForRoom();
+              totalTimer.resume();
+            }
+            if (signal.aborted) return;
+            await this.speak(clause, clauseCount++ === 0);
+          }
+        } finally {
+          clearTimeout(firstTimer);
         }
+        if (timedOut && !signal.aborted) {
+          this.ctx.onError('dialogue', new FullduplexError('TIMEOUT', gotText ? 'the dialogue model stopped mid-reply' : 'the dialogue model did not answer in time'));
+          await this.speak(this.ctx.options.apology, clauseCount++ === 0);
+          return;
+        }
+        // Past the last round the model was offered no tools: a call it makes anyway is ignored.
+        if (calls.length === 0 || !tools || !offerTools || signal.aborted) return;
+        // No tool ever runs for a turn that was not committed: a speculative reply's calls wait here,
+        // and are dropped with it if the speculation is discarded.
+        await this.waitForCommit();
         if (signal.aborted) return;
-        await this.speak(clause, clauseCount++ === 0);
-      }
-      if (timedOut && !signal.aborted) {
-        this.ctx.onError('dialogue', new FullduplexError('TIMEOUT', gotText ? 'the dialogue model stopped mid-reply' : 'the dialogue model did not answer in time'));
-        await this.speak(this.ctx.options.apology, clauseCount++ === 0);
+        this.ctx.catchUp?.();
+        totalTimer.pause();
+        const results = await this.callTools(calls, tools, clauseCount === 0);
+        totalTimer.resume();
+        if (signal.aborted || tools.afterCall === 'end') return;
+        this.ctx.catchUp?.();
+        history = [
+          ...history,
+          { role: 'assistant', content: this.clauses.join(' '), toolCalls: calls },
+          ...results.map((r): DialogueMessage => ({ role: 'tool', content: r.output, toolCallId: r.callId })),
+        ];
+        clauseCount = Math.max(clauseCount, this.clauses.length);
       }
     } catch (e) {
       if (signal.aborted) return;
       this.ctx.onError('dialogue', toFullduplexError(e));
       await this.speak(this.ctx.options.apology, clauseCount++ === 0).catch(() => undefined);
     } finally {
-      clearTimeout(firstTimer);
       totalTimer.clear();
       signal.removeEventListener('abort', stopModel);
+    }
+  }
+
+  /**
+   * Run the calls and wait for their results, idle like a parked reply (a barge-in aborts the wait;
+   * the results still reach the history). If they take longer than the filler threshold while nothing
+   * of this reply is left to play, the agent says a filler.
+   */
+  private async callTools(calls: readonly ToolCall[], tools: ReplyTools, first: boolean): Promise<ToolResult[]> {
+    const signal = this.abortController.signal;
+    const running = tools.run(calls, this.userText);
+    if (tools.afterCall === 'end') return running;
+    let fillerSaid: Promise<void> | undefined;
+    const timer = tools.timer(tools.fillerAfterMs / 1000, () => {
+      if (signal.aborted || this.utterance.bufferedSamples > 0) return;
+      this.parked = false;
+      this.ctx.catchUp?.();
+      fillerSaid = this.speak(tools.filler(), first).finally(() => {
+        this.parked = true;
+        this.wakeIdle();
+      });
+    });
+    this.parked = true;
+    this.wakeIdle();
+    let onAbort = () => {};
+    try {
+      const out = await new Promise<ToolResult[] | undefined>((resolve) => {
+        onAbort = () => resolve(undefined);
+        signal.addEventListener('abort', onAbort, { once: true });
+        void running.then(resolve);
+      });
+      timer.cancel();
+      await fillerSaid;
+      return out ?? [];
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.parked = false;
     }
   }
 

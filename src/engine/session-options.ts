@@ -5,7 +5,8 @@ import type { AsrEngine, TtsEngine, VoiceActivityDetector } from '../speech/type
 import type { ComputeCostModel, ComputeTime } from './compute-time.js';
 import type { OutputUtterance } from './control.js';
 import type { EngineEvent } from './events.js';
-import type { PredictorOverrides } from './options.js';
+import type { PredictorOverrides, ToolOptions } from './options.js';
+import type { SessionTools } from './tools.js';
 import type { ReplyOptions } from './reply.js';
 
 export interface SessionOptions {
@@ -17,6 +18,10 @@ export interface SessionOptions {
   voice?: string;
   predictor?: PredictorOverrides;
   reply?: Partial<ReplyOptions>;
+  /** Functions the agent may call (replies wait for the commit before any call runs). */
+  tools?: SessionTools;
+  /** Filler threshold, time-out and rounds around tool calls (options.ts). */
+  toolOptions?: Partial<ToolOptions>;
   /** On a VirtualClock, how component work is charged to session time (compute-time.ts); default 'modelled'. */
   computeTime?: ComputeTime;
   /** Overrides of the modelled component costs (computeTime 'modelled'). */

@@ -16,7 +16,8 @@ import { WindowEvidenceReader } from './window-evidence.js';
 import { InputWindows } from './input-windows.js';
 import type { ControlAction, EngineEvent } from './events.js';
 import { DuplexPredictor, type AgentActivity, type Decision } from './predictor.js';
-import { mergePredictorOverrides, resolvePredictorOptions, type PredictorOverrides } from './options.js';
+import { defaultToolOptions, mergePredictorOverrides, resolvePredictorOptions, type PredictorOverrides } from './options.js';
+import { ToolCalls, type SessionTools } from './tools.js';
 import { defaultReplyOptions } from './reply.js';
 import { Replies } from './replies.js';
 import type { CancelReplyOptions, OutputUtterance, OutputView, PredictorView } from './control.js';
@@ -38,6 +39,7 @@ export class ConversationSession {
   private readonly duplex: DuplexPredictor;
   private readonly speaker: AgentOutput;
   private readonly replies: Replies;
+  private readonly toolCalls: ToolCalls;
   private readonly recognizer: TurnRecognizer;
   private readonly evidence = new WindowEvidenceReader(this.messages);
   private readonly clips: BackchannelClips;
@@ -78,7 +80,15 @@ export class ConversationSession {
       },
       (samples, t) => this.evidence.played(samples, t),
     );
+    const toolOptions = { ...defaultToolOptions, ...o.toolOptions };
+    this.toolCalls = new ToolCalls(
+      { clock: o.clock, options: toolOptions, history: this.messages, emit: (e) => this.emit(e), stamp: () => this.stamp() },
+      o.tools,
+    );
     this.replies = new Replies({
+      tools: this.toolCalls,
+      toolOptions,
+      clock: o.clock,
       history: this.messages,
       output: this.speaker,
       sampleRate: ENGINE_SAMPLE_RATE,
@@ -240,6 +250,30 @@ export class ConversationSession {
   }
 
   /**
+   * The tools the agent may call from the next reply on (`undefined` or no specs: none). Throws
+   * BAD_ARGUMENT for a malformed declaration (bad name, duplicate, tool_choice naming no tool).
+   */
+  setTools(tools: SessionTools | undefined): void {
+    this.toolCalls.set(tools);
+    this.control(this.stamp(), 'set_tools', tools ? tools.specs.map((s) => s.name).join(', ') || 'none' : 'none');
+  }
+
+  /** How many tool calls were run for committed and for uncommitted turns (the latter is always 0). */
+  get toolRuns(): Readonly<{ committed: number; uncommitted: number }> {
+    return this.toolCalls.runs;
+  }
+
+  /**
+   * The application's result for a `tool_call` event it runs itself (no handler): it joins the
+   * history, and a reply waiting for it goes on to answer. Throws BAD_ARGUMENT for a call id that is
+   * not waiting for a result (unknown, or already answered).
+   */
+  submitToolResult(callId: string, output: string, o: { isError?: boolean } = {}): void {
+    this.toolCalls.submit(callId, output, o.isError ?? false);
+    this.control(this.stamp(), 'tool_result', `${callId.slice(0, 40)}: ${output.slice(0, 80)}`);
+  }
+
+  /**
    * Resolves once all work triggered so far has finished: recognition, replies in flight (a
    * speculative reply counts once its first clause is synthesized and it waits for the commit).
    */
@@ -253,6 +287,7 @@ export class ConversationSession {
     await this.chain;
     this.closed = true;
     await this.replies.close();
+    this.toolCalls.close();
     this.recognizer.close();
     this.input.close();
     for (const c of this.o.owned ?? []) {

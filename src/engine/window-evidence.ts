@@ -74,7 +74,8 @@ export class WindowEvidenceReader {
   private agentAskedQuestion(): boolean {
     for (let i = this.history.length - 1; i >= 0; i--) {
       const m = this.history[i]!;
-      if (m.role === 'assistant') return m.content.trim().endsWith('?');
+      // A tool call the agent made without a word is not what the user heard last.
+      if (m.role === 'assistant' && !(m.toolCalls?.length && m.content.trim() === '')) return m.content.trim().endsWith('?');
     }
     return false;
   }

@@ -125,6 +125,7 @@ export class Connection {
     else if (m.type === 'flushed') this.live!.flushed(m);
     else if (m.type === 'text') this.live!.text(m);
     else if (m.type === 'control') void this.live!.control(m); // a failed call is reported through the sink
+    else if (m.type === 'tool_result') this.live!.toolResult(m);
   }
 
   private async begin(start: StartMessage): Promise<void> {

@@ -68,6 +68,8 @@ port.on('message', (m: ToWorker) => {
         (e: Error) => post({ op: 'control_done', req: m.req, result: { error: `internal error: ${e.message}` } }),
       );
     }
+    case 'tool_result':
+      return fenced(m.id, () => sessions.get(m.id)?.toolResult(m.m));
     case 'session_stats':
       return void (sessions.get(m.id)?.stats() ?? Promise.resolve(undefined)).then((stats) => post({ op: 'session_stats', req: m.req, stats }));
     case 'host_stats':

@@ -17,7 +17,7 @@ import type { EnginePool, Lease } from './engine-pool.js';
 import type { Beat } from './metronome.js';
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
 import { PlaybackLedger } from './playback-ledger.js';
-import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
+import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage, ToolResultMessage } from './protocol.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { SessionRecorder } from './recorder.js';
 import { applyControl, UtteranceIds, type ControlResult, type SessionControl } from './session-control.js';
@@ -140,6 +140,8 @@ export class LiveSession implements Beat {
         owned: [dialogue],
         voice,
         predictor: { eagerness },
+        // The client runs the tools it declared: each call goes out as `tool_call`, its result comes back.
+        ...(d.start.tools?.length && { tools: { specs: d.start.tools, ...(d.start.toolChoice !== undefined && { choice: d.start.toolChoice }) } }),
         // The client reports what its speaker played: a cut reply keeps only those words.
         ...(d.start.playbackReports && { heardSamples: (u: OutputUtterance) => live?.ledger.heardOf(u) ?? u.played }),
         onEvent: (e) => (live ? live.onEngineEvent(e) : early.push(e)),
@@ -222,6 +224,15 @@ export class LiveSession implements Beat {
       const message = `control '${m.action}' failed: ${(e as Error).message}`;
       this.d.sink.error('BAD_MESSAGE', message);
       return { error: message };
+    }
+  }
+
+  /** The client's result for a tool call; an unknown or answered call id is refused, the session goes on. */
+  toolResult(m: ToolResultMessage): void {
+    try {
+      this.session.submitToolResult(m.callId, m.output, { isError: m.isError ?? false });
+    } catch (e) {
+      this.d.sink.error('UNKNOWN_TOOL_CALL', (e as Error).message);
     }
   }
 
@@ -364,6 +375,7 @@ export class LiveSession implements Beat {
   private onEngineEvent(e: EngineEvent): void {
     this.recorder?.event(e);
     this.d.sink.message({ type: 'event', event: e });
+    if (e.type === 'tool_call') this.d.sink.message({ type: 'tool_call', callId: e.callId, name: e.name, arguments: e.arguments });
     // Barge-in: the agent's output paused (or was cut): whatever the client still buffers must not play.
     if (e.type === 'agent_paused' || (e.type === 'agent_speech_stop' && e.reason !== 'completed')) {
       this.d.sink.message({ type: 'flush', position: this.ledger.sent });

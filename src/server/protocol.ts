@@ -11,6 +11,7 @@ import type { EngineEvent } from '../engine/events.js';
 import type { PredictorOverrides } from '../engine/options.js';
 import { parsePredictorOverrides } from '../engine/option-updates.js';
 import { SUPPORTED_SAMPLE_RATES } from '../audio/frame.js';
+import { normalizeToolChoice, toolChoiceProblem, toolSpecProblem, type ToolChoice, type ToolSpec } from '../dialogue/types.js';
 
 export const PROTOCOL_VERSION = 1;
 /** The WebSocket path of protocol version 1. */
@@ -42,6 +43,7 @@ export type ProtocolErrorCode =
   | 'NOT_STARTED' // a control message that needs a session before `start`
   | 'ALREADY_STARTED' // a second `start`
   | 'UNSUPPORTED' // a protocol version or option value the server does not support
+  | 'UNKNOWN_TOOL_CALL' // a tool_result for a call that is not waiting for one (unknown id, or already answered)
   | 'SERVER_FULL'
   | 'SESSION_FAILED'
   | 'SESSION_TOO_LONG'
@@ -62,6 +64,20 @@ export interface StartMessage {
   client?: string;
   /** The agent's instructions: the leading system message of the conversation (e.g. PersonaPlex's text_prompt). */
   instructions?: string;
+  /** Functions the agent may call; the client runs them (`tool_call` → `tool_result`). */
+  tools?: ToolSpec[];
+  /** 'auto' (default), 'none', 'required' or { type: 'function', name }. */
+  toolChoice?: ToolChoice;
+}
+
+/** The client's result for a `tool_call`: the agent answers with it (or, after a barge-in, records it). */
+export interface ToolResultMessage {
+  type: 'tool_result';
+  callId: string;
+  /** What the model is told: text or JSON text. */
+  output: string;
+  /** The tool failed; `output` says how. */
+  isError?: boolean;
 }
 
 export interface PlaybackMessage {
@@ -107,9 +123,23 @@ export type ControlMessage =
   | { type: 'control'; action: 'take_turn_now' }
   /** Turn-taking options from now on (the session's runtime-updatable predictor options; see parseOptionUpdate). */
   | { type: 'control'; action: 'update_options'; options: PredictorOverrides }
-  | { type: 'control'; action: 'add_context'; role: 'system' | 'user' | 'assistant'; content: string; where?: 'end' | 'instructions' };
+  | { type: 'control'; action: 'add_context'; role: 'system' | 'user' | 'assistant'; content: string; where?: 'end' | 'instructions' }
+  /** Replace the tools (as in `start`) from the next reply on; `[]` removes them. */
+  | {
+      type: 'control';
+      action: 'set_tools';
+      tools: ToolSpec[];
+      toolChoice?: ToolChoice;
+      /** Not on the wire: 'end' ends the reply at a call and waits for the client's next request (the Realtime endpoint's way); default 'answer'. */
+      afterCall?: 'answer' | 'end';
+    };
 
-export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage | ControlMessage;
+export type ClientMessage = StartMessage | PlaybackMessage | FlushedMessage | StopMessage | PingMessage | TextMessage | ControlMessage | ToolResultMessage;
+
+/** Most tools a `start` may declare. */
+export const MAX_TOOLS = 64;
+/** Longest tool output accepted, characters. */
+export const MAX_TOOL_OUTPUT_CHARS = 12_000;
 
 /** Longest typed turn accepted, characters. */
 export const MAX_TEXT_CHARS = 2000;
@@ -141,6 +171,8 @@ export type ServerMessage =
   | { type: 'spoken'; text: string; kind: 'reply' | 'backchannel' }
   /** Drop every buffered sample of agent audio now (barge-in). `position`: stream samples sent before this message. */
   | { type: 'flush'; position: number }
+  /** The agent called a tool (a committed turn only): run it and answer with `tool_result`. */
+  | { type: 'tool_call'; callId: string; name: string; /** JSON text as the model wrote it */ arguments: string }
   | { type: 'error'; code: ProtocolErrorCode; message: string; fatal: boolean }
   | { type: 'end'; code: number; reason: string }
   | { type: 'pong'; id?: string | number };
@@ -201,7 +233,16 @@ export function parseClientMessage(text: string): ClientMessage {
       if (eagerness !== undefined) m.eagerness = eagerness;
       if (reports !== undefined) m.playbackReports = reports;
       if (client !== undefined) m.client = client;
+      if (o.tools !== undefined) m.tools = parseTools(o.tools);
+      if (o.toolChoice !== undefined) m.toolChoice = parseToolChoice(o.toolChoice, m.tools ?? []);
       return m;
+    }
+    case 'tool_result': {
+      if (typeof o.callId !== 'string' || o.callId === '' || o.callId.length > 200) throw new ProtocolError('BAD_MESSAGE', "'callId' must be the id of a tool_call (a non-empty string)");
+      if (typeof o.output !== 'string') throw new ProtocolError('BAD_MESSAGE', "'output' must be a string (text or JSON text)");
+      if (o.output.length > MAX_TOOL_OUTPUT_CHARS) throw new ProtocolError('BAD_MESSAGE', `'output' is limited to ${MAX_TOOL_OUTPUT_CHARS} characters`);
+      const isError = optional(o, 'isError', isBool, 'a boolean');
+      return { type: 'tool_result', callId: o.callId, output: o.output, ...(isError !== undefined && { isError }) };
     }
     case 'playback': {
       if (!isCount(o.position)) throw new ProtocolError('BAD_MESSAGE', "'position' must be a whole number of samples >= 0");
@@ -262,6 +303,18 @@ function parseOptionUpdate(o: Record<string, unknown>): PredictorOverrides {
   }
 }
 
+function parseTools(tools: unknown): ToolSpec[] {
+  const problem = toolSpecProblem(tools) ?? (Array.isArray(tools) && tools.length > MAX_TOOLS ? `at most ${MAX_TOOLS} tools` : undefined);
+  if (problem) throw new ProtocolError('BAD_MESSAGE', `'tools': ${problem}`);
+  return (tools as ToolSpec[]).map(({ name, description, parameters }) => ({ name, ...(description !== undefined && { description }), ...(parameters !== undefined && { parameters }) }));
+}
+
+function parseToolChoice(choice: unknown, tools: readonly ToolSpec[]): ToolChoice {
+  const problem = toolChoiceProblem(choice, tools);
+  if (problem) throw new ProtocolError('BAD_MESSAGE', `'toolChoice': ${problem}`);
+  return normalizeToolChoice(choice);
+}
+
 function parseControl(o: Record<string, unknown>): ControlMessage {
   switch (o.action) {
     case 'cancel_reply': {
@@ -281,7 +334,11 @@ function parseControl(o: Record<string, unknown>): ControlMessage {
       const where = optional(o, 'where', (v): v is 'end' | 'instructions' => v === 'end' || v === 'instructions', "'end' or 'instructions'");
       return { type: 'control', action: 'add_context', role: o.role, content: o.content, ...(where !== undefined && { where }) };
     }
+    case 'set_tools': {
+      const tools = parseTools(o.tools);
+      return { type: 'control', action: 'set_tools', tools, ...(o.toolChoice !== undefined && { toolChoice: parseToolChoice(o.toolChoice, tools) }) };
+    }
     default:
-      throw new ProtocolError('BAD_MESSAGE', "'action' must be one of cancel_reply, hold_turns, take_turn_now, update_options, add_context");
+      throw new ProtocolError('BAD_MESSAGE', "'action' must be one of cancel_reply, hold_turns, take_turn_now, update_options, add_context, set_tools");
   }
 }

@@ -121,6 +121,10 @@ export class SessionRecorder {
         return undefined;
       case 'backchannel':
         return `${at} agent: (${e.text})`;
+      case 'tool_call':
+        return `${at} agent calls ${e.name}(${e.arguments.slice(0, 200)})`;
+      case 'tool_result':
+        return `${at} ${e.name} ${e.isError ? 'failed' : 'answers'}: ${e.output.slice(0, 200)}`;
       case 'agent_speech_stop':
         return e.kind === 'reply' && e.reason === 'completed' ? `${at} agent: ${this.replyText.join(' ')}` : undefined;
       case 'agent_speech_truncated':

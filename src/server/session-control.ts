@@ -11,6 +11,10 @@ import type { ControlMessage } from './protocol.js';
 
 export type SessionControl =
   | ControlMessage
+  /** A tool call the client made itself (a Realtime function_call item) joins the history. */
+  | { type: 'control'; action: 'add_tool_call'; callId: string; name: string; arguments: string }
+  /** The result of such a call (no reply waits for it) joins the history. */
+  | { type: 'control'; action: 'add_tool_output'; callId: string; output: string }
   /** Stop the reply only if utterance `utteranceId` is still playing (else nothing); heardSamples as cancelReply's. */
   | { type: 'control'; action: 'cancel_utterance'; utteranceId: number; heardSamples?: number; reason?: string }
   /** The listener heard only `heardSamples` of utterance `utteranceId`: its history entry keeps those words. */
@@ -92,6 +96,15 @@ export function applyControl(session: ConversationSession, m: SessionControl, id
       return {};
     case 'update_options':
       session.updateOptions(m.options as PredictorOverrides);
+      return {};
+    case 'set_tools':
+      session.setTools(m.tools.length > 0 ? { specs: m.tools, ...(m.toolChoice !== undefined && { choice: m.toolChoice }), ...(m.afterCall && { afterCall: m.afterCall }) } : undefined);
+      return {};
+    case 'add_tool_call':
+      session.addContext({ role: 'assistant', content: '', toolCalls: [{ id: m.callId, name: m.name, arguments: m.arguments }] });
+      return {};
+    case 'add_tool_output':
+      session.addContext({ role: 'tool', content: m.output || '(empty)', toolCallId: m.callId });
       return {};
     case 'add_context':
       session.addContext({ role: m.role, content: m.content }, m.where ?? 'end');

@@ -18,7 +18,7 @@ import { threadResamplers } from '../audio/resampler-pool.js';
 /** The input rate of the Realtime (PCM16) and Moshi (Opus) transports, Hz. */
 const TRANSPORT_INPUT_RATE = 24000;
 import type { EngineChoice, PlaybackOptions, RecordingOptions, ServerLimits } from './options.js';
-import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage } from './protocol.js';
+import type { FlushedMessage, PlaybackMessage, ReadyMessage, StartMessage, TextMessage, ToolResultMessage } from './protocol.js';
 
 /** What a host needs to know about sessions: plain data, so it can cross to a worker thread. */
 export interface HostConfig {
@@ -47,6 +47,8 @@ export interface SessionHandle {
   text(m: TextMessage): void;
   /** A call of the engine's control API (cancel the reply, hold turns, …); resolves with its outcome. */
   control(m: SessionControl): Promise<ControlResult>;
+  /** The client's result for a tool call. */
+  toolResult(m: ToolResultMessage): void;
   stats(): Promise<LiveSessionStats | undefined>;
   /** Say `text` aloud and resolve once it has played (or after `maxMs`); the drain's goodbye. */
   farewell(text: string, maxMs: number): Promise<void>;
@@ -135,6 +137,7 @@ export class InProcessHost implements SessionHost {
       flushed: (m) => live.flushed(m),
       text: (m) => live.text(m),
       control: async (m) => live.control(m),
+      toolResult: (m) => live.toolResult(m),
       stats: async () => live.stats(),
       farewell: (text, maxMs) => live.farewell(text, maxMs),
       close: async (reason) => {

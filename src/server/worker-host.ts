@@ -133,6 +133,7 @@ class EngineWorker {
       flushed: (m) => this.post({ op: 'flushed', id, m }),
       text: (m) => this.post({ op: 'text', id, m }),
       control: async (m) => (await this.request<ControlResult>((req) => ({ op: 'control', req, id, m }))) ?? { error: 'the engine thread stopped' },
+      toolResult: (m) => this.post({ op: 'tool_result', id, m }),
       stats: () => this.request<LiveSessionStats>((req) => ({ op: 'session_stats', req, id })),
       farewell: async (text, maxMs) => void (await this.request((req) => ({ op: 'farewell', req, id, text, maxMs }))),
       close: (reason) =>

@@ -1,7 +1,7 @@
 /** Messages between the main thread (worker-host.ts) and an engine worker (engine-worker.ts). */
 import type { LiveSessionStats, OutputChunkInfo } from './live-session.js';
 import type { ControlResult, SessionControl } from './session-control.js';
-import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage } from './protocol.js';
+import type { FlushedMessage, PlaybackMessage, ProtocolErrorCode, ReadyMessage, ServerMessage, StartMessage, TextMessage, ToolResultMessage } from './protocol.js';
 import type { HostStats } from './session-host.js';
 
 export type ToWorker =
@@ -11,6 +11,7 @@ export type ToWorker =
   | { op: 'flushed'; id: string; m: FlushedMessage }
   | { op: 'text'; id: string; m: TextMessage }
   | { op: 'control'; req: number; id: string; m: SessionControl }
+  | { op: 'tool_result'; id: string; m: ToolResultMessage }
   | { op: 'session_stats'; req: number; id: string }
   | { op: 'host_stats'; req: number; reset: boolean }
   | { op: 'farewell'; req: number; id: string; text: string; maxMs: number }

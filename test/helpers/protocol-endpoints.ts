@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { PcmFrame } from '../../src/audio/frame.js';
 import { resample } from '../../src/audio/resampler.js';
 import type { ConversationSession } from '../../src/engine/session.js';
+import type { LlmOptions } from '../../src/engine/local.js';
 import { startProtocolServer, type ProtocolEndpointsDeps, type ProtocolServer } from '../../src/protocols/endpoints.js';
 import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../../src/speech/tts/flite.js';
@@ -35,12 +36,16 @@ export async function closeProtocolShared(): Promise<void> {
  * A loopback server with both endpoints on an in-process live runtime whose recordings go to
  * `sessionsDir` (a fresh temporary folder); `sessions` collects every engine session it opened.
  */
-export async function protocolServer(extra: Partial<ProtocolEndpointsDeps> = {}): Promise<ProtocolServer & { sessions: ConversationSession[]; sessionsDir: string }> {
+export async function protocolServer(
+  extra: Partial<ProtocolEndpointsDeps> = {},
+  engine: { dialogue?: LlmOptions } = {},
+): Promise<ProtocolServer & { sessions: ConversationSession[]; sessionsDir: string }> {
   const c = components();
   const sessions: ConversationSession[] = [];
   const sessionsDir = mkdtempSync(join(tmpdir(), 'fullduplex-protocol-sessions-'));
+  // `engine.dialogue`: an OpenAI-compatible model for every session (the tools tests' loopback server).
   const host = new InProcessHost(
-    { engine: defaultServerOptions.engine, limits: defaultServerLimits, playback: defaultPlaybackOptions, recording: { ...defaultRecordingOptions, sessionsDir }, warmSessions: 1, speech: defaultSpeechBackends },
+    { engine: { ...defaultServerOptions.engine, ...(engine.dialogue && { dialogue: engine.dialogue }) }, limits: defaultServerLimits, playback: defaultPlaybackOptions, recording: { ...defaultRecordingOptions, sessionsDir }, warmSessions: 1, speech: defaultSpeechBackends },
     c.asr,
     c.tts,
     () => undefined,

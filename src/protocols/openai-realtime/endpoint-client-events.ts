@@ -61,6 +61,9 @@ function notFound(c: RealtimeConnection, id: string, eventId: string | undefined
 
 async function sessionUpdate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'session.update' }>): Promise<boolean> {
   const before = c.config.outputFormat;
+  const asked = e.session as { tools?: unknown; tool_choice?: unknown };
+  const toolProblem = c.tools.sessionUpdate(asked.tools, asked.tool_choice);
+  if (toolProblem) return fail(c, 'invalid_value', toolProblem, asked.tools !== undefined ? 'session.tools' : 'session.tool_choice', e.event_id);
   try {
     c.config.update(e.session);
   } catch (err) {
@@ -105,7 +108,13 @@ function commit(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: '
 
 function itemCreate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'conversation.item.create' }>): boolean {
   const item = itemToGa(e.item);
-  if (item.type !== 'message') return fail(c, E.unsupported, `Items of type '${String(item.type).slice(0, 40)}' are not supported (no tools); send messages.`, 'item.type', e.event_id);
+  if (item.type === 'function_call' || item.type === 'function_call_output') {
+    if (e.previous_item_id && e.previous_item_id !== 'root' && !c.conversation.has(e.previous_item_id)) {
+      return fail(c, 'invalid_value', `previous_item_id '${e.previous_item_id.slice(0, 80)}' does not exist.`, 'previous_item_id', e.event_id);
+    }
+    return c.tools.itemCreate(item, e.event_id);
+  }
+  if (item.type !== 'message') return fail(c, E.unsupported, `Items of type '${String(item.type).slice(0, 40)}' are not supported; send messages, function_call or function_call_output items.`, 'item.type', e.event_id);
   if (item.role !== 'user' && item.role !== 'assistant' && item.role !== 'system') {
     return fail(c, 'invalid_value', "Invalid value for 'item.role': expected 'user', 'assistant' or 'system'.", 'item.role', e.event_id);
   }
@@ -151,6 +160,9 @@ async function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEv
     const id = c.pendingReply?.active ? c.pendingReply.id : current!.id;
     return fail(c, E.activeResponse, `Conversation already has an active response in progress: ${id}. Wait until the response is finished before creating a new one.`, null, e.event_id);
   }
+  const asked = (e as { response?: { tools?: unknown; tool_choice?: unknown } }).response;
+  const toolProblem = c.tools.responseOverride(asked?.tools, asked?.tool_choice);
+  if (toolProblem) return fail(c, 'invalid_value', toolProblem, asked?.tools !== undefined ? 'response.tools' : 'response.tool_choice', e.event_id);
   const r = newResponse(c, 'reply');
   c.pendingReply = r;
   r.announce();

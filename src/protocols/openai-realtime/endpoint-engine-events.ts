@@ -58,6 +58,10 @@ export function handleEngineEvent(c: RealtimeConnection, e: EngineEvent): void {
       c.pendingTimer = undefined;
       if (!c.pendingReply?.active) c.pendingReply = newResponse(c, 'reply');
       c.pendingReply.announce();
+      c.tools.onEngineEvent(e, c.pendingReply);
+      return;
+    case 'tool_call':
+      c.tools.onEngineEvent(e, replyResponse(c));
       return;
     case 'agent_text':
       replyResponse(c)?.text(e.text);

@@ -32,6 +32,8 @@ export class ResponseStream {
   private readonly ledger: LedgerEntry[] = [];
   private previousItemId: string | null = null;
   private begun = false;
+  /** Output items after the message (function calls, endpoint-tools.ts), in output order. */
+  private readonly extraItems: ConversationItem[] = [];
 
   constructor(
     private readonly out: RealtimeOut,
@@ -49,6 +51,21 @@ export class ResponseStream {
 
   get hasBegun(): boolean {
     return this.begun;
+  }
+
+  /** completed / cancelled / failed once ended; in_progress before. */
+  get finalStatus(): ResponseStatus {
+    return this.status;
+  }
+
+  /**
+   * Another output item (a function call) joins the response: returns its output_index. The caller
+   * sends its events; response.done lists it after the message (if the response spoke).
+   */
+  addOutputItem(item: ConversationItem): number {
+    this.announce();
+    this.extraItems.push(item);
+    return (this.item.content!.length > 0 ? 1 : 0) + this.extraItems.length - 1;
   }
 
   /** Duration of the audio the client has received, ms. */
@@ -102,7 +119,8 @@ export class ResponseStream {
   end(status: 'completed' | 'cancelled' | 'failed', reason?: ResponseEndReason): void {
     if (!this.active) return;
     this.announce();
-    if (status !== 'failed') this.open();
+    // A response that only called functions has no message item (as OpenAI's).
+    if (status !== 'failed' && (this.extraItems.length === 0 || this.engineSent > 0 || this.transcriptText !== '')) this.open();
     // The resampler is the connection's: flush it only if this response fed it (its tail is ours).
     if (this.engineSent > 0) {
       const tail = this.encoder.flush();
@@ -121,7 +139,7 @@ export class ResponseStream {
       this.out.send({ type: 'response.output_item.done', response_id: this.id, output_index: 0, item: structuredClone(this.item) });
       announceDone(this.out, this.item, this.previousItemId);
     }
-    const output = this.item.content!.length > 0 ? [this.item] : [];
+    const output = [...(this.item.content!.length > 0 ? [this.item] : []), ...this.extraItems];
     const details =
       status === 'completed'
         ? null

@@ -30,6 +30,7 @@ import { handleEngineEvent, outputAudio, type PlayingUtterance } from './endpoin
 import { defaultRealtimeEndpointOptions, ENDPOINT_ERROR_CODES, type RealtimeEndpointOptions } from './endpoint-options.js';
 import type { ResponseStream } from './endpoint-response.js';
 import { TurnControl } from './endpoint-turns.js';
+import { RealtimeTools } from './endpoint-tools.js';
 
 /** The rate the runtime session takes user audio at (the Realtime PCM rate; G.711 is resampled up to it). */
 const SESSION_INPUT_RATE = 24000;
@@ -76,6 +77,8 @@ export class RealtimeConnection implements RealtimeOut {
   readonly finished: Promise<void>;
   handle!: SessionHandle;
   turns!: TurnControl;
+  /** Function calling (endpoint-tools.ts). */
+  tools!: RealtimeTools;
   encoder!: OutputAudioEncoder;
   readonly encoders: OutputAudioEncoder[] = [];
   /** Engine time is this connection's clock minus this, s (the engine's clock started on its own thread). */
@@ -198,6 +201,7 @@ export class RealtimeConnection implements RealtimeOut {
         this.sink(),
       );
       this.handle = handle;
+      this.tools = new RealtimeTools(this);
       this.deps.liveSessions?.add(handle);
       // `ready.t` is the engine's clock when the session went live, just before `open` resolved (the
       // session's start-up before it can take long on a loaded machine; the hop back does not).

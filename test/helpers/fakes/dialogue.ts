@@ -5,11 +5,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FullduplexError } from '../../../src/errors.js';
-import type { DialogueMessage, DialogueModel, DialogueRequest } from '../../../src/dialogue/types.js';
+import type { DialogueMessage, DialogueModel, DialogueRequest, ToolCall } from '../../../src/dialogue/types.js';
 
 export type ScriptedReply =
   | string
-  | { readonly text: string; readonly firstDelayMs?: number; readonly wordDelayMs?: number }
+  | { readonly text: string; readonly firstDelayMs?: number; readonly wordDelayMs?: number; /** reported through onToolCall after the text */ readonly toolCalls?: readonly ToolCall[] }
   | { readonly error: string; readonly afterText?: string }
   | { readonly hang: true };
 
@@ -20,6 +20,8 @@ export interface FakeDialogueOptions {
 
 export class FakeDialogue implements DialogueModel {
   readonly name = 'fake-dialogue';
+  /** Every request as made (tools offered included). */
+  readonly fullRequests: DialogueRequest[] = [];
   /** The history of every request, in order. */
   readonly requests: (readonly DialogueMessage[])[] = [];
   /** Requests whose signal aborted before their reply ended. */
@@ -30,6 +32,7 @@ export class FakeDialogue implements DialogueModel {
 
   reply(req: DialogueRequest): AsyncIterable<string> {
     this.requests.push(req.history.map((m) => ({ ...m })));
+    this.fullRequests.push(req);
     const r = this.next(req);
     const signal = req.signal;
     const self = this;
@@ -51,6 +54,7 @@ export class FakeDialogue implements DialogueModel {
             if (signal.aborted) return;
             yield w;
           }
+          if (!signal.aborted) for (const c of r.toolCalls ?? []) req.onToolCall?.(c);
         } finally {
           if (signal.aborted) self.aborted++;
         }
