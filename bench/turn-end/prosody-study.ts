@@ -162,6 +162,24 @@ function pointsLine(name: string, spans: readonly ScoredSilence[]): string {
   return `${name.padEnd(44)} ${pct(o.cutoffAtLatency[0]!.falseCutoffRate).padStart(8)} ${pct(o.cutoffAtLatency[1]!.falseCutoffRate).padStart(8)} ${sec(o.latencyAtCutoff[0]!.meanLatencyS).padStart(8)} ${sec(o.latencyAtCutoff[1]!.meanLatencyS).padStart(8)}`;
 }
 
+const BOOTSTRAP = { resamples: 100, seed: 12345 } as const;
+
+/** Paired bootstrap (same resampled samples for both): [lo, hi] of (b − a) false cut-offs @300 and @600 ms, in points. */
+function bootstrapDiff(a: readonly ScoredSilence[][], b: readonly ScoredSilence[][]): string[] {
+  let state = BOOTSTRAP.seed;
+  const rand = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const d300: number[] = [], d600: number[] = [];
+  for (let r = 0; r < BOOTSTRAP.resamples; r++) {
+    const pick = a.map(() => Math.floor(rand() * a.length));
+    const pa = eotOperatingPoints(pick.flatMap((i) => a[i]!)).cutoffAtLatency;
+    const pb = eotOperatingPoints(pick.flatMap((i) => b[i]!)).cutoffAtLatency;
+    d300.push(((pb[0]!.falseCutoffRate ?? 1) - (pa[0]!.falseCutoffRate ?? 1)) * 100);
+    d600.push(((pb[1]!.falseCutoffRate ?? 1) - (pa[1]!.falseCutoffRate ?? 1)) * 100);
+  }
+  const q = (xs: number[], p: number) => xs.sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(1);
+  return [q(d300, 0.05), q(d300, 0.95), q(d600, 0.05), q(d600, 0.95)];
+}
+
 async function main(): Promise<void> {
   const o = new Command('prosody-study')
     .option('--train-per-category <n>', 'training samples per category (set full, tuning voices, from index 1000)', '24')
@@ -196,11 +214,20 @@ async function main(): Promise<void> {
     { name: '+ speaker pitch fall, energy level and drop', prosody: [2, 3, 4] },
     { name: '+ all six speaker-relative readings', prosody: [0, 1, 2, 3, 4, 5] },
   ];
-  for (const v of variants) {
-    const r = fitVariant(data.train!, v);
+  const fits = variants.map((v) => fitVariant(data.train!, v));
+  for (const [n, v] of variants.entries()) {
+    const r = fits[n]!;
     if (!r.fit.weights.every(Number.isFinite)) log(`${v.name}: ${JSON.stringify(r.fit)}`);
     lines.push(`${v.name}: medium θ ${r.op?.policy.threshold ?? '–'}, weights of the new features ${r.fit.weights.slice(TURN_END_FEATURES.length).map((w) => w.toFixed(2)).join(' ') || '–'}`);
     for (const k of ['tuning', 'heldout']) lines.push(pointsLine(`  quick set, ${k} voices`, r.score(data[k]!)));
+  }
+  lines.push('', `Paired bootstrap over samples (${BOOTSTRAP.resamples} resamples): change in false cut-offs against the retrained 18 features, 5th–95th percentile, points`);
+  for (const [n, v] of variants.entries()) {
+    if (n === 0) continue;
+    for (const k of ['tuning', 'heldout']) {
+      const [lo300, hi300, lo600, hi600] = bootstrapDiff(data[k]!.map((x) => fits[0]!.score([x])), data[k]!.map((x) => fits[n]!.score([x])));
+      lines.push(`  ${v.name}, ${k} voices: @300 ms ${lo300} … ${hi300}, @600 ms ${lo600} … ${hi600}`);
+    }
   }
   lines.push('shipped model (src/engine/turn-end/weights.ts)');
   for (const k of ['tuning', 'heldout']) lines.push(pointsLine(`  quick set, ${k} voices`, data[k]!.flatMap((s) => s.spans.map((x) => ({ kind: x.kind, start: x.start, end: x.end, scores: x.scores })))));
