@@ -26,7 +26,7 @@ import { PitchTracker } from '../../src/engine/evidence/pitch.js';
 import { TURN_END_FEATURES } from '../../src/engine/turn-end/features.js';
 import { eotOperatingPoints, type ScoredSilence } from '../metrics/eot-operating-points.js';
 import { createProbeComponents, TURN_END_CATEGORIES } from './dataset.js';
-import { fitLogistic } from './logistic.js';
+import { fitLogistic } from '../logistic.js';
 import { probeTurnEnds, type ProbedSpan } from './probe.js';
 import { SpeakerProsody, type SpeakerProsodyReading } from './speaker-prosody.js';
 import { silencesOf } from './spans.js';
