@@ -226,7 +226,7 @@ export function meterHost(
       let meter: SessionMeter | undefined;
       const early: EngineEvent[] = [];
       const opened = await host.open(req, {
-        audio: (s) => sink.audio(s),
+        audio: (s, info) => sink.audio(s, info),
         message: (msg: ServerMessage) => {
           if (msg.type === 'event') (meter ? meter.event(msg.event) : early.push(msg.event));
           sink.message(msg);
