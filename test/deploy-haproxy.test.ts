@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseWav } from '../src/audio/wav.js';
@@ -128,6 +129,57 @@ test('HAProxy spreads sessions, skips a draining instance while its sessions fin
     }
   } finally {
     for (const t of Object.values(talks)) if (t.child.exitCode === null && t.child.signalCode === null) t.child.kill('SIGKILL');
+    haproxy.kill('SIGTERM');
+  }
+});
+
+test('HAProxy ends TLS in front of the instances: /readyz over https and a spoken turn over wss, the certificate trusted as a private CA', { skip: !haveHaproxy && 'haproxy is not installed (scripts/setup.mjs installs it)' }, async () => {
+  const dir = tempDir('lb-tls');
+  // The balancer's certificate, made as the README shows (Debian's openssl), for 127.0.0.1.
+  const [crt, key, pem] = ['lb.crt', 'lb.key', 'lb.pem'].map((f) => join(dir, f)) as [string, string, string];
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=fullduplex test balancer', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', crt], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  writeFileSync(pem, readFileSync(crt, 'utf8') + readFileSync(key, 'utf8'));
+  const talk = await startTalk(join(dir, 'sessions'), ['--workers', '1']);
+  const [front, stats] = [await freePort(), await freePort()];
+  const haproxy = spawn('haproxy', ['-db', '-f', CONFIG], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      FULLDUPLEX_TLS_PEM: pem,
+      FULLDUPLEX_BIND: `127.0.0.1:${front}`,
+      FULLDUPLEX_A: `127.0.0.1:${talk.port}`,
+      FULLDUPLEX_B: `127.0.0.1:${talk.port}`,
+      FULLDUPLEX_STATS: `127.0.0.1:${stats}`,
+      FULLDUPLEX_CHECK_MS: '200',
+    },
+  });
+  let haproxyLog = '';
+  haproxy.stderr!.on('data', (d: Buffer) => (haproxyLog += d.toString()));
+  try {
+    await until(async () => JSON.stringify(await serverStates(stats)) === JSON.stringify({ a: 'UP', b: 'UP' }), `the instance UP (${haproxyLog})`);
+    const ca = readFileSync(crt);
+    const ready = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpsGet(`https://127.0.0.1:${front}/readyz`, { ca }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+    assert.equal(ready.status, 200, ready.body);
+    assert.equal((JSON.parse(ready.body) as { ready: boolean }).ready, true);
+    // Plain http to the TLS port is not served as a page.
+    await assert.rejects(fetch(`http://127.0.0.1:${front}/readyz`).then((r) => (r.ok ? Promise.resolve() : Promise.reject(new Error(String(r.status))))));
+
+    const c = await WsConversation.open(16000, { url: `https://127.0.0.1:${front}`, client: 'lb tls', ca });
+    const run = await c.play(compose([0.5, synth('What time is it?'), 6]).audio);
+    await c.close();
+    assert.ok(run.events.some((e) => e.type === 'transcript_final' && /time/.test(e.text)), run.events.map((e) => e.type).join(' '));
+    assert.ok(answered(c), 'the question was answered over wss through the balancer');
+    assert.ok(recordedSessions(join(dir, 'sessions')).some((s) => s.meta.client === 'lb tls'), 'the instance behind recorded the session');
+  } finally {
+    talk.child.kill('SIGKILL');
     haproxy.kill('SIGTERM');
   }
 });

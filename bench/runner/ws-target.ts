@@ -17,6 +17,8 @@ export interface WsClientOptions {
   /** Server base, e.g. ws://127.0.0.1:8787 (the session path is added). */
   readonly url: string;
   readonly token?: string;
+  /** Certificate authority to trust for a wss:// server with a private certificate (PEM). */
+  readonly ca?: string | Buffer;
   readonly voice?: string;
   readonly eagerness?: 'low' | 'medium' | 'high';
   /** Client name recorded with the session. */
@@ -74,7 +76,7 @@ export class WsConversation {
   static async open(inputSampleRate: number, o: WsClientOptions): Promise<WsConversation> {
     const url = new URL(SESSION_PATH, o.url.replace(/^http/, 'ws'));
     if (o.token) url.searchParams.set('token', o.token);
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocket(url, { perMessageDeflate: false, ...(o.ca !== undefined && { ca: o.ca }) });
     ws.binaryType = 'nodebuffer';
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
