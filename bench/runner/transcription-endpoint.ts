@@ -5,6 +5,7 @@
  * `{ text, words: [{ word, start, end }] }` (seconds from the start of the posted audio).
  * Upstream Full-Duplex-Bench transcribes with Parakeet; this lets the bench hear with the same.
  */
+import { speechEndpoint } from '../../src/speech/servers/options.js';
 import type { PcmFrame } from '../../src/audio/frame.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { FullduplexError } from '../../src/errors.js';
@@ -42,18 +43,7 @@ export const SCORING_ASR_ENV = {
 
 /** The endpoint a URL names (see `TranscriptionEndpointOptions.url`); a clear error for anything else. */
 export function transcriptionUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new FullduplexError('BAD_ARGUMENT', `scoring ASR URL '${url}' is not a URL (e.g. http://127.0.0.1:8000/v1)`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new FullduplexError('BAD_ARGUMENT', `scoring ASR URL '${url}' must be http or https`);
-  const path = u.pathname.replace(/\/+$/, '');
-  if (/\/audio\/transcriptions$/.test(path)) u.pathname = path;
-  else if (/\/v1$/.test(path)) u.pathname = `${path}/audio/transcriptions`;
-  else u.pathname = `${path}/v1/audio/transcriptions`;
-  return u.toString();
+  return speechEndpoint(url, 'transcriptions', 'scoring ASR URL');
 }
 
 export class TranscriptionEndpointAsr {

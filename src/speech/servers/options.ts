@@ -107,15 +107,15 @@ export function resolveTtsServer(o: SpeechServers['tts'], env: Env = process.env
   return r;
 }
 
-/** The endpoint `/v1/audio/<kind>` a URL names (base URL, …/v1, or the endpoint itself). */
-export function speechEndpoint(url: string, kind: 'transcriptions' | 'speech'): string {
+/** The endpoint `/v1/audio/<kind>` a URL names (base URL, …/v1, or the endpoint itself); `what` names the URL in errors. */
+export function speechEndpoint(url: string, kind: 'transcriptions' | 'speech', what = 'speech server URL'): string {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new FullduplexError('BAD_ARGUMENT', `speech server URL '${url}' is not a URL (e.g. http://127.0.0.1:8000/v1)`);
+    throw new FullduplexError('BAD_ARGUMENT', `${what} '${url}' is not a URL (e.g. http://127.0.0.1:8000/v1)`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new FullduplexError('BAD_ARGUMENT', `speech server URL '${url}' must be http or https`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new FullduplexError('BAD_ARGUMENT', `${what} '${url}' must be http or https`);
   const path = u.pathname.replace(/\/+$/, '');
   const tail = `/audio/${kind}`;
   if (path.endsWith(tail)) u.pathname = path;
