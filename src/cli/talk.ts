@@ -61,7 +61,7 @@ export function addTalkCommand(program: Command): void {
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--tls <mode>', "'self-signed': make a certificate for the listening names once, keep it in <sessions-dir>/tls/ and reuse it")
     .option('--tls-name <name>', 'another host name or address the self-signed certificate covers (repeatable; localhost, 127.0.0.1, ::1 and --host always are)', collect, [])
-    .option('--serve-client <dir>', "serve a prebuilt web client's folder (e.g. Moshi's client/dist) same-origin, under --at (repeatable)", collect, [])
+    .option('--serve-client <dir>', "serve a prebuilt web client's folder same-origin, under --at (repeatable; its router must accept that base path: Moshi's own client does not, so serve it at its own origin's root and admit it with --allow-origin)", collect, [])
     .option('--at <path>', 'the URL path the matching --serve-client is served under, e.g. /moshi/', collect, [])
     .option('--voice <name>', `flite voice: ${VOICES.join(', ')}`, d.engine.voice)
     .option('--eagerness <level>', `how soon the agent takes the turn: ${EAGERNESS_LEVELS.join(', ')}`, d.engine.eagerness)
@@ -124,7 +124,7 @@ export async function runTalk(opts: TalkCliOptions): Promise<FullduplexServer> {
   // Certificates and served folders are checked before anything starts: a bad file stops here.
   const tls = await talkTls(opts);
   const clients = servedClients(opts.serveClient ?? [], opts.at ?? []);
-  for (const c of clients) if (!existsSync(join(c.dir, 'index.html'))) throw new FullduplexError('BAD_ARGUMENT', `--serve-client ${c.dir}: no index.html there (give the folder of a built client, e.g. Moshi's client/dist)`);
+  for (const c of clients) if (!existsSync(join(c.dir, 'index.html'))) throw new FullduplexError('BAD_ARGUMENT', `--serve-client ${c.dir}: no index.html there (give the folder of a built client, e.g. its dist/)`);
   const servers = speechServersFrom(opts);
   process.stderr.write('fullduplex: loading the speech engines…\n');
   const server = await startServer({
