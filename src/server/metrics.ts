@@ -42,7 +42,7 @@ export class ServerMetrics {
   private lastCpu = process.cpuUsage();
   private lastWall = performance.now();
 
-  constructor(private readonly source: MetricsSource) {
+  constructor(source: MetricsSource) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'fullduplex_process_' });
     this.active = new Gauge({
