@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "fullduplex_native",
-      "sources": ["src/addon.c", "src/asr_pocketsphinx.c", "src/tts_flite.c"],
+      "sources": ["src/addon.c", "src/asr_pocketsphinx.c", "src/tts_flite.c", "src/lm_ngram.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-O2", "-Wall", "-Wno-unused-parameter", "<!@(pkg-config --cflags pocketsphinx sphinxbase)", "-I/usr/include/flite"],
       "libraries": [

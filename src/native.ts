@@ -1,4 +1,4 @@
-/** Loads the project's N-API addon (pocketsphinx + flite), with an error that says how to fix a missing build. */
+/** Loads the project's N-API addon (pocketsphinx, its language model, flite), with an error that says how to fix a missing build. */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,12 @@ export interface NativeAddon {
   ): unknown;
   ttsCancel(job: unknown): void;
   ttsSynthesize(voice: string, text: string): { samples: Int16Array; sampleRate: number };
+  /** The recogniser's n-gram language model, read for text statistics (native/src/lm_ngram.c). */
+  lmOpen(path: string): unknown;
+  /** ln P(last word | the words before it), oldest first; "<s>"/"</s>" mark sentence edges. */
+  lmLogProb(handle: unknown, words: string[]): number;
+  lmKnows(handle: unknown, word: string): boolean;
+  lmClose(handle: unknown): void;
 }
 
 /** The project root, found from this file whether it runs from src/ (tests via tsx) or dist/src/. */

@@ -26,6 +26,8 @@ export interface ProbedSpan extends SilenceSpan {
   /** Feature vectors of the windows where the model gave a reading (training data), parallel to `featureTimes`. */
   readonly features?: Float64Array[];
   readonly featureTimes?: number[];
+  /** The turn's words at each of those windows, as the engine read them. */
+  readonly transcripts?: string[];
 }
 
 export interface ProbeComponents {
@@ -62,7 +64,7 @@ export async function probeTurnEnds(
     },
     ...(o.predictor && { predictor: o.predictor }),
   });
-  const out = spans.map((s) => ({ ...s, scores: [] as SpanScore[], engineFireS: null as number | null, features: [] as Float64Array[], featureTimes: [] as number[] }));
+  const out = spans.map((s) => ({ ...s, scores: [] as SpanScore[], engineFireS: null as number | null, features: [] as Float64Array[], featureTimes: [] as number[], transcripts: [] as string[] }));
   // Spans may run past the recording (the user stays silent after a clip's last turn): pad with silence.
   const lastEnd = Math.max(0, ...spans.map((s) => s.end));
   const windows = Math.ceil((lastEnd + 0.1) * (ENGINE_SAMPLE_RATE / WINDOW_SAMPLES));
@@ -86,6 +88,7 @@ export async function probeTurnEnds(
       if (o.keepFeatures && est && x) {
         span.features.push(Float64Array.from(x));
         span.featureTimes.push(rel);
+        span.transcripts.push(est.transcript);
       }
     }
   } finally {

@@ -20,6 +20,8 @@ export interface TurnEndEstimate {
   readonly actionDelayMs: number;
   /** The strongest features behind p, signed. */
   readonly top: readonly FeatureContribution[];
+  /** The turn's words as the model read them. */
+  readonly transcript: string;
 }
 
 /** What one moment of a pause means for the turn, whichever policy reads it. */
@@ -89,7 +91,7 @@ export class TurnEndPolicy {
     // The explanation (features ranked, text) is built only if a decision or a reader asks for it:
     // this runs every window of every pause, and most readings are never logged.
     const top = model.lazyExplanation(x);
-    this.last = { t: e.t, pauseMs: pause, p, threshold, actionDelayMs: delay, get top() { return top(); } };
+    this.last = { t: e.t, pauseMs: pause, p, threshold, actionDelayMs: delay, transcript: e.transcript, get top() { return top(); } };
     const why = () => `p(turn over) ${p.toFixed(2)} (${describeContributions(top())})`;
     const timeout = pause >= this.options.maxHoldMs;
     const held = model.heldByWords(x, o.commitIncompleteMs);
