@@ -28,3 +28,16 @@ test('the language-model binding refuses bad input with a clear error', () => {
   assert.throws(() => n.lmLogProb(h, ['a', '</s>']), /closed/);
   assert.equal(SentenceEndModel.shared('/nonexistent/model.lm.bin'), null);
 });
+
+test('the oracle study reads the words said before a pause from the script: whole spans before it, and the share of a span it falls inside', async () => {
+  const { trueWordsBefore } = await import('../bench/turn-end/oracle-text-study.js');
+  const user = [
+    { role: 'part' as const, text: 'I went to the store and', start: 0.5, end: 1.7 },
+    { role: 'part' as const, text: 'bought some milk.', start: 2.6, end: 4.0 },
+  ];
+  assert.deepEqual(trueWordsBefore(user, 0.2), []);
+  assert.deepEqual(trueWordsBefore(user, 1.72), ['i', 'went', 'to', 'the', 'store', 'and']);
+  assert.deepEqual(trueWordsBefore(user, 4.0), ['i', 'went', 'to', 'the', 'store', 'and', 'bought', 'some', 'milk']);
+  // 1.43 s is 77 % of the first span's time: "i went to the store" (19 of 24 letters and spaces).
+  assert.deepEqual(trueWordsBefore(user, 1.43), ['i', 'went', 'to', 'the', 'store']);
+});

@@ -58,6 +58,8 @@ export interface Variant {
   readonly extra: readonly number[];
   /** Products of two of the engine's features (indices into TURN_END_FEATURES), appended. */
   readonly crosses?: readonly (readonly [number, number])[];
+  /** The engine's features left out (set to 0; indices into TURN_END_FEATURES): readings that replace them. */
+  readonly drop?: readonly number[];
 }
 
 /** Probes (or reads back) every sample of a part; resumable: samples already in the file are skipped. */
@@ -105,13 +107,16 @@ export async function loadStudyData(
   cache: string,
   joinPart: (p: Part, samples: readonly StoredSample[]) => Promise<JoinedSample[]>,
   log: (s: string) => void,
+  /** Keep the joined readings too (false: readings cheap enough to recompute every run). */
+  cacheJoined = true,
 ): Promise<Record<string, JoinedSample[]>> {
   mkdirSync(cache, { recursive: true });
   const data: Record<string, JoinedSample[]> = {};
   for (const [k, p] of Object.entries(parts)) {
     const joined = join(cache, `joined-${name}-${p.set}-${p.voices}-${p.n}.json`);
-    data[k] = existsSync(joined) ? JSON.parse(readFileSync(joined, 'utf8')) : await joinPart(p, await probePart(p, join(cache, `${p.set}-${p.voices}.jsonl`), log));
-    if (!existsSync(joined)) writeFileSync(joined, JSON.stringify(data[k]));
+    const cached = cacheJoined && existsSync(joined);
+    data[k] = cached ? JSON.parse(readFileSync(joined, 'utf8')) : await joinPart(p, await probePart(p, join(cache, `${p.set}-${p.voices}.jsonl`), log));
+    if (cacheJoined && !cached) writeFileSync(joined, JSON.stringify(data[k]));
   }
   return data;
 }
@@ -148,7 +153,7 @@ export function aucTable(data: readonly JoinedSample[], atS: number, extraNames:
 // with readings gets them (0 where missing) and a flag saying whether they were there.
 const vec = (x: readonly number[], e: readonly number[] | null, v: Variant) =>
   Float64Array.from([
-    ...x.slice(0, TURN_END_FEATURES.length),
+    ...x.slice(0, TURN_END_FEATURES.length).map((f, j) => (v.drop?.includes(j) ? 0 : f)),
     ...v.extra.map((j) => (e ? e[j]! : 0)),
     ...(v.extra.length ? [e ? 1 : 0] : []),
     ...(v.crosses ?? []).map(([a, b]) => x[a]! * x[b]!),
