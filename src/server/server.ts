@@ -50,7 +50,7 @@ export interface FullduplexServer {
   close(): Promise<void>;
   /**
    * Graceful drain (drain.ts): refuse new sessions, give the running ones `drain.graceSeconds`, say
-   * goodbye to any left (close 4003), then close. Resolves when closed; `close()` meanwhile cuts it short.
+   * goodbye to any left (native: close 4003; Realtime and Moshi in their own form, then 1001), then close. Resolves when closed; `close()` meanwhile cuts it short.
    */
   drain(): Promise<void>;
   readonly metrics: ServerMetrics;
@@ -257,7 +257,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
         activeSessions: () => admission.inUse,
         sayGoodbye: async (text, maxMs) => {
           const reason = 'the server is shutting down; connect again to reach another instance';
-          await Promise.allSettled([...connections].map((c) => c.farewell(text, maxMs, CloseCode.DRAINED, reason)));
+          // Native sessions close with 4003 (docs/protocol.md); Realtime and Moshi clients know 1001.
+          await Promise.allSettled([...[...connections].map((c) => c.farewell(text, maxMs, CloseCode.DRAINED, reason)), protocols.farewell(text, maxMs)]);
         },
         close,
         log: (line) => o.log(`[${new Date().toISOString()}] ${line}`),

@@ -38,7 +38,7 @@ export function textPieces(clause: string): string[] {
   return clause.split(/\s+/).filter(Boolean).map((w) => ` ${w}`);
 }
 
-class MoshiConnection {
+export class MoshiConnection {
   readonly finished: Promise<void>;
   private readonly o: MoshiEndpointOptions;
   private readonly limits: ProtocolEndpointLimits;
@@ -57,6 +57,8 @@ class MoshiConnection {
   private closed = false;
   private expiry: NodeJS.Timeout | undefined;
   private resolveFinished!: () => void;
+  /** Why the session ended, for its recording (the first reason given wins). */
+  private endReason: string | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -71,7 +73,10 @@ class MoshiConnection {
     this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data as Buffer, isBinary)));
-    ws.on('close', () => void this.shutdown());
+    ws.on('close', () => {
+      this.endReason ??= 'the client closed the connection';
+      void this.shutdown();
+    });
     ws.on('error', () => undefined);
     void this.start();
   }
@@ -188,7 +193,32 @@ class MoshiConnection {
     }
   }
 
+  /**
+   * The server's drain (src/server/drain.ts): the agent says `text` (its audio in the Ogg stream, its
+   * words as 0x02 text pieces), the stream ends (EOS page), then close 1001. Bounded by `maxMs`
+   * whatever the session does; resolves when the connection has closed.
+   */
+  async farewell(text: string, maxMs: number): Promise<void> {
+    if (this.closed) return;
+    const deadline = Date.now() + maxMs;
+    const handle = this.handle;
+    if (this.streaming && handle) {
+      try {
+        await Promise.race([handle.farewell(text, maxMs), sleep(maxMs)]);
+        if (!this.closed && this.streaming) {
+          this.streaming = false; // no audio after the last page
+          for (const page of this.encoder.flush()) this.sendMessage({ kind: 'audio', data: page });
+        }
+      } catch (e) {
+        this.log(`goodbye failed: ${toFullduplexError(e).message}`);
+      }
+    }
+    this.close(1001, 'the server is shutting down');
+    await Promise.race([this.finished, sleep(Math.max(0, deadline - Date.now()))]);
+  }
+
   private close(code: number, reason: string): void {
+    this.endReason ??= reason;
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
     void this.shutdown();
   }
@@ -204,7 +234,7 @@ class MoshiConnection {
   private async shutdownResources(): Promise<void> {
     if (this.handle) this.deps.liveSessions?.delete(this.handle);
     try {
-      await this.handle?.close('the client closed the connection');
+      await this.handle?.close(this.endReason ?? 'the client closed the connection');
     } catch (e) {
       this.log(`session close failed: ${toFullduplexError(e).message}`);
     }
@@ -217,4 +247,8 @@ class MoshiConnection {
     if (this.deps.resamplers) this.deps.resamplers.give(r);
     else r.destroy();
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
