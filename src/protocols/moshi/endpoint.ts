@@ -22,11 +22,14 @@ import { resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits }
 import { decodeMoshiMessage, encodeMoshiMessage, moshiHandshake, type MoshiMessage } from './messages.js';
 import { defaultMoshiEndpointOptions, MOSHI_QUERY, type MoshiEndpointOptions } from './endpoint-options.js';
 import { moshiServerInfo } from './metadata.js';
+import { keyedStartOptions, type KeyedStartOptions } from '../../server/keyed-session.js';
 
 export const MOSHI_PATH = '/api/chat';
 
 export interface MoshiEndpointDeps extends ProtocolEndpointDeps {
   moshi?: Partial<MoshiEndpointOptions>;
+  /** The session configuration of the ephemeral key the connection presented (the query's own settings win). */
+  sessionFor?: (req: IncomingMessage) => Record<string, unknown> | undefined;
 }
 
 export function handleMoshiConnection(ws: WebSocket, req: IncomingMessage, deps: MoshiEndpointDeps): Promise<void> {
@@ -45,6 +48,8 @@ export class MoshiConnection {
   private readonly query: URLSearchParams;
   private readonly textPrompt: string;
   private readonly voicePrompt: string;
+  /** The session settings of the ephemeral key the connection was opened with. */
+  private readonly keyed: KeyedStartOptions;
   private handle: SessionHandle | undefined;
   private readonly encoder: OggOpusStreamEncoder;
   private resampler: StreamingResampler | undefined;
@@ -70,6 +75,7 @@ export class MoshiConnection {
     const q = (this.query = new URL(req.url ?? '/', 'http://localhost').searchParams);
     this.textPrompt = q.get(MOSHI_QUERY.textPrompt) ?? '';
     this.voicePrompt = q.get(MOSHI_QUERY.voicePrompt) ?? '';
+    this.keyed = keyedStartOptions(deps.sessionFor?.(req), deps.host.voices, (line) => this.log(line));
     this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data as Buffer, isBinary)));
@@ -123,13 +129,16 @@ export class MoshiConnection {
     for (const m of this.early.splice(0)) this.audioIn(m);
   }
 
-  /** The session as the native protocol's `start` says it: 24 kHz input, the prompt as instructions, a voice we have. */
+  /**
+   * The session as the native protocol's `start` says it: 24 kHz input, the prompt as instructions, a
+   * voice we have; an ephemeral key's settings where the query names none.
+   */
   private startMessage(): StartMessage {
     // Only a voice the synthesizer has; PersonaPlex voice files (NATF0.pt) are not ours.
     const asked = this.voicePrompt.replace(/\.[a-z0-9]+$/i, '');
     const voice = asked && this.deps.host.voices.includes(asked) ? asked : undefined;
     const instructions = this.textPrompt.trim();
-    return { type: 'start', protocol: PROTOCOL_VERSION, inputSampleRate: OPUS_SAMPLE_RATE_24K, client: 'moshi', ...(voice && { voice }), ...(instructions && { instructions }) };
+    return { type: 'start', protocol: PROTOCOL_VERSION, inputSampleRate: OPUS_SAMPLE_RATE_24K, client: 'moshi', ...this.keyed, ...(voice && { voice }), ...(instructions && { instructions }) };
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
