@@ -3,8 +3,8 @@
  * a Realtime session whose answer is still playing hears it cancelled (`server_shutting_down`), then
  * the goodbye as a response of its own (audio + transcript), then an `error` server_shutting_down and
  * close 1001; a Moshi session hears the goodbye as Ogg Opus audio and 0x02 text, then close 1001; both
- * recordings say why they ended. A session whose goodbye hangs or fails still closes within the
- * goodbye's time limit.
+ * recordings say why they ended; in process and on a worker thread. A session whose goodbye hangs or
+ * fails still closes within the goodbye's time limit.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,59 +71,62 @@ function recordings(dir: string): { client?: string; ended?: string; endReason?:
   return readdirSync(dir).map((d) => ({ dir: join(dir, d), ...(JSON.parse(readFileSync(join(dir, d, 'session.json'), 'utf8')) as object) }));
 }
 
-test('a drain says goodbye on Realtime (cancel, response, error, 1001) and on Moshi (audio, text, 1001), recorded', async () => {
-  const sessionsDir = tempDir('drain-protocols');
-  const server = await testServer({ warmSessions: 2, drain: { graceSeconds: 0 }, recording: { sessionsDir } });
-  const farewell = defaultDrainOptions.farewell;
-  const rt = await realtimeClient(wsUrl(server, '/v1/realtime'));
-  const moshi = await moshiClient(wsUrl(server, '/api/chat'));
-  await until(() => rt.events.some((e) => e.type === 'session.created'), 'session.created');
-  // An answer in progress when the drain starts.
-  rt.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'What time is it?' }] } });
-  rt.send({ type: 'response.create' });
-  await until(() => rt.events.some((e) => e.type === 'response.output_audio.delta'), 'the answer to start playing');
-  const rtAt = rt.events.length;
-  const moshiAt = moshi.audio.length;
-  const moshiTextAt = moshi.text.length;
-  const drained = server.drain();
-  const [rtCode, moshiCode] = await Promise.all([rt.closed, moshi.closed]);
-  await drained;
+for (const workers of [0, 1]) {
+  test(`a drain says goodbye on Realtime (cancel, response, error, 1001) and on Moshi (audio, text, 1001), recorded (${workers ? 'a worker thread' : 'in process'})`, async (t) => {
+    const sessionsDir = tempDir('drain-protocols');
+    const server = await testServer({ workers, warmSessions: 2, drain: { graceSeconds: 0 }, recording: { sessionsDir } });
+    t.after(() => server.close()); // the drain closes it; this, if a check fails before
+    const farewell = defaultDrainOptions.farewell;
+    const rt = await realtimeClient(wsUrl(server, '/v1/realtime'));
+    const moshi = await moshiClient(wsUrl(server, '/api/chat'));
+    await until(() => rt.events.some((e) => e.type === 'session.created'), 'session.created');
+    // An answer in progress when the drain starts.
+    rt.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'What time is it?' }] } });
+    rt.send({ type: 'response.create' });
+    await until(() => rt.events.some((e) => e.type === 'response.output_audio.delta'), 'the answer to start playing');
+    const rtAt = rt.events.length;
+    const moshiAt = moshi.audio.length;
+    const moshiTextAt = moshi.text.length;
+    const drained = server.drain();
+    const [rtCode, moshiCode] = await Promise.all([rt.closed, moshi.closed]);
+    await drained;
 
-  // Realtime: the answer cancelled, the goodbye a whole response, then the error, then 1001.
-  assert.equal(rtCode, 1001);
-  const after = rt.events.slice(rtAt);
-  const done = after.filter((e) => e.type === 'response.done').map((e) => e.response as ResponseObject);
-  assert.equal(done.length, 2, after.map((e) => e.type).join(' '));
-  assert.equal(done[0]!.status, 'cancelled');
-  assert.equal(done[0]!.status_details?.reason, 'server_shutting_down');
-  const goodbye = done[1]!;
-  assert.equal(goodbye.status, 'completed', JSON.stringify(goodbye));
-  const of = (type: string) => after.filter((e) => e.type === type && e.response_id === goodbye.id);
-  assert.ok(after.some((e) => e.type === 'response.created' && (e.response as ResponseObject).id === goodbye.id), 'response.created for the goodbye');
-  const pcm = of('response.output_audio.delta').map((e) => {
-    const b = Buffer.from(String(e.delta), 'base64');
-    return new Int16Array(b.buffer, b.byteOffset, b.byteLength >> 1);
+    // Realtime: the answer cancelled, the goodbye a whole response, then the error, then 1001.
+    assert.equal(rtCode, 1001);
+    const after = rt.events.slice(rtAt);
+    const done = after.filter((e) => e.type === 'response.done').map((e) => e.response as ResponseObject);
+    assert.equal(done.length, 2, after.map((e) => e.type).join(' '));
+    assert.equal(done[0]!.status, 'cancelled');
+    assert.equal(done[0]!.status_details?.reason, 'server_shutting_down');
+    const goodbye = done[1]!;
+    assert.equal(goodbye.status, 'completed', JSON.stringify(goodbye));
+    const of = (type: string) => after.filter((e) => e.type === type && e.response_id === goodbye.id);
+    assert.ok(after.some((e) => e.type === 'response.created' && (e.response as ResponseObject).id === goodbye.id), 'response.created for the goodbye');
+    const pcm = of('response.output_audio.delta').map((e) => {
+      const b = Buffer.from(String(e.delta), 'base64');
+      return new Int16Array(b.buffer, b.byteOffset, b.byteLength >> 1);
+    });
+    assert.ok(pcm.length > 0 && Math.max(...pcm.map(peak)) > 3000, 'the goodbye was heard');
+    assert.equal(of('response.output_audio_transcript.done')[0]?.transcript, farewell);
+    const errorAt = after.findIndex((e) => e.type === 'error');
+    assert.ok(errorAt > after.findIndex((e) => e.type === 'response.done' && (e.response as ResponseObject).id === goodbye.id), 'the error after the goodbye');
+    assert.equal((after[errorAt]!.error as { code: string }).code, 'server_shutting_down');
+
+    // Moshi: the goodbye's audio in the Ogg stream, its words as text pieces, then 1001.
+    assert.equal(moshiCode, 1001);
+    assert.ok(peak(Int16Array.from(moshi.audio.slice(moshiAt).flatMap((a) => [...a]))) > 3000, 'the goodbye was heard on Moshi');
+    assert.equal(moshi.text.slice(moshiTextAt).join('').trim(), farewell);
+
+    // Both recordings are finished and say why they ended.
+    const recs = recordings(sessionsDir);
+    for (const client of ['openai-realtime', 'moshi']) {
+      const r = recs.find((x) => x.client === client);
+      assert.ok(r?.ended, `${client} recording finished: ${JSON.stringify(recs)}`);
+      assert.match(r.endReason ?? '', /shutting down/);
+      assert.ok(readFileSync(join(r.dir, 'transcript.txt'), 'utf8').includes(`agent: ${farewell}`), `${client} transcript has the goodbye`);
+    }
   });
-  assert.ok(pcm.length > 0 && Math.max(...pcm.map(peak)) > 3000, 'the goodbye was heard');
-  assert.equal(of('response.output_audio_transcript.done')[0]?.transcript, farewell);
-  const errorAt = after.findIndex((e) => e.type === 'error');
-  assert.ok(errorAt > after.findIndex((e) => e.type === 'response.done' && (e.response as ResponseObject).id === goodbye.id), 'the error after the goodbye');
-  assert.equal((after[errorAt]!.error as { code: string }).code, 'server_shutting_down');
-
-  // Moshi: the goodbye's audio in the Ogg stream, its words as text pieces, then 1001.
-  assert.equal(moshiCode, 1001);
-  assert.ok(peak(Int16Array.from(moshi.audio.slice(moshiAt).flatMap((a) => [...a]))) > 3000, 'the goodbye was heard on Moshi');
-  assert.equal(moshi.text.slice(moshiTextAt).join('').trim(), farewell);
-
-  // Both recordings are finished and say why they ended.
-  const recs = recordings(sessionsDir);
-  for (const client of ['openai-realtime', 'moshi']) {
-    const r = recs.find((x) => x.client === client);
-    assert.ok(r?.ended, `${client} recording finished: ${JSON.stringify(recs)}`);
-    assert.match(r.endReason ?? '', /shutting down/);
-    assert.ok(readFileSync(join(r.dir, 'transcript.txt'), 'utf8').includes(`agent: ${farewell}`), `${client} transcript has the goodbye`);
-  }
-});
+}
 
 test('a goodbye that hangs or fails still ends its session within the time limit, and the endpoints go on', async () => {
   for (const fault of ['hang', 'fail'] as const) {
