@@ -4,7 +4,8 @@
  * the goodbye as a response of its own (audio + transcript), then an `error` server_shutting_down and
  * close 1001; a Moshi session hears the goodbye as Ogg Opus audio and 0x02 text, then close 1001; both
  * recordings say why they ended; in process and on a worker thread. A session whose goodbye hangs or
- * fails still closes within the goodbye's time limit.
+ * fails still closes within the goodbye's time limit. A plain shutdown closes both with 1001, recorded
+ * as a shutdown.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -162,4 +163,18 @@ test('a goodbye that hangs or fails still ends its session within the time limit
       await server.close();
     }
   }
+});
+
+test('a plain shutdown (SIGINT, a second SIGTERM) closes Realtime and Moshi sessions with 1001, recorded as such', async () => {
+  const sessionsDir = tempDir('close-protocols');
+  const server = await testServer({ warmSessions: 2, recording: { sessionsDir } });
+  const rt = await realtimeClient(wsUrl(server, '/v1/realtime'));
+  const moshi = await moshiClient(wsUrl(server, '/api/chat'));
+  await until(() => rt.events.some((e) => e.type === 'session.created'), 'session.created');
+  await until(() => recordings(sessionsDir).length === 2, 'both sessions recording');
+  await server.close();
+  assert.deepEqual(await Promise.all([rt.closed, moshi.closed]), [1001, 1001]);
+  const recs = recordings(sessionsDir);
+  assert.deepEqual(recs.map((r) => r.client).sort(), ['moshi', 'openai-realtime']);
+  for (const r of recs) assert.match(r.endReason ?? '', /shutting down/, JSON.stringify(r));
 });

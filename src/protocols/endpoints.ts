@@ -55,6 +55,8 @@ const FAREWELL_CLOSE_MS = 1000;
 interface LiveConnection {
   readonly finished: Promise<void>;
   farewell(text: string, maxMs: number): Promise<void>;
+  /** Close the socket with `code`; `reason` is also what the session's recording says ended it. */
+  close(code: number, reason: string): void;
 }
 
 export interface AttachOptions {
@@ -157,13 +159,13 @@ export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachO
           const said = c.farewell(text, maxMs).catch((e: Error) => given.log?.(`goodbye failed: ${e.message}`));
           await Promise.race([said, new Promise((r) => setTimeout(r, maxMs + FAREWELL_CLOSE_MS).unref())]);
           // One that hung: its socket closes now, and its session is released as the close is seen.
-          if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1001, 'the server is shutting down');
+          if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) c.close(1001, 'the server is shutting down');
         }),
       );
     },
     close: async () => {
       closing = true;
-      for (const ws of connections) ws.close(1001, 'the server is shutting down');
+      for (const ws of connections) (live.get(ws) ?? ws).close(1001, 'the server is shutting down');
       await Promise.allSettled([...finished]);
       wss.close();
     },

@@ -226,7 +226,8 @@ export class MoshiConnection {
     await Promise.race([this.finished, sleep(Math.max(0, deadline - Date.now()))]);
   }
 
-  private close(code: number, reason: string): void {
+  /** Close the socket (`reason` is also the recording's end reason) and end the session. */
+  close(code: number, reason: string): void {
     this.endReason ??= reason;
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
     void this.shutdown();
