@@ -2,7 +2,8 @@
  * deploy/haproxy.cfg, as documented, in front of two `fullduplex talk` processes, all on loopback:
  * spoken sessions through the balancer spread over both; a drained instance (SIGTERM) is taken out of
  * rotation by its /readyz while its running session still gets answers, new sessions go to the other;
- * a killed instance (SIGKILL) leaves its clients with a prompt close and its finished turns on disk.
+ * a killed instance (SIGKILL) leaves its clients with a prompt close and its finished turns on disk;
+ * a full instance (--max-sessions reached, /readyz 503) is skipped until it has room again.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,16 +41,28 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 
-/** HAProxy's view of each instance (UP, DOWN, …), from its status page's CSV. */
-async function serverStates(statsPort: number): Promise<Record<string, string>> {
+/** HAProxy's view of each instance (UP, DOWN, …), from its status page's CSV (`column`: another of its columns). */
+async function serverStates(statsPort: number, column = 'status'): Promise<Record<string, string>> {
   const csv = await (await fetch(`http://127.0.0.1:${statsPort}/;csv`)).text();
   const [header, ...rows] = csv.split('\n');
   const cols = header!.replace(/^# /, '').split(',');
   const name = cols.indexOf('svname');
-  const status = cols.indexOf('status');
+  const status = cols.indexOf(column);
   const out: Record<string, string> = {};
   for (const r of rows.map((l) => l.split(','))) if (r[0] === 'instances' && r[name] && r[name] !== 'BACKEND') out[r[name]!] = r[status]!;
   return out;
+}
+
+/** Start HAProxy with deploy/haproxy.cfg in front of `a` and `b` (ports), health checks every 200 ms. */
+async function startHaproxy(a: number, b: number, extraEnv: Record<string, string> = {}) {
+  const [front, stats] = [await freePort(), await freePort()];
+  const child = spawn('haproxy', ['-db', '-f', CONFIG], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, FULLDUPLEX_BIND: `127.0.0.1:${front}`, FULLDUPLEX_A: `127.0.0.1:${a}`, FULLDUPLEX_B: `127.0.0.1:${b}`, FULLDUPLEX_STATS: `127.0.0.1:${stats}`, FULLDUPLEX_CHECK_MS: '200', ...extraEnv },
+  });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  return { child, front, stats, log: () => log };
 }
 
 const answered = (c: WsConversation, n = 1) => c.events.filter((e) => e.type === 'agent_speech_stop' && e.kind === 'reply' && e.reason === 'completed').length >= n;
@@ -130,6 +143,39 @@ test('HAProxy spreads sessions, skips a draining instance while its sessions fin
   } finally {
     for (const t of Object.values(talks)) if (t.child.exitCode === null && t.child.signalCode === null) t.child.kill('SIGKILL');
     haproxy.kill('SIGTERM');
+  }
+});
+
+test('HAProxy skips a full instance (its /readyz 503) and sends new sessions to the other; it returns once it has room', { skip: !haveHaproxy && 'haproxy is not installed (scripts/setup.mjs installs it)' }, async () => {
+  const dirs = { a: tempDir('lb-full-a'), b: tempDir('lb-full-b') };
+  // `a` takes one session at a time; `b` the default.
+  const [a, b] = await Promise.all([startTalk(dirs.a, ['--workers', '1', '--max-sessions', '1']), startTalk(dirs.b, ['--workers', '1'])]);
+  const lb = await startHaproxy(a.port, b.port);
+  const url = `http://127.0.0.1:${lb.front}`;
+  const open: WsConversation[] = [];
+  const where = (client: string) => (['a', 'b'] as const).find((k) => recordedSessions(dirs[k]).some((s) => s.meta.client === client));
+  try {
+    await until(async () => JSON.stringify(await serverStates(lb.stats)) === JSON.stringify({ a: 'UP', b: 'UP' }), `both instances UP (${lb.log()})`);
+    // Fill `a` with a session of its own (straight to it, not through the balancer).
+    open.push(await WsConversation.open(16000, { url: a.url, client: 'lb filler' }));
+    assert.equal((await fetch(`http://127.0.0.1:${a.port}/readyz`)).status, 503, 'a full instance is not ready');
+    // HAProxy's next checks see the 503 and take it out of rotation (not a race: we wait for its verdict).
+    await until(async () => (await serverStates(lb.stats)).a === 'DOWN', 'the full instance marked DOWN');
+    assert.equal((await serverStates(lb.stats, 'check_code')).a, '503', 'taken out for its /readyz answer');
+    // Three sessions held open at once through the balancer: leastconn would put at least one on an
+    // instance in rotation with fewer of its connections, so all three on `b` means `a` was skipped.
+    for (const n of [1, 2, 3]) open.push(await WsConversation.open(16000, { url, client: `lb skip ${n}` }));
+    for (const n of [1, 2, 3]) assert.equal(where(`lb skip ${n}`), 'b', `session ${n} went to the instance with room`);
+    // Room again: `a` answers 200, comes back UP, and (fewest connections) takes the next session.
+    await open.shift()!.close();
+    await until(async () => (await serverStates(lb.stats)).a === 'UP', 'the instance with room again back UP');
+    open.push(await WsConversation.open(16000, { url, client: 'lb back' }));
+    assert.equal(where('lb back'), 'a');
+  } finally {
+    await Promise.allSettled(open.map((c) => c.close()));
+    a.child.kill('SIGKILL');
+    b.child.kill('SIGKILL');
+    lb.child.kill('SIGTERM');
   }
 });
 

@@ -86,7 +86,8 @@ async function start() {
     });
     await audio.openMicrophone();
     client = new Client({ onReady, onAudio: (pcm) => audio?.play(pcm), onMessage, onClose });
-    await client.connect({ inputSampleRate: audio.sampleRate, voice: ui.voice.value || undefined, eagerness: ui.eagerness.value || undefined });
+    // Only what the user chose: untouched, the server's default (or the page's key's session settings) applies.
+    await client.connect({ inputSampleRate: audio.sampleRate, voice: chosen(ui.voice), eagerness: chosen(ui.eagerness) });
   } catch (e) {
     await teardown();
     setState('error', 'Not connected');
@@ -276,6 +277,12 @@ setInterval(() => {
   const s = Math.floor((performance.now() - sessionStart) / 1000);
   ui.clock.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }, 500);
+
+/** A select's value if the user changed it, else undefined. */
+function chosen(select) {
+  return select.dataset.chosen ? select.value || undefined : undefined;
+}
+for (const select of [ui.voice, ui.eagerness]) select.addEventListener('change', () => (select.dataset.chosen = '1'));
 
 async function loadInfo() {
   try {

@@ -1,8 +1,8 @@
 /**
  * Mount the foreign-protocol endpoints on any HTTP server:
  *
- *   WS /v1/realtime   OpenAI Realtime (GA and beta)           → handleRealtimeConnection
- *   WS /api/chat      Moshi / PersonaPlex (binary, Ogg Opus)   → handleMoshiConnection
+ *   WS /v1/realtime   OpenAI Realtime (GA and beta)           → RealtimeConnection
+ *   WS /api/chat      Moshi / PersonaPlex (binary, Ogg Opus)   → MoshiConnection
  *
  * `createProtocolEndpoints(deps).handleUpgrade(req, socket, head)` takes an upgrade on these paths
  * (call it from the server's own upgrade listener); `attachProtocolEndpoints(http, deps)` adds a
@@ -20,8 +20,8 @@ import type { SessionHandle } from '../server/session-host.js';
 import { refuseFull, refuseUpgrade, type AdmissionSlot, type SessionAdmission } from '../server/admission.js';
 import { encodeMoshiMessage } from './moshi/messages.js';
 import { realtimeErrorEvent } from './openai-realtime/events.js';
-import { handleMoshiConnection, MOSHI_PATH, type MoshiEndpointDeps } from './moshi/endpoint.js';
-import { handleRealtimeConnection, REALTIME_PATH, type RealtimeEndpointDeps } from './openai-realtime/endpoint.js';
+import { MoshiConnection, MOSHI_PATH, type MoshiEndpointDeps } from './moshi/endpoint.js';
+import { RealtimeConnection, REALTIME_PATH, type RealtimeEndpointDeps } from './openai-realtime/endpoint.js';
 
 export type ProtocolEndpointsDeps = RealtimeEndpointDeps & MoshiEndpointDeps;
 
@@ -37,8 +37,26 @@ export interface ProtocolEndpoints {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** The live-session stats of every protocol connection (the server's /v1/stats lists them with the native ones). */
   stats(): Promise<LiveSessionStats[]>;
+  /**
+   * The drain's goodbye: every live protocol session hears the agent say `text` in its transport's
+   * own form (Realtime: a response, then an `error` server_shutting_down; Moshi: audio and text
+   * frames), then closes 1001. Resolves when all have closed, or after `maxMs` (and a moment to close)
+   * for any that hang, which are then closed regardless.
+   */
+  farewell(text: string, maxMs: number): Promise<void>;
   /** Close every protocol connection (1001) and wait for their sessions to end. */
   close(): Promise<void>;
+}
+
+/** Past the goodbye's `maxMs`, how long a connection gets to close before it is closed regardless, ms. */
+const FAREWELL_CLOSE_MS = 1000;
+
+/** A live protocol connection as the endpoints see it. */
+interface LiveConnection {
+  readonly finished: Promise<void>;
+  farewell(text: string, maxMs: number): Promise<void>;
+  /** Close the socket with `code`; `reason` is also what the session's recording says ended it. */
+  close(code: number, reason: string): void;
 }
 
 export interface AttachOptions {
@@ -90,10 +108,11 @@ export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachO
     perMessageDeflate: false,
     handleProtocols: (offered) => (offered.has('realtime') ? 'realtime' : false),
   });
-  const routes: Record<string, (ws: WebSocket, req: IncomingMessage) => Promise<void>> = {
-    [REALTIME_PATH]: (ws, req) => handleRealtimeConnection(ws, req, deps),
-    [MOSHI_PATH]: (ws, req) => handleMoshiConnection(ws, req, deps),
+  const routes: Record<string, (ws: WebSocket, req: IncomingMessage) => LiveConnection> = {
+    [REALTIME_PATH]: (ws, req) => new RealtimeConnection(ws, req, deps),
+    [MOSHI_PATH]: (ws, req) => new MoshiConnection(ws, req, deps),
   };
+  const live = new Map<WebSocket, LiveConnection>();
   let closing = false;
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     let url: URL;
@@ -117,9 +136,12 @@ export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachO
       let slot: AdmissionSlot | undefined;
       if (o.admission && !(slot = o.admission.tryAcquire())) return refuseAccepted(ws, url.pathname, o.admission);
       connections.add(ws);
-      const done = route(ws, req).finally(() => {
+      const c = route(ws, req);
+      live.set(ws, c);
+      const done = c.finished.finally(() => {
         slot?.release();
         connections.delete(ws);
+        live.delete(ws);
         finished.delete(done);
       });
       finished.add(done);
@@ -131,9 +153,19 @@ export function createProtocolEndpoints(given: ProtocolEndpointsDeps, o: AttachO
     paths: Object.keys(routes),
     handleUpgrade,
     stats: async () => (await Promise.all([...liveSessions].map((h) => h.stats()))).filter((s): s is LiveSessionStats => s !== undefined),
+    farewell: async (text, maxMs) => {
+      await Promise.allSettled(
+        [...live].map(async ([ws, c]) => {
+          const said = c.farewell(text, maxMs).catch((e: Error) => given.log?.(`goodbye failed: ${e.message}`));
+          await Promise.race([said, new Promise((r) => setTimeout(r, maxMs + FAREWELL_CLOSE_MS).unref())]);
+          // One that hung: its socket closes now, and its session is released as the close is seen.
+          if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) c.close(1001, 'the server is shutting down');
+        }),
+      );
+    },
     close: async () => {
       closing = true;
-      for (const ws of connections) ws.close(1001, 'the server is shutting down');
+      for (const ws of connections) (live.get(ws) ?? ws).close(1001, 'the server is shutting down');
       await Promise.allSettled([...finished]);
       wss.close();
     },

@@ -7,6 +7,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { ServerOptions } from './options.js';
 import type { AdmissionSlot } from './admission.js';
 import type { SessionHandle, SessionHost } from './session-host.js';
+import type { KeyedStartOptions } from './keyed-session.js';
 import { CloseCode, decodeAudioFrame, encodeAudioFrame, parseClientMessage, ProtocolError, type ClientMessage, type ProtocolErrorCode, type ServerMessage, type StartMessage } from './protocol.js';
 
 export interface ConnectionContext {
@@ -42,6 +43,8 @@ export class Connection {
     private readonly ws: WebSocket,
     private readonly ctx: ConnectionContext,
     readonly remote: string,
+    /** The session settings of the ephemeral key the connection was opened with (keyed-session.ts). */
+    private readonly keyed: KeyedStartOptions = {},
   ) {
     const limits = ctx.options.limits;
     this.timers.push(setTimeout(() => this.state === 'awaiting_start' && this.fail('START_TIMEOUT', CloseCode.START_TIMEOUT, `no start message within ${limits.startTimeoutSeconds} s`), limits.startTimeoutSeconds * 1000));
@@ -128,8 +131,10 @@ export class Connection {
     else if (m.type === 'tool_result') this.live!.toolResult(m);
   }
 
-  private async begin(start: StartMessage): Promise<void> {
+  private async begin(asked: StartMessage): Promise<void> {
     const o = this.ctx.options;
+    // The key's settings under the client's own: what the client names explicitly wins.
+    const start: StartMessage = { ...this.keyed, ...definedOnly(asked) };
     if (start.voice !== undefined && !this.ctx.host.voices.includes(start.voice)) {
       return this.error('UNSUPPORTED', `voice '${start.voice}' is not available (voices: ${this.ctx.host.voices.join(', ')})`);
     }
@@ -214,6 +219,11 @@ export class Connection {
   private log(line: string): void {
     this.ctx.options.log(`[${new Date().toISOString()}] ${this.remote}: ${line}`);
   }
+}
+
+/** `m` without its undefined fields (so spreading it does not erase defaults under it). */
+function definedOnly<T extends object>(m: T): T {
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** A close reason fits in 123 bytes of UTF-8 (the rest of a close frame's 125). */

@@ -2,7 +2,7 @@
  * Graceful drain: the server stops taking sessions (`/readyz` answers 503, upgrades get 503, a `start`
  * on a connection opened before gets SHUTTING_DOWN and close 1013), the running sessions get
  * `graceSeconds` to end by themselves, and any that outlast it hear the agent say goodbye in its own
- * voice before they close with 4003. Then the server closes (every recording finished on disk).
+ * voice before they close (native: 4003; Realtime and Moshi, which know no such code: 1001). Then the server closes (every recording finished on disk).
  * `cutShort()` (a second SIGTERM) skips what is left of the wait and the goodbyes.
  */
 import type { DrainOptions } from './options.js';

@@ -36,6 +36,7 @@ import { liveness, notReadyReason, readiness } from './health.js';
 import { Drain } from './drain.js';
 import { ClientSecrets, CLIENT_SECRETS_PATH, handleClientSecretsRequest, KEY_PREFIX, refuseRealtimeKey } from './client-secrets.js';
 import { OriginGate, serveClient } from './origins.js';
+import { keyedStartOptions } from './keyed-session.js';
 import { REALTIME_PATH } from '../protocols/openai-realtime/endpoint.js';
 
 export interface FullduplexServer {
@@ -50,7 +51,7 @@ export interface FullduplexServer {
   close(): Promise<void>;
   /**
    * Graceful drain (drain.ts): refuse new sessions, give the running ones `drain.graceSeconds`, say
-   * goodbye to any left (close 4003), then close. Resolves when closed; `close()` meanwhile cuts it short.
+   * goodbye to any left (native: close 4003; Realtime and Moshi in their own form, then 1001), then close. Resolves when closed; `close()` meanwhile cuts it short.
    */
   drain(): Promise<void>;
   readonly metrics: ServerMetrics;
@@ -141,7 +142,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   const dialogueName = o.engine.dialogue === 'embedded' ? 'embedded' : (o.engine.dialogue.model ?? 'openai-compatible');
   const secrets = new ClientSecrets(o.token, o.clientSecrets, { model: 'fullduplex', voice: o.engine.voice });
   const origins = new OriginGate(o.allowedOrigins, o.log);
-  /** The session configuration an upgrade's ephemeral key carries (read by the Realtime endpoint). */
+  /** The session configuration an upgrade's ephemeral key carries (every transport applies it: keyed-session.ts). */
   const keyedSessions = new WeakMap<IncomingMessage, Record<string, unknown>>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => void handleHttp(req, res).catch(() => answer(res, 500, { error: 'internal error' }));
@@ -208,7 +209,9 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
       if (admission.full) return (metrics.refused('full'), refuseFull(socket, admission.retryAfterS));
       if (isProtocol) return void protocols.handleUpgrade(req, socket, head);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const c = new Connection(ws, ctx, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`);
+        const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+        const keyed = keyedStartOptions(keyedSessions.get(req), host.voices, (line) => o.log(`[${new Date().toISOString()}] ${remote}: ${line}`));
+        const c = new Connection(ws, ctx, remote, keyed);
         connections.add(c);
         ws.once('close', () => connections.delete(c));
       });
@@ -257,7 +260,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
         activeSessions: () => admission.inUse,
         sayGoodbye: async (text, maxMs) => {
           const reason = 'the server is shutting down; connect again to reach another instance';
-          await Promise.allSettled([...connections].map((c) => c.farewell(text, maxMs, CloseCode.DRAINED, reason)));
+          // Native sessions close with 4003 (docs/protocol.md); Realtime and Moshi clients know 1001.
+          await Promise.allSettled([...[...connections].map((c) => c.farewell(text, maxMs, CloseCode.DRAINED, reason)), protocols.farewell(text, maxMs)]);
         },
         close,
         log: (line) => o.log(`[${new Date().toISOString()}] ${line}`),

@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import type { EngineEvent } from '../../src/engine/events.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InProcessHost } from '../../src/server/session-host.js';
+import { InProcessHost, type SessionHost } from '../../src/server/session-host.js';
 import { defaultPlaybackOptions, defaultRecordingOptions, defaultServerLimits, defaultServerOptions } from '../../src/server/options.js';
 
 let shared: { asr: PocketsphinxAsr; tts: FliteTts; vad?: SileroVad } | undefined;
@@ -39,6 +39,8 @@ export async function closeProtocolShared(): Promise<void> {
 export async function protocolServer(
   extra: Partial<ProtocolEndpointsDeps> = {},
   engine: { dialogue?: LlmOptions } = {},
+  /** Stand something between the endpoints and the runtime (fault injection). */
+  wrap: (host: SessionHost) => SessionHost = (h) => h,
 ): Promise<ProtocolServer & { sessions: ConversationSession[]; sessionsDir: string }> {
   const c = components();
   const sessions: ConversationSession[] = [];
@@ -53,7 +55,7 @@ export async function protocolServer(
   );
   await host.start();
   const server = await startProtocolServer({
-    host,
+    host: wrap(host),
     ...extra,
   });
   const close = server.close;

@@ -22,11 +22,14 @@ import { resolveLimits, type ProtocolEndpointDeps, type ProtocolEndpointLimits }
 import { decodeMoshiMessage, encodeMoshiMessage, moshiHandshake, type MoshiMessage } from './messages.js';
 import { defaultMoshiEndpointOptions, MOSHI_QUERY, type MoshiEndpointOptions } from './endpoint-options.js';
 import { moshiServerInfo } from './metadata.js';
+import { keyedStartOptions, type KeyedStartOptions } from '../../server/keyed-session.js';
 
 export const MOSHI_PATH = '/api/chat';
 
 export interface MoshiEndpointDeps extends ProtocolEndpointDeps {
   moshi?: Partial<MoshiEndpointOptions>;
+  /** The session configuration of the ephemeral key the connection presented (the query's own settings win). */
+  sessionFor?: (req: IncomingMessage) => Record<string, unknown> | undefined;
 }
 
 export function handleMoshiConnection(ws: WebSocket, req: IncomingMessage, deps: MoshiEndpointDeps): Promise<void> {
@@ -38,13 +41,15 @@ export function textPieces(clause: string): string[] {
   return clause.split(/\s+/).filter(Boolean).map((w) => ` ${w}`);
 }
 
-class MoshiConnection {
+export class MoshiConnection {
   readonly finished: Promise<void>;
   private readonly o: MoshiEndpointOptions;
   private readonly limits: ProtocolEndpointLimits;
   private readonly query: URLSearchParams;
   private readonly textPrompt: string;
   private readonly voicePrompt: string;
+  /** The session settings of the ephemeral key the connection was opened with. */
+  private readonly keyed: KeyedStartOptions;
   private handle: SessionHandle | undefined;
   private readonly encoder: OggOpusStreamEncoder;
   private resampler: StreamingResampler | undefined;
@@ -57,6 +62,8 @@ class MoshiConnection {
   private closed = false;
   private expiry: NodeJS.Timeout | undefined;
   private resolveFinished!: () => void;
+  /** Why the session ended, for its recording (the first reason given wins). */
+  private endReason: string | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -68,10 +75,14 @@ class MoshiConnection {
     const q = (this.query = new URL(req.url ?? '/', 'http://localhost').searchParams);
     this.textPrompt = q.get(MOSHI_QUERY.textPrompt) ?? '';
     this.voicePrompt = q.get(MOSHI_QUERY.voicePrompt) ?? '';
+    this.keyed = keyedStartOptions(deps.sessionFor?.(req), deps.host.voices, (line) => this.log(line));
     this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data as Buffer, isBinary)));
-    ws.on('close', () => void this.shutdown());
+    ws.on('close', () => {
+      this.endReason ??= 'the client closed the connection';
+      void this.shutdown();
+    });
     ws.on('error', () => undefined);
     void this.start();
   }
@@ -118,13 +129,16 @@ class MoshiConnection {
     for (const m of this.early.splice(0)) this.audioIn(m);
   }
 
-  /** The session as the native protocol's `start` says it: 24 kHz input, the prompt as instructions, a voice we have. */
+  /**
+   * The session as the native protocol's `start` says it: 24 kHz input, the prompt as instructions, a
+   * voice we have; an ephemeral key's settings where the query names none.
+   */
   private startMessage(): StartMessage {
     // Only a voice the synthesizer has; PersonaPlex voice files (NATF0.pt) are not ours.
     const asked = this.voicePrompt.replace(/\.[a-z0-9]+$/i, '');
     const voice = asked && this.deps.host.voices.includes(asked) ? asked : undefined;
     const instructions = this.textPrompt.trim();
-    return { type: 'start', protocol: PROTOCOL_VERSION, inputSampleRate: OPUS_SAMPLE_RATE_24K, client: 'moshi', ...(voice && { voice }), ...(instructions && { instructions }) };
+    return { type: 'start', protocol: PROTOCOL_VERSION, inputSampleRate: OPUS_SAMPLE_RATE_24K, client: 'moshi', ...this.keyed, ...(voice && { voice }), ...(instructions && { instructions }) };
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
@@ -188,7 +202,33 @@ class MoshiConnection {
     }
   }
 
-  private close(code: number, reason: string): void {
+  /**
+   * The server's drain (src/server/drain.ts): the agent says `text` (its audio in the Ogg stream, its
+   * words as 0x02 text pieces), the stream ends (EOS page), then close 1001. Bounded by `maxMs`
+   * whatever the session does; resolves when the connection has closed.
+   */
+  async farewell(text: string, maxMs: number): Promise<void> {
+    if (this.closed) return;
+    const deadline = Date.now() + maxMs;
+    const handle = this.handle;
+    if (this.streaming && handle) {
+      try {
+        await Promise.race([handle.farewell(text, maxMs), sleep(maxMs)]);
+        if (!this.closed && this.streaming) {
+          this.streaming = false; // no audio after the last page
+          for (const page of this.encoder.flush()) this.sendMessage({ kind: 'audio', data: page });
+        }
+      } catch (e) {
+        this.log(`goodbye failed: ${toFullduplexError(e).message}`);
+      }
+    }
+    this.close(1001, 'the server is shutting down');
+    await Promise.race([this.finished, sleep(Math.max(0, deadline - Date.now()))]);
+  }
+
+  /** Close the socket (`reason` is also the recording's end reason) and end the session. */
+  close(code: number, reason: string): void {
+    this.endReason ??= reason;
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
     void this.shutdown();
   }
@@ -204,7 +244,7 @@ class MoshiConnection {
   private async shutdownResources(): Promise<void> {
     if (this.handle) this.deps.liveSessions?.delete(this.handle);
     try {
-      await this.handle?.close('the client closed the connection');
+      await this.handle?.close(this.endReason ?? 'the client closed the connection');
     } catch (e) {
       this.log(`session close failed: ${toFullduplexError(e).message}`);
     }
@@ -217,4 +257,8 @@ class MoshiConnection {
     if (this.deps.resamplers) this.deps.resamplers.give(r);
     else r.destroy();
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -113,6 +113,20 @@ function replyResponse(c: RealtimeConnection): ResponseStream | undefined {
   return r?.active && r.kind === 'reply' ? r : undefined;
 }
 
+/**
+ * End every response in progress as cancelled with `reason` (the server's drain: the goodbye that
+ * follows is a response of its own). The playing utterance's response and one announced but not yet
+ * playing; later audio of the cut utterance finds its response ended.
+ */
+export function cancelResponses(c: RealtimeConnection, reason: 'server_shutting_down'): void {
+  const playing = c.playing ? c.byUtterance.get(c.playing.id) : undefined;
+  for (const r of new Set([playing, c.pendingReply, c.respondingTo])) if (r?.active) r.end('cancelled', reason);
+  c.pendingReply = undefined;
+  c.respondingTo = undefined;
+  if (c.pendingTimer) clearTimeout(c.pendingTimer);
+  c.pendingTimer = undefined;
+}
+
 /** The engine cut its own speech (a confirmed barge-in). */
 function interrupted(c: RealtimeConnection, kind: 'reply' | 'backchannel'): void {
   const last = c.playing ? c.byUtterance.get(c.playing.id) : undefined;

@@ -9,7 +9,7 @@ import { announceAdded, announceDone, newId, type Conversation, type RealtimeOut
 import type { OutputAudioEncoder } from './endpoint-audio.js';
 import type { ConversationItem, RealtimeResponse as ResponseObject, ResponseStatus } from './types.js';
 
-export type ResponseEndReason = 'turn_detected' | 'client_cancelled' | 'no_user_turn' | 'engine_error';
+export type ResponseEndReason = 'turn_detected' | 'client_cancelled' | 'no_user_turn' | 'engine_error' | 'server_shutting_down';
 
 interface LedgerEntry {
   /** Engine-rate samples sent up to the end of this frame. */

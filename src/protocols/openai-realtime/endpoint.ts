@@ -26,7 +26,7 @@ import { OutputAudioEncoder } from './endpoint-audio.js';
 import { handleClientEvent } from './endpoint-client-events.js';
 import { defaultSessionConfig, RealtimeSessionState, type AudioFormatRow } from './endpoint-config.js';
 import { Conversation, newId, type RealtimeOut } from './endpoint-conversation.js';
-import { handleEngineEvent, outputAudio, type PlayingUtterance } from './endpoint-engine-events.js';
+import { cancelResponses, handleEngineEvent, outputAudio, type PlayingUtterance } from './endpoint-engine-events.js';
 import { defaultRealtimeEndpointOptions, ENDPOINT_ERROR_CODES, type RealtimeEndpointOptions } from './endpoint-options.js';
 import type { ResponseStream } from './endpoint-response.js';
 import { TurnControl } from './endpoint-turns.js';
@@ -59,6 +59,9 @@ export function requestDialect(req: IncomingMessage): RealtimeDialect {
 export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, deps: RealtimeEndpointDeps): Promise<void> {
   return new RealtimeConnection(ws, req, deps).finished;
 }
+
+/** The error code a drained session hears before its close (after its spoken goodbye). */
+export const SERVER_SHUTTING_DOWN = 'server_shutting_down';
 
 /** The user's audio turn being recorded (an input item not yet committed). */
 export interface OpenUserItem {
@@ -111,6 +114,8 @@ export class RealtimeConnection implements RealtimeOut {
   private consecutiveErrors = 0;
   private expiry: NodeJS.Timeout | undefined;
   private resolveFinished!: () => void;
+  /** Why the session ended, for its recording (the first reason given wins). */
+  private endReason: string | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -137,7 +142,10 @@ export class RealtimeConnection implements RealtimeOut {
     }
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on('close', () => void this.shutdown());
+    ws.on('close', () => {
+      this.endReason ??= 'the client closed the connection';
+      void this.shutdown();
+    });
     ws.on('error', () => undefined);
     this.send({ type: 'session.created', session: this.config.current });
     void this.start();
@@ -175,6 +183,7 @@ export class RealtimeConnection implements RealtimeOut {
 
   /** Close after a goodbye (session expiry, abuse, a failed engine). */
   close(code: number, reason: string): void {
+    this.endReason ??= reason;
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason.slice(0, 120));
     void this.shutdown();
   }
@@ -190,6 +199,37 @@ export class RealtimeConnection implements RealtimeOut {
       pcm = this.inputResampler.resampler.process(samples);
     }
     if (!this.closed && pcm.length > 0) this.handle.input(pcm);
+  }
+
+  /**
+   * The server's drain (src/server/drain.ts): a response in progress ends `cancelled` with reason
+   * `server_shutting_down`, the agent says `text` as a response of its own (created … audio and
+   * transcript deltas … done), then an `error` event `server_shutting_down`, then close 1001. Bounded
+   * by `maxMs` whatever the session does; resolves when the connection has closed.
+   */
+  async farewell(text: string, maxMs: number): Promise<void> {
+    if (this.closed) return;
+    const deadline = Date.now() + maxMs;
+    if (this.ready) {
+      await this.guarded(async () => {
+        cancelResponses(this, SERVER_SHUTTING_DOWN);
+        await Promise.race([this.handle.farewell(text, maxMs), sleep(maxMs)]);
+        // Cut short (the user spoke over it, or out of time): what was sent ends as cancelled.
+        cancelResponses(this, SERVER_SHUTTING_DOWN);
+      });
+    }
+    this.error(SERVER_SHUTTING_DOWN, 'The server is shutting down; connect again to reach another instance.', null, null, 'server_error');
+    this.close(1001, 'the server is shutting down');
+    await Promise.race([this.finished, sleep(Math.max(0, deadline - Date.now()))]);
+  }
+
+  /** `f`, whose failure is logged (a goodbye that fails must not keep the session open). */
+  private async guarded(f: () => Promise<void>): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      this.log(`goodbye failed: ${toFullduplexError(e).message}`);
+    }
   }
 
   private async start(): Promise<void> {
@@ -318,7 +358,7 @@ export class RealtimeConnection implements RealtimeOut {
   private async release(): Promise<void> {
     this.deps.liveSessions?.delete(this.handle);
     try {
-      await this.handle.close('the client closed the connection');
+      await this.handle.close(this.endReason ?? 'the client closed the connection');
     } catch (e) {
       this.log(`session close failed: ${toFullduplexError(e).message}`);
     }
@@ -336,4 +376,8 @@ export class RealtimeConnection implements RealtimeOut {
     if (r && this.deps.resamplers) this.deps.resamplers.give(r);
     else r?.destroy();
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
