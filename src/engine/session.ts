@@ -25,6 +25,8 @@ import type { SessionOptions } from './session-options.js';
 import { BackchannelClips } from './backchannel-clips.js';
 import { ComputeTiming } from './compute-time.js';
 import { TurnLatencyTracker } from './turn-latency.js';
+import { TurnCommits, type TurnLanding } from './turn-commit.js';
+import type { TakenTurn } from './turn-recognizer.js';
 
 export type { CancelReplyOptions, OutputUtterance, OutputView, PredictorView } from './control.js';
 export type { SessionOptions } from './session-options.js';
@@ -46,7 +48,8 @@ export class ConversationSession {
   private readonly turnLatency = new TurnLatencyTracker();
   private readonly input = new InputWindows(ENGINE_SAMPLE_RATE, WINDOW_SAMPLES);
   private chain: Promise<void> = Promise.resolve();
-  private committing = false;
+  /** Turns taken whose text (an STT server's) is on its way: the windows do not wait for it. */
+  private readonly commits = new TurnCommits((turn, how) => this.land(turn, how), (e) => this.error('engine', e));
   private userSpeechOpen = false;
   /** Compute-time accounting for virtual clocks. */
   readonly timing: ComputeTiming;
@@ -67,7 +70,7 @@ export class ConversationSession {
       // Runs in order with the audio, like everything that touches the replies.
       onCommittedText: (text) => {
         const run = this.chain.then(() => {
-          if (!this.closed && !this.committing) this.replies.respeculate(text);
+          if (!this.closed && !this.commits.pending) this.replies.respeculate(text);
         });
         this.chain = run.catch(() => undefined);
       },
@@ -148,8 +151,11 @@ export class ConversationSession {
    * turn still being spoken is dropped. Runs in order with the audio pushed before it.
    */
   respond(userText?: string): Promise<void> {
-    const run = this.chain.then(() => {
+    const run = this.chain.then(async () => {
       if (this.closed) throw new FullduplexError('BAD_ARGUMENT', 'the session is closed');
+      // A turn taken whose text is on its way joins the history first, unanswered: this answers it.
+      this.commits.withdraw();
+      await this.commits.idle();
       const text = userText?.trim() ?? '';
       const t = this.stamp();
       this.replies.cut(t, 'interrupted');
@@ -178,7 +184,8 @@ export class ConversationSession {
     const t = this.stamp();
     this.control(t, 'cancel_reply', o.reason ?? 'cancelled by the application');
     this.duplex.requestTurn(false);
-    return this.replies.cut(t, 'cancelled', o.heardSamples);
+    const withdrawn = this.commits.withdraw();
+    return this.replies.cut(t, 'cancelled', o.heardSamples) || withdrawn;
   }
 
   /**
@@ -244,6 +251,7 @@ export class ConversationSession {
     const t = this.stamp();
     this.control(t, 'say', text.slice(0, 80));
     this.holdTurns(true);
+    this.commits.withdraw();
     this.replies.discardSpeculation('the application spoke');
     this.replies.cut(t, 'cancelled');
     return this.replies.say(text);
@@ -279,12 +287,14 @@ export class ConversationSession {
    */
   async settle(): Promise<void> {
     await this.chain;
+    await this.commits.idle();
     await this.replies.settle();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.chain;
+    await this.commits.idle(); // a finished turn is never lost: it joins the history
     this.closed = true;
     await this.replies.close();
     this.toolCalls.close();
@@ -339,7 +349,8 @@ export class ConversationSession {
 
   private agentActivity(): AgentActivity {
     const u = this.speaker.utterance;
-    if (!u) return 'idle';
+    // A turn taken whose text is on its way: its reply is being readied, as a reply's first clause is.
+    if (!u) return this.commits.replyAwaited ? (this.commits.paused ? 'paused' : 'speaking') : 'idle';
     if (u.kind === 'backchannel') return 'backchannel';
     return this.speaker.isPaused ? 'paused' : 'speaking';
   }
@@ -376,14 +387,17 @@ export class ConversationSession {
         break;
       case 'yield':
         this.speaker.pause();
+        this.commits.pause(true);
         this.emit({ type: 'agent_paused', t });
         break;
       case 'resume':
         this.speaker.resume();
+        this.commits.pause(false);
         this.emit({ type: 'agent_resumed', t });
         this.recognizer.cancel();
         break;
       case 'cancel':
+        this.commits.withdraw();
         this.replies.cut(t, 'interrupted');
         break;
       case 'ignore':
@@ -402,7 +416,7 @@ export class ConversationSession {
   // ------------------------------------------------------------------ recognition
   /** The predictor dropped the turn (side talk, noise) or the overlap ended: forget its words. */
   private dropAbandonedRecognition(): void {
-    if (this.recognizer.holdsTurn && !this.committing && !this.duplex.inTurn && !this.duplex.userSpeaking && this.agentActivity() !== 'paused') {
+    if (this.recognizer.holdsTurn && !this.duplex.inTurn && !this.duplex.userSpeaking && this.agentActivity() !== 'paused') {
       this.recognizer.cancel();
     }
   }
@@ -414,20 +428,24 @@ export class ConversationSession {
     if (text) this.replies.speculate(text);
   }
 
+  /**
+   * The turn is taken now: the predictor and the recogniser move on at once. Its text (an STT server's,
+   * where one is configured) may still be on its way; the windows do not wait for it (turn-commit.ts).
+   */
   private async commitTurn(): Promise<void> {
-    this.committing = true;
-    try {
-      // The dialogue answers `text` (an STT server's, where one is configured); the timeline keeps the
-      // streaming recogniser's words and text beside it.
-      const { text, words, streamingText, textSource } = await this.recognizer.take();
-      this.emit({ type: 'transcript_final', t: this.stamp(), text, words, ...(streamingText !== undefined && { streamingText, textSource }) });
-      this.duplex.turnTaken();
-      this.replies.answerTurn(text);
-    } finally {
-      this.committing = false;
-    }
+    const taken = await this.recognizer.take();
+    this.duplex.turnTaken();
+    this.commits.add(taken.text);
   }
 
+  /** A taken turn's text is here: the timeline keeps the streaming recogniser's words and text beside it. */
+  private land(turn: TakenTurn, how: TurnLanding): void {
+    const { text, words, streamingText, textSource } = turn;
+    this.emit({ type: 'transcript_final', t: this.stamp(), text, words, ...(streamingText !== undefined && { streamingText, textSource }) });
+    if (!how.answer || this.closed) return this.replies.recordTurn(text);
+    this.replies.answerTurn(text);
+    if (how.paused) this.speaker.pause(); // speech over the waiting reply paused it; the predictor decides the rest
+  }
 
   // ------------------------------------------------------------------ plumbing
   /** Session time for something that is happening now, including compute spent in this window. */
