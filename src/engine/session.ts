@@ -310,7 +310,9 @@ export class ConversationSession {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.chain;
-    await this.window.commits.idle(); // a finished turn is never lost: it joins the history
+    // A finished turn is never lost: it joins the history (unanswered: nobody would hear the answer).
+    this.window.commits.withdraw();
+    await this.window.commits.idle();
     this.closed = true;
     await this.replies.close();
     this.toolCalls.close();
