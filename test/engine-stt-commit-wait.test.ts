@@ -187,3 +187,22 @@ test('respond() during the wait answers after the turn\'s text has joined the hi
   assert.deepEqual(replies.map((e) => e.type === 'agent_reply_start' && e.userText), ['And Germany?'], why);
   assert.deepEqual(llm.requests.at(-1)?.messages.filter((m) => m.role === 'user').map((m) => m.content), [FIRST, 'And Germany?']);
 });
+
+test('close() during the wait keeps the turn: its text joins the history, unanswered', async () => {
+  scriptTurns();
+  llm.requests.length = 0;
+  let closing: Promise<void> | undefined;
+  const { clock, session: s } = await session((e, s) => {
+    if (e.type === 'decision' && e.action === 'take_turn' && !closing) closing = s.close();
+  });
+  const user = new LiveUser([0.5, synth(SAID), 3]);
+  await user.run(s, clock).catch(() => undefined); // pushes after the close are refused with error events
+  await closing;
+  const why = s.events.filter((e) => e.type !== 'transcript_partial').map(line).join('\n');
+  assert.ok(closing, why);
+  const final = s.events.find((e) => e.type === 'transcript_final');
+  assert.equal(final?.type === 'transcript_final' && final.text, FIRST, why);
+  assert.deepEqual(s.history.filter((m) => m.role === 'user').map((m) => m.content), [FIRST], why);
+  assert.equal(s.events.filter((e) => e.type === 'agent_reply_start').length, 0, why);
+  assert.ok(s.events.some((e) => e.type === 'session_end'), why);
+});
