@@ -1,8 +1,12 @@
 /**
  * The agent's backchannels ("mm hmm", "right", …), synthesized ahead so that one can start within a
- * window of the predictor asking for it, and trimmed of the synthesizer's silences. The clips are
- * synthesized once per synthesizer, voice and phrase list, and shared by every session that uses them
- * (a new session then starts without a synthesis round: most of a warm server's session start).
+ * window of the predictor asking for it, and trimmed of the synthesizer's silences. A clip set is
+ * synthesized once per process for each voice and phrase list and shared by every session that
+ * speaks with that voice: keyed by the engine's audio identity (TtsEngine.audioIdentity: backend,
+ * voice, model, rate), so a new session's own engine instance still finds it — with a TTS server that
+ * saves one request per phrase per session. Engines with no identity share per instance only. A set
+ * that failed, or that the engine spoke with its fallback voice (a TTS server that failed), is not
+ * kept: the next session asks again.
  */
 import { StreamingResampler } from '../audio/resampler.js';
 import type { TtsEngine } from '../speech/types.js';
@@ -11,6 +15,11 @@ import { defaultPredictorOptions } from './options.js';
 
 /** Samples quieter than this (absolute PCM16) are trimmed from both ends of a clip (−50 dBFS). */
 const CLIP_SILENCE = 104;
+/**
+ * Clip sets kept per process, least recently used dropped first: a server runs one voice or a few,
+ * and a set is a few seconds of 16 kHz audio (~100 KB), so 8 covers every voice in use at small cost.
+ */
+export const CLIP_SETS_KEPT = 8;
 
 export class BackchannelClips {
   private turn = 0;
@@ -18,16 +27,23 @@ export class BackchannelClips {
   private constructor(private readonly clips: readonly Clip[], private readonly rate: number) {}
 
   static async create(tts: TtsEngine, voice: string | undefined, rate: number, phrases = defaultPredictorOptions.backchannel.phrases): Promise<BackchannelClips> {
-    let byKey = synthesized.get(tts);
-    if (!byKey) synthesized.set(tts, (byKey = new Map()));
-    const key = JSON.stringify([voice ?? null, rate, phrases]);
-    let clips = byKey.get(key);
-    if (!clips) {
-      clips = synthesize(tts, voice, rate, phrases);
-      byKey.set(key, clips);
-      clips.catch(() => byKey.delete(key)); // a failure is not remembered: the next session tries again
+    const spoken = voice ?? tts.defaultVoice;
+    const identity = tts.audioIdentity?.(spoken);
+    const key = JSON.stringify([identity ?? null, spoken, rate, phrases]);
+    const store = identity === undefined ? perEngine(tts) : shared;
+    let set = store.get(key);
+    if (set) {
+      // Most recently used last: Map keeps insertion order.
+      store.delete(key);
+      store.set(key, set);
+    } else {
+      set = synthesize(tts, voice, rate, phrases);
+      store.set(key, set);
+      while (store.size > CLIP_SETS_KEPT) store.delete(store.keys().next().value!);
+      const forget = () => void (store.get(key) === set && store.delete(key));
+      set.then((s) => s.degraded && forget(), forget);
     }
-    return new BackchannelClips(await clips, rate);
+    return new BackchannelClips((await set).clips, rate);
   }
 
   /** The next clip in rotation, as an utterance ready to play at `readyAt`. */
@@ -43,16 +59,32 @@ export class BackchannelClips {
 }
 
 type Clip = { readonly text: string; readonly samples: Int16Array };
+/** `degraded`: the engine fell back to another voice for some clip (not to be kept). */
+type ClipSet = { readonly clips: readonly Clip[]; readonly degraded: boolean };
 
-/** Clips already synthesized (or on their way), per synthesizer and key. Their samples are never written. */
-const synthesized = new WeakMap<TtsEngine, Map<string, Promise<readonly Clip[]>>>();
+/** Clip sets by audio identity, voice, rate and phrases (or on their way). Their samples are never written. */
+const shared = new Map<string, Promise<ClipSet>>();
+/** For engines with no audio identity: per engine instance. */
+const byEngine = new WeakMap<TtsEngine, Map<string, Promise<ClipSet>>>();
 
-async function synthesize(tts: TtsEngine, voice: string | undefined, rate: number, phrases: readonly string[]): Promise<readonly Clip[]> {
+function perEngine(tts: TtsEngine): Map<string, Promise<ClipSet>> {
+  let m = byEngine.get(tts);
+  if (!m) byEngine.set(tts, (m = new Map()));
+  return m;
+}
+
+/** How many clip sets are kept now (for tests). */
+export function clipSetsKept(): number {
+  return shared.size;
+}
+
+async function synthesize(tts: TtsEngine, voice: string | undefined, rate: number, phrases: readonly string[]): Promise<ClipSet> {
   const clips: Clip[] = [];
+  let degraded = false;
   for (const text of phrases) {
     const parts: Int16Array[] = [];
     let resampler: StreamingResampler | undefined;
-    for await (const c of tts.synthesize(text, { voice })) {
+    for await (const c of tts.synthesize(text, { voice, onDegraded: () => void (degraded = true) })) {
       if (c.sampleRate !== rate) resampler ??= await StreamingResampler.create(c.sampleRate, rate);
       parts.push(resampler ? resampler.process(c.samples) : c.samples);
     }
@@ -66,5 +98,5 @@ async function synthesize(tts: TtsEngine, voice: string | undefined, rate: numbe
     while (b > a && Math.abs(all[b - 1]!) < CLIP_SILENCE) b--;
     if (b > a) clips.push({ text, samples: all.slice(a, b) });
   }
-  return clips;
+  return { clips, degraded };
 }

@@ -97,6 +97,12 @@ export class Replies {
     this.start(task, text);
   }
 
+  /** The user's turn `text` joins the history unanswered (its reply was withdrawn while its text was on its way). */
+  recordTurn(text: string): void {
+    this.discardSpeculation('the reply was withdrawn before the turn\'s text arrived');
+    if (text) this.host.history.push({ role: 'user', content: text });
+  }
+
   /** Answer the history as it stands (session.respond); `userText` is the turn it answers. */
   answerHistory(userText: string): void {
     const task = new ReplyTask(this.context(), [...this.host.history], userText);

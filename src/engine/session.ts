@@ -7,6 +7,9 @@
  * Time comes from an injected clock. On a VirtualClock the driver advances time window by window and
  * awaits `settle()`; every piece of agent audio is stamped with the window time plus the compute time
  * spent producing it: modelled per component by default (repeatable), or measured (compute-time.ts).
+ *
+ * The session owns the parts and is the application's hand on them (the control API below); each
+ * window's plumbing, from the VAD to the predictor's decisions carried out, is decision-window.ts.
  */
 import { FullduplexError, toFullduplexError } from '../errors.js';
 import { lastUserText, type DialogueMessage } from '../dialogue/types.js';
@@ -15,7 +18,7 @@ import { AgentOutput, AgentUtterance } from './agent-output.js';
 import { WindowEvidenceReader } from './window-evidence.js';
 import { InputWindows } from './input-windows.js';
 import type { ControlAction, EngineEvent } from './events.js';
-import { DuplexPredictor, type AgentActivity, type Decision } from './predictor.js';
+import { DuplexPredictor } from './predictor.js';
 import { defaultToolOptions, mergePredictorOverrides, resolvePredictorOptions, type PredictorOverrides } from './options.js';
 import { ToolCalls, type SessionTools } from './tools.js';
 import { defaultReplyOptions } from './reply.js';
@@ -25,6 +28,7 @@ import type { SessionOptions } from './session-options.js';
 import { BackchannelClips } from './backchannel-clips.js';
 import { ComputeTiming } from './compute-time.js';
 import { TurnLatencyTracker } from './turn-latency.js';
+import { DecisionWindow } from './decision-window.js';
 
 export type { CancelReplyOptions, OutputUtterance, OutputView, PredictorView } from './control.js';
 export type { SessionOptions } from './session-options.js';
@@ -42,12 +46,11 @@ export class ConversationSession {
   private readonly toolCalls: ToolCalls;
   private readonly recognizer: TurnRecognizer;
   private readonly evidence = new WindowEvidenceReader(this.messages);
-  private readonly clips: BackchannelClips;
   private readonly turnLatency = new TurnLatencyTracker();
   private readonly input = new InputWindows(ENGINE_SAMPLE_RATE, WINDOW_SAMPLES);
   private chain: Promise<void> = Promise.resolve();
-  private committing = false;
-  private userSpeechOpen = false;
+  /** Each window's decisions, and the turns taken whose text is on its way (`window.commits`). */
+  private readonly window: DecisionWindow;
   /** Compute-time accounting for virtual clocks. */
   readonly timing: ComputeTiming;
   private closed = false;
@@ -58,7 +61,6 @@ export class ConversationSession {
   ) {
     this.timing = new ComputeTiming(o.clock, o.computeTime, o.computeCosts);
     this.duplex = new DuplexPredictor(o.predictor);
-    this.clips = clips;
     const recognition = { prerollWindows: Math.ceil((o.prerollMs ?? 320) / WINDOW_MS), maxSegmentS: o.maxAsrSegmentS ?? 30, sampleRate: ENGINE_SAMPLE_RATE };
     this.recognizer = new TurnRecognizer(this.timing.meterAsr(o.asr.createStream(), ENGINE_SAMPLE_RATE), recognition, {
       now: () => o.clock.now(),
@@ -67,7 +69,7 @@ export class ConversationSession {
       // Runs in order with the audio, like everything that touches the replies.
       onCommittedText: (text) => {
         const run = this.chain.then(() => {
-          if (!this.closed && !this.committing) this.replies.respeculate(text);
+          if (!this.closed && !this.window.commits.pending) this.replies.respeculate(text);
         });
         this.chain = run.catch(() => undefined);
       },
@@ -98,6 +100,23 @@ export class ConversationSession {
       stamp: () => this.stamp(),
       error: (component, e) => this.error(component, e),
       heardSamples: (u) => o.heardSamples?.(u) ?? u.played,
+    });
+    this.window = new DecisionWindow({
+      clock: o.clock,
+      vad: o.vad,
+      windowMs: WINDOW_MS,
+      listenOnly: o.listenOnly ?? false,
+      clips,
+      timing: this.timing,
+      duplex: this.duplex,
+      recognizer: this.recognizer,
+      evidence: this.evidence,
+      speaker: this.speaker,
+      replies: this.replies,
+      isClosed: () => this.closed,
+      emit: (e) => this.emit(e),
+      stamp: () => this.stamp(),
+      error: (component, e) => this.error(component, e),
     });
   }
 
@@ -148,8 +167,11 @@ export class ConversationSession {
    * turn still being spoken is dropped. Runs in order with the audio pushed before it.
    */
   respond(userText?: string): Promise<void> {
-    const run = this.chain.then(() => {
+    const run = this.chain.then(async () => {
       if (this.closed) throw new FullduplexError('BAD_ARGUMENT', 'the session is closed');
+      // A turn taken whose text is on its way joins the history first, unanswered: this answers it.
+      this.window.commits.withdraw();
+      await this.window.commits.idle();
       const text = userText?.trim() ?? '';
       const t = this.stamp();
       this.replies.cut(t, 'interrupted');
@@ -178,7 +200,8 @@ export class ConversationSession {
     const t = this.stamp();
     this.control(t, 'cancel_reply', o.reason ?? 'cancelled by the application');
     this.duplex.requestTurn(false);
-    return this.replies.cut(t, 'cancelled', o.heardSamples);
+    const withdrawn = this.window.commits.withdraw();
+    return this.replies.cut(t, 'cancelled', o.heardSamples) || withdrawn;
   }
 
   /**
@@ -244,6 +267,7 @@ export class ConversationSession {
     const t = this.stamp();
     this.control(t, 'say', text.slice(0, 80));
     this.holdTurns(true);
+    this.window.commits.withdraw();
     this.replies.discardSpeculation('the application spoke');
     this.replies.cut(t, 'cancelled');
     return this.replies.say(text);
@@ -279,12 +303,16 @@ export class ConversationSession {
    */
   async settle(): Promise<void> {
     await this.chain;
+    await this.window.commits.idle();
     await this.replies.settle();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.chain;
+    // A finished turn is never lost: it joins the history (unanswered: nobody would hear the answer).
+    this.window.commits.withdraw();
+    await this.window.commits.idle();
     this.closed = true;
     await this.replies.close();
     this.toolCalls.close();
@@ -303,131 +331,11 @@ export class ConversationSession {
   private async ingest(samples: Int16Array, sampleRate: number): Promise<void> {
     if (this.closed) return this.error('input', new FullduplexError('BAD_ARGUMENT', 'session is closed'));
     try {
-      for (const win of await this.input.push(samples, sampleRate)) await this.processWindow(win);
+      for (const win of await this.input.push(samples, sampleRate)) await this.window.process(win);
     } catch (e) {
       this.error('input', toFullduplexError(e));
     }
   }
-
-  // ------------------------------------------------------------------ one decision window
-  private async processWindow(win: Int16Array): Promise<void> {
-    this.timing.beginWindow();
-    let probability = 0;
-    try {
-      probability = (await this.o.vad.push(win))[0]?.probability ?? 0;
-      this.timing.input.charge(this.timing.costs.vadMsPerWindow);
-    } catch (e) {
-      this.error('vad', toFullduplexError(e));
-    }
-    const agent = this.agentActivity();
-    this.recognizer.feed(win);
-    const decisions = this.duplex.update(
-      this.evidence.read(win, {
-        t: this.o.clock.now(),
-        windowMs: WINDOW_MS,
-        vadProbability: probability,
-        agent,
-        userPaused: !this.duplex.userSpeaking,
-        transcript: this.recognizer.transcript(),
-        words: this.recognizer.words,
-      }),
-    );
-    // Output-affecting decisions first: they are time-critical and cheap, recognition work is not.
-    for (const d of [...decisions].sort((a, b) => priority(a) - priority(b))) await this.act(d, agent);
-    this.dropAbandonedRecognition();
-  }
-
-  private agentActivity(): AgentActivity {
-    const u = this.speaker.utterance;
-    if (!u) return 'idle';
-    if (u.kind === 'backchannel') return 'backchannel';
-    return this.speaker.isPaused ? 'paused' : 'speaking';
-  }
-
-  private async act(d: Decision, agent: AgentActivity): Promise<void> {
-    const t = this.stamp();
-    this.emit({ type: 'decision', t, action: d.action, reason: d.reason, agent });
-    if (this.o.listenOnly && LISTEN_ONLY_SKIPS.has(d.action)) return;
-    switch (d.action) {
-      case 'user_start':
-        this.emit({ type: 'user_speech_start', t, onset: t - this.duplex.segmentMs / 1000 });
-        this.userSpeechOpen = true;
-        this.recognizer.start();
-        break;
-      case 'user_stop':
-        this.emit({ type: 'user_speech_stop', t });
-        this.userSpeechOpen = false;
-        // Each speech segment is one recogniser utterance: its final hypothesis (best path over the
-        // whole segment) is what end-of-turn decisions read, not a partial still settling — partials
-        // lag the last word and invent words ("huh") in the silence after it.
-        await this.recognizer.finishSegment();
-        break;
-      case 'speculate':
-        this.startSpeculation();
-        break;
-      case 'discard_speculation':
-        this.replies.discardSpeculation(d.reason);
-        break;
-      case 'take_turn':
-        await this.commitTurn();
-        break;
-      case 'backchannel':
-        this.replies.backchannel(this.clips);
-        break;
-      case 'yield':
-        this.speaker.pause();
-        this.emit({ type: 'agent_paused', t });
-        break;
-      case 'resume':
-        this.speaker.resume();
-        this.emit({ type: 'agent_resumed', t });
-        this.recognizer.cancel();
-        break;
-      case 'cancel':
-        this.replies.cut(t, 'interrupted');
-        break;
-      case 'ignore':
-        // Speech that had been taken for the user's is somebody else's after all. (If attention
-        // judges it the user's again, its user_start restarts recognition with the pre-roll.)
-        if (this.userSpeechOpen) this.emit({ type: 'user_speech_stop', t });
-        this.userSpeechOpen = false;
-        this.recognizer.dropSegment(); // its words must not join the user's turn
-        break;
-      case 'hold':
-      case 'keep_talking':
-        break;
-    }
-  }
-
-  // ------------------------------------------------------------------ recognition
-  /** The predictor dropped the turn (side talk, noise) or the overlap ended: forget its words. */
-  private dropAbandonedRecognition(): void {
-    if (this.recognizer.holdsTurn && !this.committing && !this.duplex.inTurn && !this.duplex.userSpeaking && this.agentActivity() !== 'paused') {
-      this.recognizer.cancel();
-    }
-  }
-
-  // ------------------------------------------------------------------ replies
-  private startSpeculation(): void {
-    // The text the commit will answer: an STT server's where it has arrived, else the streaming one's.
-    const text = (this.recognizer.committedText ?? this.recognizer.transcript()).trim();
-    if (text) this.replies.speculate(text);
-  }
-
-  private async commitTurn(): Promise<void> {
-    this.committing = true;
-    try {
-      // The dialogue answers `text` (an STT server's, where one is configured); the timeline keeps the
-      // streaming recogniser's words and text beside it.
-      const { text, words, streamingText, textSource } = await this.recognizer.take();
-      this.emit({ type: 'transcript_final', t: this.stamp(), text, words, ...(streamingText !== undefined && { streamingText, textSource }) });
-      this.duplex.turnTaken();
-      this.replies.answerTurn(text);
-    } finally {
-      this.committing = false;
-    }
-  }
-
 
   // ------------------------------------------------------------------ plumbing
   /** Session time for something that is happening now, including compute spent in this window. */
@@ -453,11 +361,4 @@ export class ConversationSession {
     const stages = this.turnLatency.observe(e, () => this.speaker.utterance?.firstReadyAt);
     if (stages) this.emit(stages);
   }
-}
-
-const URGENT = new Set(['yield', 'cancel', 'resume']);
-/** Decisions a listen-only session observes but does not carry out. */
-const LISTEN_ONLY_SKIPS = new Set(['speculate', 'take_turn', 'backchannel']);
-function priority(d: Decision): number {
-  return URGENT.has(d.action) ? 0 : 1;
 }

@@ -22,6 +22,15 @@ export interface TakenTurn {
   readonly textSource?: string;
 }
 
+/** A turn just taken: the streaming recogniser's part now, the committed text now or on its way. */
+export interface TurnTaken {
+  readonly streamingText: string;
+  readonly words: WordTiming[];
+  readonly text: TakenTurn | Promise<TakenTurn>;
+}
+
+type Segment = { readonly text: string; readonly committed?: Promise<CommittedText> };
+
 export interface TurnRecognizerOptions {
   /** Windows of audio kept before an onset and handed to the recogniser with it. */
   readonly prerollWindows: number;
@@ -47,7 +56,7 @@ export class TurnRecognizer {
   private text = '';
   private turnWords: WordTiming[] = [];
   /** Per finished segment: its streaming text, and the second recogniser's on its way (if any). */
-  private segments: { text: string; committed?: Promise<CommittedText> }[] = [];
+  private segments: Segment[] = [];
   /** The second recogniser's text of the whole turn so far, once every segment's has arrived (none while speaking). */
   private serverText: string | undefined;
   private partial = '';
@@ -135,10 +144,12 @@ export class TurnRecognizer {
   }
 
   /**
-   * The turn is over: finish recognising and hand over its words, with the second recogniser's text
-   * where there is one (waiting for it: its requests began at each segment's end).
+   * The turn is over: finish recognising and hand over its words at once (the recogniser is ready for
+   * the next turn), with `text` the turn's committed text: the streaming text itself, or — where a
+   * second recogniser is behind it — a promise of its text (its requests began at each segment's end),
+   * which the caller awaits without holding up the windows that follow.
    */
-  async take(): Promise<TakenTurn> {
+  async take(): Promise<TurnTaken> {
     await this.finishSegment();
     const streamingText = this.text.trim();
     const words = this.turnWords;
@@ -147,7 +158,12 @@ export class TurnRecognizer {
     this.turnWords = [];
     this.segments = [];
     this.serverText = undefined;
-    if (!segments.some((s) => s.committed)) return { text: streamingText, words };
+    if (!segments.some((s) => s.committed)) return { streamingText, words, text: { text: streamingText, words } };
+    return { streamingText, words, text: this.committedTurn(segments, streamingText, words) };
+  }
+
+  /** The second recogniser's text of a taken turn (the streaming text stands in for a segment whose server failed). */
+  private async committedTurn(segments: readonly Segment[], streamingText: string, words: WordTiming[]): Promise<TakenTurn> {
     const texts = await Promise.all(segments.map(async (s) => (s.committed ? await s.committed : { text: s.text, source: '' })));
     for (const c of texts) if (c.error) this.hooks.onError(c.error, 'stt');
     const text = texts.map((c) => c.text).filter(Boolean).join(' ').trim();
@@ -183,7 +199,7 @@ export class TurnRecognizer {
   }
 
   /** When every segment's second text is in and the turn is still this one, with no segment running: announce it. */
-  private watchCommitted(segments: readonly { text: string; committed?: Promise<CommittedText> }[]): void {
+  private watchCommitted(segments: readonly Segment[]): void {
     const n = segments.length;
     void Promise.all(segments.map(async (s) => (s.committed ? await s.committed : { text: s.text, source: '' }))).then((texts) => {
       // A turn taken or dropped replaces the array; a later segment watches for itself.

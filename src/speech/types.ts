@@ -116,5 +116,12 @@ export interface TtsEngine {
   sampleRateOf(voice: string): number;
   /** Synthesize one piece of text; chunks are yielded as the engine produces them. */
   synthesize(text: string, options?: TtsSynthesisOptions): AsyncIterable<TtsChunk>;
+  /**
+   * What names the audio this engine makes with `voice`: backend, voice, model and the settings that
+   * change the sound, and the output rate. Two engines (in one process) with the same identity speak a
+   * text alike, so audio one synthesized can be reused for the other (the engine caches backchannel
+   * clips by it). Without it, nothing is shared between engine instances.
+   */
+  audioIdentity?(voice: string): string;
   close(): Promise<void>;
 }

@@ -1,8 +1,9 @@
 /**
  * What every TtsEngine must do, as node:test tests: give PCM at the rate it declares for a voice, say
  * more for more words, stop when aborted, refuse empty text and unknown voices with FullduplexErrors,
- * and close idempotently. Errors may come from the call or from the iteration (subprocess engines
- * learn of a bad voice late); either way they must be FullduplexErrors.
+ * name their audio consistently (audioIdentity, optional), and close idempotently. Errors may come
+ * from the call or from the iteration (subprocess engines learn of a bad voice late); either way they
+ * must be FullduplexErrors.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -81,6 +82,20 @@ export function ttsContract(name: string, o: TtsContractOptions): void {
       await failsWith(() => collect(tts, '   '), 'BAD_TEXT');
       await failsWith(() => collect(tts, 'Hello.', { voice: 'no-such-voice' }));
     }));
+
+  test(`${name}: an audio identity, where given, is the same for an engine made alike and differs per voice`, async () => {
+    const [a, b] = [o.create(), o.create()];
+    try {
+      if (!a.audioIdentity) return;
+      const id = a.audioIdentity(a.defaultVoice);
+      assert.ok(typeof id === 'string' && id.length > 0);
+      assert.equal(b.audioIdentity?.(b.defaultVoice), id, 'engines made alike share it (their audio may be reused)');
+      const other = a.voices.find((v) => v !== a.defaultVoice);
+      if (other !== undefined) assert.notEqual(a.audioIdentity(other), id, 'another voice is another identity');
+    } finally {
+      if (o.closeAfter) await Promise.all([a.close(), b.close()]);
+    }
+  });
 
   test(`${name}: close() is idempotent`, async () => {
     const tts = o.create();

@@ -44,6 +44,8 @@ interface LoopbackServer<R> {
 export type SttServer = LoopbackServer<SttRequest> & {
   /** A known text to answer with instead of what pocketsphinx hears (null: pocketsphinx); `n` counts requests from 0. */
   script: ((n: number) => string) | null;
+  /** Answer this long after the request arrived, ms (a slow model). */
+  delayMs: number;
 };
 export type TtsServer = LoopbackServer<TtsRequest> & {
   /** Bytes of PCM sent per chunk (odd on purpose: samples straddle chunks). */
@@ -91,7 +93,7 @@ async function failed(res: ServerResponse, fail: ServerFailure, hangs: AbortSign
 
 export async function startSttServer(): Promise<SttServer> {
   const asr = new PocketsphinxAsr();
-  const state: SttServer = { url: '', requests: [], fail: 'none', script: null, close: async () => {} };
+  const state: SttServer = { url: '', requests: [], fail: 'none', script: null, delayMs: 0, close: async () => {} };
   const hangs = new AbortController();
   const server = createServer(async (req, res) => {
     const raw = await bodyOf(req);
@@ -115,6 +117,7 @@ export async function startSttServer(): Promise<SttServer> {
     state.requests.push({ path: req.url, auth: req.headers.authorization, fields, file });
     if (await failed(res, state.fail, hangs.signal, () => (res.writeHead(200, { 'content-type': 'text/html' }), res.end('<html>502 Bad Gateway</html>')))) return;
     const text = state.script ? state.script(state.requests.length - 1) : (await asr.transcribe(file.audio)).text;
+    if (state.delayMs > 0) await sleep(state.delayMs, undefined, { signal: hangs.signal }).catch(() => undefined);
     json(res, 200, { text });
   });
   const url = await listen(server);

@@ -43,6 +43,10 @@ export function handleEngineEvent(c: RealtimeConnection, e: EngineEvent): void {
         startUserSpeech(c, c.overlapOnset ?? e.t);
         c.overlapOnset = undefined;
       } else if (e.action === 'resume' || e.action === 'ignore') c.overlapOnset = undefined;
+      else if (e.action === 'take_turn' && c.awaitingTranscript === undefined && c.userItem !== undefined) {
+        // The turn is committed now; its text (an STT server's) may arrive after new speech has begun.
+        c.awaitingTranscript = commitUserItem(c);
+      }
       return;
     case 'transcript_final': {
       const id = c.awaitingTranscript ?? commitUserItem(c);

@@ -4,7 +4,8 @@
  * answers. pocketsphinx keeps running underneath for what only a streaming recogniser gives: partials
  * while the user speaks and word timing at each segment's end, which the duplex predictor reads. At
  * each segment's end the segment's audio goes to the server in the background (overlapping the
- * end-of-turn wait); the turn's commit waits for the answer (`AsrResult.committed`), at most
+ * end-of-turn wait); the committed turn's reply waits for the answer (`AsrResult.committed`; the session
+ * keeps listening meanwhile, src/engine/turn-commit.ts), at most
  * `timeoutMs`, and falls back to pocketsphinx's text with the error on a slow or failing server.
  */
 import { concatInt16, type PcmFrame } from '../../audio/frame.js';

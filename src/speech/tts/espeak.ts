@@ -43,6 +43,10 @@ export class EspeakTts implements TtsEngine {
     return ESPEAK_SAMPLE_RATE;
   }
 
+  audioIdentity(voice: string): string {
+    return `espeak-ng:${this.options.binary}:${voice}:${this.options.wordsPerMinute}wpm@${ESPEAK_SAMPLE_RATE}`;
+  }
+
   synthesize(text: string, options: TtsSynthesisOptions = {}): AsyncIterable<TtsChunk> {
     const clean = validateTtsText(text, 'espeak-ng');
     const voice = options.voice ?? this.defaultVoice;

@@ -60,6 +60,10 @@ export class FestivalTts implements TtsEngine {
     return FESTIVAL_VOICES[this.checkVoice(voice)];
   }
 
+  audioIdentity(voice: string): string {
+    return `festival:${this.options.binary}:${voice}@${this.sampleRateOf(voice)}`;
+  }
+
   /** One chunk with the whole utterance (Festival synthesizes utterance by utterance). */
   synthesize(text: string, options: TtsSynthesisOptions = {}): AsyncIterable<TtsChunk> {
     const whole = this.synthesizeAll(text, options.voice ?? this.defaultVoice);

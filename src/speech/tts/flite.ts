@@ -27,6 +27,10 @@ export class FliteTts implements TtsEngine {
     return FLITE_VOICES[this.checkVoice(voice)];
   }
 
+  audioIdentity(voice: string): string {
+    return `flite:${this.name}:${voice}@${this.sampleRateOf(voice)}`;
+  }
+
   synthesize(text: string, options: TtsSynthesisOptions = {}): AsyncIterable<TtsChunk> {
     const clean = validateTtsText(text, 'flite');
     const voice = this.checkVoice(options.voice ?? this.defaultVoice);

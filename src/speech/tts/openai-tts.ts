@@ -39,6 +39,12 @@ export class ServerTts implements TtsEngine {
     return this.options.outputSampleRate;
   }
 
+  /** The server (its endpoint), model and voice, and the rate it is resampled to. */
+  audioIdentity(voice: string): string {
+    const o = this.options;
+    return `openai-tts:${this.endpoint}:${o.model}:${voice}:pcm${o.pcmSampleRate}@${o.outputSampleRate}`;
+  }
+
   synthesize(text: string, options: TtsSynthesisOptions = {}): AsyncIterable<TtsChunk> {
     const clean = validateTtsText(text, 'openai-tts');
     const voice = this.checkVoice(options.voice ?? this.defaultVoice);
