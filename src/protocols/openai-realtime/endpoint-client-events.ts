@@ -161,10 +161,11 @@ async function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEv
     return fail(c, E.activeResponse, `Conversation already has an active response in progress: ${id}. Wait until the response is finished before creating a new one.`, null, e.event_id);
   }
   const asked = (e as { response?: { tools?: unknown; tool_choice?: unknown } }).response;
-  const toolProblem = c.tools.responseOverride(asked?.tools, asked?.tool_choice);
-  if (toolProblem) return fail(c, 'invalid_value', toolProblem, asked?.tools !== undefined ? 'response.tools' : 'response.tool_choice', e.event_id);
+  const override = c.tools.responseOverride(asked?.tools, asked?.tool_choice);
+  if (typeof override === 'string') return fail(c, 'invalid_value', override, asked?.tools !== undefined ? 'response.tools' : 'response.tool_choice', e.event_id);
   const r = newResponse(c, 'reply');
   c.pendingReply = r;
+  if (override) c.tools.useOverride(override, r);
   r.announce();
   // A user turn this endpoint knows of: answer it at its pause. Otherwise the engine decides (a turn
   // it hears, else the history as it stands: text items the client added).
