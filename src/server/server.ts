@@ -186,6 +186,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     host: meterHost(host, metrics, (req) => (req.start.client === 'openai-realtime' ? 'realtime' : 'moshi')),
     moshi: { model: dialogueName },
     sessionFor: (req) => keyedSessions.get(req),
+    log: (line) => o.log(`[${new Date().toISOString()}] ${line}`),
   }, { admission });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
