@@ -3,7 +3,8 @@
  * HTTP with instructions, a voice and semantic_vad eagerness opens a native session (its `ready` says
  * the voice and eagerness, the instructions are on its timeline) and a Moshi session (its recording
  * says the same) configured by it; the client's own explicit settings (native `start` fields, Moshi's
- * text_prompt / voice_prompt) win over the key's; a voice the server lacks is ignored, not refused.
+ * text_prompt / voice_prompt) win over the key's; a voice the server lacks is ignored, not refused, and
+ * logged (on Realtime once a session, for the key's or a session.update's, its name echoed back).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,4 +125,33 @@ test("a key naming a voice this server lacks (OpenAI's alloy) still opens sessio
   const moshi = await moshiSession(key);
   assert.equal(moshi.voice, server.options.engine.voice);
   assert.ok(logs.some((l) => /voice 'alloy' is not one of this server's/.test(l)), logs.join('\n'));
+  // Realtime: the name is echoed back as the client named it, and logged once a session.
+  const realtime = (line: string) => /\brealtime: .*voice '\w+' is not one of this server's/.test(line);
+  const ws = new WebSocket(`${wsUrl(server, '/v1/realtime')}?model=gpt-realtime`, ['realtime', `openai-insecure-api-key.${key}`]);
+  const events: { type: string; session?: { audio?: { output?: { voice?: string } } } }[] = [];
+  ws.on('message', (d) => events.push(JSON.parse(String(d))));
+  const seen = async (type: string, n = 1) => {
+    for (let i = 0; i < 500 && events.filter((e) => e.type === type).length < n; i++) await new Promise((r) => setTimeout(r, 20));
+    return events.filter((e) => e.type === type)[n - 1];
+  };
+  assert.equal((await seen('session.created'))?.session?.audio?.output?.voice, 'alloy');
+  ws.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: 'echo' } } } }));
+  assert.equal((await seen('session.updated'))?.session?.audio?.output?.voice, 'echo');
+  ws.close();
+  await new Promise((r) => ws.once('close', r));
+  assert.deepEqual(logs.filter(realtime).map((l) => l.replace(/^\[[^\]]*\] /, '').replace(/ \(.*/, '')), ["realtime: the key's voice 'alloy' is not one of this server's"]);
+
+  // A plain session: a session.update naming an unknown voice is logged too; the default name is not.
+  const plain = new WebSocket(wsUrl(server, '/v1/realtime'), { headers: { Authorization: `Bearer ${TOKEN}` } });
+  events.length = 0;
+  plain.on('message', (d) => events.push(JSON.parse(String(d))));
+  await seen('session.created');
+  plain.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime', instructions: 'Hi.' } }));
+  await seen('session.updated');
+  assert.equal(logs.filter(realtime).length, 1, 'nothing for the default name');
+  plain.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: 'shimmer' } } } }));
+  assert.equal((await seen('session.updated', 2))?.session?.audio?.output?.voice, 'shimmer');
+  plain.close();
+  await new Promise((r) => plain.once('close', r));
+  assert.match(logs.filter(realtime).at(-1)!, /\] realtime: a session.update's voice 'shimmer' is not one of this server's \(.*\); the engine's voice speaks/);
 });

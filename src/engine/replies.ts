@@ -11,7 +11,7 @@ import type { BackchannelClips } from './backchannel-clips.js';
 import type { EngineEvent } from './events.js';
 import type { ComputeTiming } from './compute-time.js';
 import { ReplyTask, type ReplyContext, type ReplyTools } from './reply.js';
-import type { ToolCalls } from './tools.js';
+import type { SessionTools, ToolCalls } from './tools.js';
 import type { ToolOptions } from './options.js';
 import type { Clock } from '../audio/clock.js';
 
@@ -37,6 +37,8 @@ export interface ReplyHost {
 
 export class Replies {
   private speculative: ReplyTask | undefined;
+  /** The tools the speculation was readied with: the commit reuses it only if the session's are the same. */
+  private speculativeTools = '';
   private reply: ReplyTask | undefined;
   private readonly tasks = new Set<Promise<unknown>>();
   /** The history entry each reply utterance left, so a later truncation can correct exactly that one. */
@@ -55,6 +57,7 @@ export class Replies {
     this.speculative?.abort();
     const task = new ReplyTask(this.context(), [...this.host.history, { role: 'user', content: text }], text, true);
     this.speculative = task;
+    this.speculativeTools = toolsKey(this.host.tools.tools);
     this.track(task);
     this.host.emit({ type: 'speculation_start', t: this.host.stamp(), text });
   }
@@ -83,13 +86,16 @@ export class Replies {
     this.speculative = undefined;
     this.host.history.push({ role: 'user', content: text });
     let task: ReplyTask;
-    if (spec && !spec.aborted && normalize(spec.userText) === normalize(text)) {
+    // A reply offers the tools it was readied with: one readied before the tools changed (a Realtime
+    // response.create with its own tools arrives after the pause) is readied again.
+    const sameTools = this.speculativeTools === toolsKey(this.host.tools.tools);
+    if (spec && !spec.aborted && normalize(spec.userText) === normalize(text) && sameTools) {
       task = spec;
       this.host.emit({ type: 'speculation_used', t: this.host.stamp(), text });
     } else {
       if (spec) {
         this.speculative = spec;
-        this.discardSpeculation('the final transcript differs from the speculated one');
+        this.discardSpeculation(sameTools || spec.aborted ? 'the final transcript differs from the speculated one' : 'the tools changed since it was readied');
       }
       task = new ReplyTask(this.context(), [...this.host.history], text);
       this.track(task);
@@ -285,4 +291,9 @@ function clamp(n: number, max: number): number {
 
 function normalize(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9' ]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** What a reply's tools show the model (the same set given again compares equal). */
+function toolsKey(t: SessionTools | undefined): string {
+  return t ? JSON.stringify([t.specs, t.choice ?? null, t.afterCall ?? null]) : '';
 }

@@ -274,7 +274,8 @@ export class ConversationSession {
   }
 
   /**
-   * The tools the agent may call from the next reply on (`undefined` or no specs: none). Throws
+   * The tools the agent may call from the next reply on (`undefined` or no specs: none; a reply
+   * readied in the user's pause with other tools is readied again when the turn is taken). Throws
    * BAD_ARGUMENT for a malformed declaration (bad name, duplicate, tool_choice naming no tool).
    */
   setTools(tools: SessionTools | undefined): void {

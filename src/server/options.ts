@@ -36,6 +36,14 @@ export interface ServerLimits {
   maxInputAheadSeconds: number;
   /** At most this many error messages per second go back to one client; the rest are counted. */
   maxErrorsPerSecond: number;
+  /**
+   * A session's close (engine stopped, recording finished) gets this long, s. Past it the server logs
+   * which session did not close, counts `server/SESSION_CLOSE_TIMEOUT` in /metrics' errors and stops
+   * waiting for it, so one wedged engine or worker thread cannot hold up the shutdown (or a drain);
+   * every other session's close and recording go on. A worker thread left with only such a session is
+   * terminated (worker-host.ts).
+   */
+  sessionCloseTimeoutSeconds: number;
 }
 
 export interface PlaybackOptions {
@@ -170,6 +178,7 @@ export const defaultServerLimits: Readonly<ServerLimits> = Object.freeze({
   startTimeoutSeconds: 10,
   maxInputAheadSeconds: 1,
   maxErrorsPerSecond: 20,
+  sessionCloseTimeoutSeconds: 5,
 });
 
 export const defaultPlaybackOptions: Readonly<PlaybackOptions> = Object.freeze({

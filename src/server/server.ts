@@ -37,6 +37,7 @@ import { Drain } from './drain.js';
 import { ClientSecrets, CLIENT_SECRETS_PATH, handleClientSecretsRequest, KEY_PREFIX, refuseRealtimeKey } from './client-secrets.js';
 import { OriginGate, serveClient } from './origins.js';
 import { keyedStartOptions } from './keyed-session.js';
+import { boundSessionCloses } from './session-close.js';
 import { REALTIME_PATH } from '../protocols/openai-realtime/endpoint.js';
 
 export interface FullduplexServer {
@@ -74,6 +75,11 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   const host: SessionHost =
     o.workers > 0 ? new WorkerHost(hostConfig, o.workers, o.log) : new InProcessHost(hostConfig, (components.asr ?? ownAsr)!, (components.tts ?? ownTts)!, o.log);
   await host.start();
+  // Each session's close is bounded: one wedged session must not hold up the others or the shutdown.
+  const sessions = boundSessionCloses(host, o.limits.sessionCloseTimeoutSeconds * 1000, (id) => {
+    o.log(`[${new Date().toISOString()}] session ${id} did not close within ${o.limits.sessionCloseTimeoutSeconds} s (a wedged engine or worker thread); no longer waiting for it, its recording may be unfinished`);
+    metrics.error('server/SESSION_CLOSE_TIMEOUT');
+  });
   const connections = new Set<Connection>();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -93,7 +99,7 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
 
   const ctx: ConnectionContext = {
     options: o,
-    host: meterHost(host, metrics, 'native', { countErrors: false }), // the connection counts what it sends
+    host: meterHost(sessions, metrics, 'native', { countErrors: false }), // the connection counts what it sends
     reserveSlot: (): AdmissionSlot | undefined => {
       const slot = admission.tryAcquire();
       if (!slot) metrics.refused('full');
@@ -183,9 +189,10 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
   // server, behind the same access rules, on the same live runtime (`host`: worker threads, warm
   // pool, recordings) and the same session count; metered per transport (metrics.ts).
   const protocols = createProtocolEndpoints({
-    host: meterHost(host, metrics, (req) => (req.start.client === 'openai-realtime' ? 'realtime' : 'moshi')),
+    host: meterHost(sessions, metrics, (req) => (req.start.client === 'openai-realtime' ? 'realtime' : 'moshi')),
     moshi: { model: dialogueName },
     sessionFor: (req) => keyedSessions.get(req),
+    log: (line) => o.log(`[${new Date().toISOString()}] ${line}`),
   }, { admission });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
@@ -235,8 +242,8 @@ export async function startServer(overrides: ServerOverrides & { webRoot: string
     (closing ??= (async () => {
       shuttingDown = true;
       http.close();
-      await Promise.allSettled([...connections].map((c) => c.end(CloseCode.GOING_AWAY, 'the server is shutting down')));
-      await protocols.close();
+      // Every transport's sessions close together, each within sessionCloseTimeoutSeconds.
+      await Promise.allSettled([...[...connections].map((c) => c.end(CloseCode.GOING_AWAY, 'the server is shutting down')), protocols.close()]);
       wss.close();
       http.closeAllConnections();
       loopDelay.disable();

@@ -81,6 +81,11 @@ export interface SessionHost {
   open(req: OpenRequest, sink: LiveSessionSink): Promise<{ handle: SessionHandle; ready: ReadyMessage }>;
   stats(reset: boolean): Promise<HostStats>;
   close(): Promise<void>;
+  /**
+   * The server stopped waiting for session `id`'s close (session-close.ts): free what can be freed
+   * without harming other sessions. Optional: a host on the calling thread has nothing to free.
+   */
+  abandonClose?(id: string): void;
 }
 
 /** Sessions on this thread, on one shared beat. */

@@ -72,6 +72,13 @@ class EngineWorker {
     });
   }
 
+  /** Stop the thread now: its sessions end as if it had died (their recordings unfinished). */
+  terminate(): void {
+    if (this.dead) return;
+    this.dead = true; // no new session goes to it; the 'exit' handler does the rest
+    void this.worker.terminate();
+  }
+
   stop(): Promise<void> {
     if (this.dead) return Promise.resolve();
     return new Promise((resolve) => {
@@ -192,7 +199,35 @@ export class WorkerHost implements SessionHost {
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map((w) => w.stop()));
+    // Every session has closed, or the server stopped waiting for it (session-close.ts): a thread that
+    // does not shut down within the same bound is wedged, and terminating it harms nobody now.
+    const bound = this.config.limits.sessionCloseTimeoutSeconds * 1000;
+    await Promise.all(
+      this.workers.map(async (w) => {
+        let timer: NodeJS.Timeout | undefined;
+        const stopped = await Promise.race([w.stop().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), bound)))]);
+        clearTimeout(timer);
+        if (!stopped) {
+          this.log(`an engine worker did not shut down within ${bound / 1000} s; terminating it`);
+          w.terminate();
+        }
+      }),
+    );
+  }
+
+  /**
+   * The server stopped waiting for session `id`'s close. Its thread is terminated only if no other
+   * session is on it (open or opening): terminating ends every session on the thread mid-sentence
+   * with unfinished recordings, which a wedged neighbour must not cost them. Alone, the thread is
+   * freed and a fresh one takes its place; otherwise the session stays counted on its thread (it may
+   * still be using it) and only the waiting stops.
+   */
+  abandonClose(id: string): void {
+    const w = this.workers.find((x) => x.sessions.has(id));
+    if (!w || w.dead) return;
+    if (w.sessions.size > 1) return this.log(`session ${id} is left on its engine worker, which runs ${w.sessions.size - 1} other session(s)`);
+    this.log(`terminating the engine worker of session ${id}, which did not close (no other session is on it)`);
+    w.terminate();
   }
 
   private spawn(warm: number): EngineWorker {

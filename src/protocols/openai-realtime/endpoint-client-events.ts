@@ -61,6 +61,7 @@ function notFound(c: RealtimeConnection, id: string, eventId: string | undefined
 
 async function sessionUpdate(c: RealtimeConnection, e: Extract<RealtimeClientEvent, { type: 'session.update' }>): Promise<boolean> {
   const before = c.config.outputFormat;
+  const voiceBefore = c.config.current.audio?.output?.voice;
   const asked = e.session as { tools?: unknown; tool_choice?: unknown };
   const toolProblem = c.tools.sessionUpdate(asked.tools, asked.tool_choice);
   if (toolProblem) return fail(c, 'invalid_value', toolProblem, asked.tools !== undefined ? 'session.tools' : 'session.tool_choice', e.event_id);
@@ -70,6 +71,7 @@ async function sessionUpdate(c: RealtimeConnection, e: Extract<RealtimeClientEve
     return fail(c, 'invalid_value', toFullduplexError(err).message, 'session.type', e.event_id);
   }
   if (sessionDialect(e.session as Record<string, unknown>) === 'beta') c.dialect = 'beta';
+  if (c.config.current.audio?.output?.voice !== voiceBefore) c.checkVoice("a session.update's");
   if (c.config.outputFormat !== before) {
     c.encoder = await OutputAudioEncoder.create(c.config.outputFormat, ENGINE_SAMPLE_RATE, c.resamplers);
     c.encoders.push(c.encoder);
@@ -161,10 +163,11 @@ async function responseCreate(c: RealtimeConnection, e: Extract<RealtimeClientEv
     return fail(c, E.activeResponse, `Conversation already has an active response in progress: ${id}. Wait until the response is finished before creating a new one.`, null, e.event_id);
   }
   const asked = (e as { response?: { tools?: unknown; tool_choice?: unknown } }).response;
-  const toolProblem = c.tools.responseOverride(asked?.tools, asked?.tool_choice);
-  if (toolProblem) return fail(c, 'invalid_value', toolProblem, asked?.tools !== undefined ? 'response.tools' : 'response.tool_choice', e.event_id);
+  const override = c.tools.responseOverride(asked?.tools, asked?.tool_choice);
+  if (typeof override === 'string') return fail(c, 'invalid_value', override, asked?.tools !== undefined ? 'response.tools' : 'response.tool_choice', e.event_id);
   const r = newResponse(c, 'reply');
   c.pendingReply = r;
+  if (override) c.tools.useOverride(override, r);
   r.announce();
   // A user turn this endpoint knows of: answer it at its pause. Otherwise the engine decides (a turn
   // it hears, else the history as it stands: text items the client added).

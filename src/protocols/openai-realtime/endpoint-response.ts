@@ -34,6 +34,7 @@ export class ResponseStream {
   private begun = false;
   /** Output items after the message (function calls, endpoint-tools.ts), in output order. */
   private readonly extraItems: ConversationItem[] = [];
+  private readonly endListeners: (() => void)[] = [];
 
   constructor(
     private readonly out: RealtimeOut,
@@ -115,6 +116,12 @@ export class ResponseStream {
     if (!this.textOnly) this.sendAudio(this.encoder.convert(frame));
   }
 
+  /** Call `f` once the response ends (at once if it has). */
+  onEnd(f: () => void): void {
+    if (this.active) this.endListeners.push(f);
+    else f();
+  }
+
   /** Finish: the last events, with the final status. */
   end(status: 'completed' | 'cancelled' | 'failed', reason?: ResponseEndReason): void {
     if (!this.active) return;
@@ -147,6 +154,7 @@ export class ResponseStream {
           ? { type: 'cancelled' as const, reason: reason ?? 'client_cancelled' }
           : { type: 'failed' as const, error: { type: reason === 'engine_error' ? 'server_error' : 'invalid_request_error', code: reason ?? 'failed' } };
     this.out.send({ type: 'response.done', response: { ...this.object(output), status_details: details } });
+    for (const f of this.endListeners.splice(0)) f();
   }
 
   /** The utterance's played position (engine samples) at `audioEndMs` of the audio the client received. */

@@ -38,7 +38,8 @@ export class RealtimeTools {
   private readonly calls = new Map<string, KnownCall>();
   /** The session's tools (session.update), to return to after a response.create override. */
   private sessionTools: { specs: ToolSpec[]; choice: unknown } = { specs: [], choice: 'auto' };
-  private overridden = false;
+  /** The response whose reply the engine's tools are set for now (a response.create with its own). */
+  private overrideFor: ResponseStream | undefined;
 
   constructor(private readonly host: RealtimeToolsHost) {}
 
@@ -50,27 +51,46 @@ export class RealtimeTools {
     const next = this.parse(tools ?? this.sessionTools.specs, choice ?? this.sessionTools.choice);
     if (typeof next === 'string') return next;
     this.sessionTools = next;
-    this.apply(next);
+    // While an override waits for its reply, the session's new set applies after it.
+    if (!this.overrideFor) this.apply(next);
     return undefined;
   }
 
-  /** `response.create`'s own tools / tool_choice: they hold for the reply it starts, then the session's return. */
-  responseOverride(tools: unknown, choice: unknown): string | undefined {
+  /**
+   * `response.create`'s own tools / tool_choice, checked: what is wrong, else the set to give
+   * `useOverride` (undefined: the response takes the session's).
+   */
+  responseOverride(tools: unknown, choice: unknown): string | { specs: ToolSpec[]; choice: unknown } | undefined {
     if (tools === undefined && choice === undefined) return undefined;
-    const next = this.parse(tools ?? this.sessionTools.specs, choice ?? this.sessionTools.choice);
-    if (typeof next === 'string') return next;
-    this.apply(next);
-    this.overridden = true;
-    return undefined;
+    return this.parse(tools ?? this.sessionTools.specs, choice ?? this.sessionTools.choice);
+  }
+
+  /**
+   * The override holds for `response`'s reply alone. The engine's tools change now, before the reply
+   * is asked for (a reply keeps the tools it started with, and one readied earlier with other tools is
+   * readied again), and return to the session's as soon as that reply starts or the response ends
+   * without one (failed, cancelled, timed out), so nothing of it reaches a later reply.
+   */
+  useOverride(t: { specs: ToolSpec[]; choice: unknown }, response: ResponseStream): void {
+    this.apply(t);
+    this.overrideFor = response;
+    response.onEnd(() => this.endOverride(response));
+  }
+
+  private endOverride(response: ResponseStream): void {
+    if (this.overrideFor !== response) return;
+    this.overrideFor = undefined;
+    // After the engine event being handled (no control call from inside its emit); a newer override
+    // made meanwhile stands.
+    queueMicrotask(() => {
+      if (!this.overrideFor) this.apply(this.sessionTools);
+    });
   }
 
   /** Engine events this module cares about; `response` is the reply's response (if any). */
   onEngineEvent(e: EngineEvent, response: ResponseStream | undefined): void {
-    if (e.type === 'agent_reply_start' && this.overridden) {
-      // The reply took the override with it (a reply keeps the tools it started with).
-      queueMicrotask(() => this.apply(this.sessionTools));
-      this.overridden = false;
-    }
+    // The reply the override was for has started with it (the engine made it before this event).
+    if (e.type === 'agent_reply_start' && this.overrideFor) this.endOverride(this.overrideFor);
     if (e.type !== 'tool_call') return;
     if (!response?.active) {
       // No response to carry it (it was cancelled meanwhile): the call is void.

@@ -116,6 +116,8 @@ export class RealtimeConnection implements RealtimeOut {
   private resolveFinished!: () => void;
   /** Why the session ended, for its recording (the first reason given wins). */
   private endReason: string | undefined;
+  /** A voice this server lacks was named (by the key or a session.update) and logged: once a session. */
+  private voiceLogged = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -139,6 +141,7 @@ export class RealtimeConnection implements RealtimeOut {
       } catch (e) {
         this.log(`the key's session configuration was not applied: ${toFullduplexError(e).message}`);
       }
+      this.checkVoice("the key's");
     }
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
@@ -263,6 +266,19 @@ export class RealtimeConnection implements RealtimeOut {
       this.close(1000, 'session expired');
     }, this.limits.maxSessionS * 1000);
     void this.drain();
+  }
+
+  /**
+   * Log (once a session, as native and Moshi sessions log a key's) a voice this server lacks, OpenAI's
+   * `alloy` say, that `whose` (the key's, a session.update's) named: it is echoed back as named, and the
+   * engine's voice speaks. The endpoint's own placeholder name is not a request and is not logged.
+   */
+  checkVoice(whose: string): void {
+    const v = this.config.current.audio?.output?.voice;
+    if (this.voiceLogged || typeof v !== 'string' || v === '' || v === this.options.defaultVoice) return;
+    if (this.deps.host.voices.includes(v)) return;
+    this.voiceLogged = true;
+    this.log(`${whose} voice '${v.slice(0, 60)}' is not one of this server's (${this.deps.host.voices.join(', ')}); the engine's voice speaks and the name is echoed back`);
   }
 
   /** A voice the session starts with (an ephemeral key's), passed on only if it names one of ours. */
