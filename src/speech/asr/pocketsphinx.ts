@@ -103,6 +103,15 @@ export class PocketsphinxAsr implements AsrEngine {
     return this.makeStream(false);
   }
 
+  /**
+   * A decoder for whole recordings that can be used again: each `push(samples, true)` + `finish()` is
+   * one recording normalised over itself (a second pass over audio already heard, without the ~0.5 s
+   * of making a decoder per recording). `transcribe` makes a fresh one instead, for exact repeatability.
+   */
+  createBatchStream(): PocketsphinxStream {
+    return this.makeStream(true);
+  }
+
   private makeStream(batch: boolean): PocketsphinxStream {
     let handle: unknown;
     try {
