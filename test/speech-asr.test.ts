@@ -68,6 +68,20 @@ test('one stream serves consecutive utterances', async () => {
   stream.close();
 });
 
+test('a batch stream decodes recording after recording, each as transcribe would', async () => {
+  const stream = asr.createBatchStream();
+  try {
+    for (const s of ['What time is it?', 'Thank you very much.', 'What time is it?']) {
+      const audio = synth(s);
+      stream.push(audio.samples, true);
+      const r = await stream.finish();
+      assert.equal(r.text, (await asr.transcribe(audio)).text, `the reused decoder hears "${s}" as a fresh one does`);
+    }
+  } finally {
+    stream.close();
+  }
+});
+
 test('transcribe resamples audio at other rates (48 kHz)', async () => {
   const s = 'Can you tell me the weather for tomorrow?';
   const at48 = await resample(synth(s), 48000);
