@@ -6,9 +6,7 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import OpenAI from 'openai';
-import { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import { openaiRealtimeClient, type RealtimeEvent } from './helpers/openai-realtime-client.js';
 import WebSocket from 'ws';
 import { decodeMulaw, encodeAlaw, encodeMulaw } from '../src/protocols/codecs/g711.js';
 import { base64ToPcm16, decodeBase64, encodeBase64 } from '../src/protocols/codecs/pcm-base64.js';
@@ -16,7 +14,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeProtocolShared, concat, hear, lastRecordedEvents, paced, protocolServer, seconds, sharedWords, speechIn, track, waitFor } from './helpers/protocol-endpoints.js';
 
-type Ev = { type: string; [k: string]: unknown };
+type Ev = RealtimeEvent;
 type Server = Awaited<ReturnType<typeof protocolServer>>;
 let server: Server;
 before(async () => {
@@ -28,15 +26,7 @@ after(async () => {
 });
 
 /** The openai package's client, pointed at the loopback server over plain TCP. */
-async function openaiClient(): Promise<{ rt: OpenAIRealtimeWS; events: Ev[] }> {
-  const client = new OpenAI({ apiKey: 'sk-loopback', baseURL: `http://127.0.0.1:${server.port}/v1` });
-  const rt = new OpenAIRealtimeWS({ model: 'fullduplex', options: { createConnection: () => net.connect(server.port, '127.0.0.1') } }, client);
-  const events: Ev[] = [];
-  rt.on('event', (e) => events.push(e as unknown as Ev));
-  rt.on('error', () => undefined); // errors are events too; the tests read them from `events`
-  await new Promise<void>((resolve, reject) => (rt.socket.once('open', () => resolve()), rt.socket.once('error', reject)));
-  return { rt, events };
-}
+const openaiClient = () => openaiRealtimeClient(server.port);
 
 const of = (events: readonly Ev[], type: string) => events.filter((e) => e.type === type);
 const status = (e: Ev) => (e.response as { status: string; status_details: { reason?: string } | null });

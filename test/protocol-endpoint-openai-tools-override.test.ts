@@ -10,14 +10,13 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import OpenAI from 'openai';
-import { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import type { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import { openaiRealtimeClient, type RealtimeEvent } from './helpers/openai-realtime-client.js';
 import { encodeBase64 } from '../src/protocols/codecs/pcm-base64.js';
 import { startChatCompletionsServer, type ChatCompletionsServer } from './helpers/chat-completions-server.js';
 import { closeProtocolShared, paced, protocolServer, track, waitFor } from './helpers/protocol-endpoints.js';
 
-type Ev = { type: string; [k: string]: unknown };
+type Ev = RealtimeEvent;
 type Response = { id: string; status: string; output: { content?: { transcript?: string; text?: string }[] }[]; status_details: unknown };
 let llm: ChatCompletionsServer;
 let server: Awaited<ReturnType<typeof protocolServer>>;
@@ -35,15 +34,7 @@ after(async () => {
   await closeProtocolShared();
 });
 
-async function openaiClient(): Promise<{ rt: OpenAIRealtimeWS; events: Ev[] }> {
-  const client = new OpenAI({ apiKey: 'sk-loopback', baseURL: `http://127.0.0.1:${server.port}/v1` });
-  const rt = new OpenAIRealtimeWS({ model: 'fullduplex', options: { createConnection: () => net.connect(server.port, '127.0.0.1') } }, client);
-  const events: Ev[] = [];
-  rt.on('event', (e) => events.push(e as unknown as Ev));
-  rt.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => (rt.socket.once('open', () => resolve()), rt.socket.once('error', reject)));
-  return { rt, events };
-}
+const openaiClient = () => openaiRealtimeClient(server.port);
 
 const done = (events: readonly Ev[]) => events.filter((e) => e.type === 'response.done').map((e) => e.response as Response);
 const said = (r: Response) => r.output.flatMap((o) => o.content ?? []).map((p) => p.transcript ?? p.text ?? '').join(' ');

@@ -7,14 +7,12 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import OpenAI from 'openai';
-import { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import { openaiRealtimeClient, type RealtimeEvent } from './helpers/openai-realtime-client.js';
 import { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession, tool } from '@openai/agents-realtime';
 import { startChatCompletionsServer, type ChatCompletionsServer } from './helpers/chat-completions-server.js';
 import { closeProtocolShared, concat, hear, paced, protocolServer, seconds, sharedWords, speechIn, track, waitFor } from './helpers/protocol-endpoints.js';
 
-type Ev = { type: string; [k: string]: unknown };
+type Ev = RealtimeEvent;
 let llm: ChatCompletionsServer;
 let server: Awaited<ReturnType<typeof protocolServer>>;
 
@@ -91,16 +89,7 @@ test('agents SDK: a RealtimeAgent with a tool() completes a spoken tool round tr
   assert.equal(last.at(-1)!.tool_call_id, argsDone.call_id);
 });
 
-/** The openai package's client on plain TCP to the loopback server. */
-async function openaiClient(): Promise<{ rt: OpenAIRealtimeWS; events: Ev[] }> {
-  const client = new OpenAI({ apiKey: 'sk-loopback', baseURL: `http://127.0.0.1:${server.port}/v1` });
-  const rt = new OpenAIRealtimeWS({ model: 'fullduplex', options: { createConnection: () => net.connect(server.port, '127.0.0.1') } }, client);
-  const events: Ev[] = [];
-  rt.on('event', (e) => events.push(e as unknown as Ev));
-  rt.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => (rt.socket.once('open', () => resolve()), rt.socket.once('error', reject)));
-  return { rt, events };
-}
+const openaiClient = () => openaiRealtimeClient(server.port);
 
 async function until(events: readonly Ev[], test: (e: Ev) => boolean, what: string, timeoutMs = 20_000): Promise<Ev> {
   await waitFor(() => events.some(test), timeoutMs, `${what}; got ${events.map((e) => e.type).join(', ')}`);
