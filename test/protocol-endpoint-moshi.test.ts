@@ -32,7 +32,9 @@ test('reference-style client: handshake first, a spoken question, a spoken answe
   const client = await MoshiClient.connect({ url: `${server.url}/api/chat`, textPrompt: persona, voicePrompt: 'NATF0.pt' });
   assert.equal(client.handshake.kind, 'handshake');
 
-  const user = await track([0.5, 'What time is it?', 4], RATE);
+  // The answer ends about 4.7 s into the session on a quiet machine; 6.5 s of listening after the
+  // question leaves room for a slower end of turn, so the client never closes on half an answer.
+  const user = await track([0.5, 'What time is it?', 6.5], RATE);
   await paced(Math.ceil(user.samples.length / FRAME), 20, (k) => client.sendAudio(user.samples.subarray(k * FRAME, (k + 1) * FRAME)));
   client.endAudio();
   await client.close();
