@@ -10,12 +10,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { SentenceEndModel } from './sentence-end.js';
+import { scaledSentenceEnd as scaled, SentenceEndModel } from './sentence-end.js';
 import { normalizeTranscript } from '../../src/engine/evidence/text.js';
 import { loadStudyData, studyParts, studyReport, type JoinedSample, type Part, type StoredSample, type Variant } from './feature-study.js';
 
-/** ln P(</s> | …) mapped to about [-1, 1]: −1 ≈ e^-7 ("…of the"), 0 ≈ e^-4, 1 ≈ e^-1 ("…in detail"). */
-const scaled = (lnP: number) => Math.max(-1, Math.min(1, (lnP + 4) / 3));
 
 const READINGS = ['lm sentence end', 'lm sentence end, last word only'] as const;
 

@@ -23,7 +23,7 @@ import { generateScenario } from '../scenarios/generate.js';
 import type { ScenarioTruth } from '../scenarios/types.js';
 import type { TURN_END_CATEGORIES } from './dataset.js';
 import { loadStudyData, studyParts, studyReport, type JoinedSample, type Part, type StoredSample, type Variant } from './feature-study.js';
-import { SentenceEndModel } from './sentence-end.js';
+import { scaledSentenceEnd as scaledLm, SentenceEndModel } from './sentence-end.js';
 
 const READINGS = ['true words: completeness', 'true words: incomplete', 'true words: strong ending', 'true words: word count', 'true words: lm sentence end'] as const;
 /** The engine's features computed from the recogniser's words, replaced by the true words' readings. */
@@ -52,8 +52,6 @@ export function trueWordsBefore(user: ScenarioTruth['user'], t: number): string[
   }
   return out;
 }
-
-const scaledLm = (lnP: number) => Math.max(-1, Math.min(1, (lnP + 4) / 3));
 
 function readingsOf(words: readonly string[], lm: SentenceEndModel): number[] | null {
   if (words.length === 0) return null;

@@ -20,7 +20,7 @@ import { generateScenario } from '../scenarios/generate.js';
 import type { TURN_END_CATEGORIES } from './dataset.js';
 import { loadStudyData, studyParts, studyReport, type JoinedSample, type Part, type StoredSample, type Variant } from './feature-study.js';
 import { trueWordsBefore } from './oracle-text-study.js';
-import { SentenceEndModel } from './sentence-end.js';
+import { scaledSentenceEnd as scaledLm, SentenceEndModel } from './sentence-end.js';
 
 const READINGS = ['second pass: completeness', 'second pass: incomplete', 'second pass: strong ending', 'second pass: lm sentence end'] as const;
 const TEXT_FEATURES = (['completeness', 'incomplete', 'strong_ending'] as const).map((f) => TURN_END_FEATURES.indexOf(f));
@@ -31,8 +31,6 @@ const DECODERS: Record<string, Partial<PocketsphinxOptions>> = {
   /** pocketsphinx's defaults with both extra passes. */
   full: { maxHmmPerFrame: 30000, topN: 4, fwdflat: true, bestpath: true },
 };
-
-const scaledLm = (lnP: number) => Math.max(-1, Math.min(1, (lnP + 4) / 3));
 
 async function main(): Promise<void> {
   const o = new Command('second-pass-study')

@@ -16,6 +16,9 @@ import { normalizeTranscript } from '../../src/engine/evidence/text.js';
 /** The model file read by default: the one pocketsphinx decodes with. */
 export const DEFAULT_SENTENCE_END_MODEL = join(defaultPocketsphinxOptions.modelDir, 'en-us.lm.bin');
 
+/** ln P(</s> | …) mapped to about [-1, 1] for a model feature: −1 ≈ e^-7 ("…of the"), 0 ≈ e^-4, 1 ≈ e^-1 ("…in detail"). */
+export const scaledSentenceEnd = (lnP: number): number => Math.max(-1, Math.min(1, (lnP + 4) / 3));
+
 export class SentenceEndModel {
   private constructor(
     private readonly handle: unknown,
