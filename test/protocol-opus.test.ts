@@ -10,7 +10,8 @@ import {
 import { OggPageReader, OggPageWriter, opusHead, opusTags } from '../src/protocols/codecs/ogg.js';
 import { isFullduplexError } from '../src/errors.js';
 import { concatInt16, rmsDbfs } from '../src/audio/frame.js';
-import { rng } from './helpers/speech.js';
+import { resample } from '../src/audio/resampler.js';
+import { rng, synth } from './helpers/speech.js';
 
 const RATE = 24000;
 
@@ -236,4 +237,42 @@ test('cost per 20 ms frame (reported)', (t) => {
   t.diagnostic(`encode ${encUs.toFixed(0)} µs/frame, decode ${decUs.toFixed(0)} µs/frame (${process.env['OPUS_FORCE_WASM'] ? 'WASM' : 'native addon'})`);
   // A 20 ms frame must cost far less than 20 ms even on a slow machine.
   assert.ok(encUs < 5000 && decUs < 5000);
+});
+
+test('reuseSilence: settled digital silence is sent as the same packet without encoding; speech around it is unchanged', async (t) => {
+  const speech = (await resample(synth('Here is the answer you asked for.'), RATE)).samples;
+  const gapFrames = 50;
+  const input = concatInt16([speech, new Int16Array(gapFrames * OPUS_FRAME_SAMPLES_24K), speech]);
+  const encodeAll = (reuseSilence: boolean) => {
+    const enc = new OggOpusStreamEncoder({ serial: 7, framesPerPage: 1, reuseSilence });
+    // Count the frames libopus really encodes.
+    const inner = (enc as unknown as { encoder: OpusEncoder24k }).encoder;
+    let encoded = 0;
+    const encode = inner.encode.bind(inner);
+    inner.encode = (f) => (encoded++, encode(f));
+    const pages: Uint8Array[] = [];
+    for (let o = 0; o < input.length; o += 320) pages.push(...enc.push(input.subarray(o, o + 320)));
+    pages.push(...enc.flush());
+    const packets = new OggPageReader().push(Buffer.concat(pages)).packets.slice(2).map((p) => Buffer.from(p.data).toString('hex'));
+    const dec = new OggOpusStreamDecoder();
+    return { encoded, packets, pcm: dec.push(Buffer.concat(pages)).pcm };
+  };
+  const full = encodeAll(false);
+  const reused = encodeAll(true);
+  assert.equal(reused.packets.length, full.packets.length);
+  const skipped = full.encoded - reused.encoded;
+  assert.ok(skipped >= gapFrames - 10, `most of the gap's ${gapFrames} frames were not encoded (skipped ${skipped})`);
+  const firstReuse = reused.packets.findIndex((p, i) => p !== full.packets[i]);
+  const speechFrames = Math.floor(speech.length / OPUS_FRAME_SAMPLES_24K);
+  assert.ok(firstReuse > speechFrames, `the first speech and the start of the gap are encoded as before (first difference at frame ${firstReuse})`);
+  assert.equal(reused.pcm.length, input.length);
+  const gap = reused.pcm.subarray(speech.length + 2400, speech.length + gapFrames * OPUS_FRAME_SAMPLES_24K);
+  assert.ok(gap.every((s) => Math.abs(s) <= 2), 'the reused packet decodes to silence');
+  // The second speech: libopus resumes from its settled state, so the waveforms differ by codec noise only.
+  const second = (x: Int16Array) => x.subarray(input.length - speech.length, input.length);
+  const c = correlation(second(full.pcm), second(reused.pcm));
+  const levels = [rmsDbfs(second(full.pcm)), rmsDbfs(second(reused.pcm))];
+  t.diagnostic(`frames encoded ${full.encoded} → ${reused.encoded}; after the gap: correlation with the full encode ${c.toFixed(3)}, level ${levels.map((l) => l.toFixed(1)).join(' / ')} dBFS`);
+  assert.ok(c > 0.9, `speech after the gap decodes like the full encode (correlation ${c.toFixed(3)})`);
+  assert.ok(Math.abs(levels[0]! - levels[1]!) < 0.5);
 });

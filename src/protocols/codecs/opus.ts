@@ -19,6 +19,7 @@ export {
   MAX_FRAMES_PER_PAGE,
   OggOpusStreamDecoder,
   OggOpusStreamEncoder,
+  SETTLED_SILENCE_PACKETS,
   type OggOpusDecodeResult,
   type OggOpusStreamDecoderOptions,
   type OggOpusStreamEncoderOptions,

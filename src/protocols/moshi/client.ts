@@ -24,10 +24,16 @@ export interface MoshiClientOptions {
   handshakeTimeoutMs?: number;
   /** Close when the server has sent nothing for this long (the reference client: 10 s), ms. */
   idleTimeoutMs?: number;
+  /**
+   * Digital silence in what the client sends (a scenario's padding; a microphone never has it) goes
+   * out as the encoder's settled silence packet instead of being encoded frame by frame
+   * (OggOpusStreamEncoder's `reuseSilence`). Default true.
+   */
+  reuseSilence?: boolean;
   headers?: Record<string, string>;
 }
 
-export const defaultMoshiClientOptions = { framesPerPage: 2, handshakeTimeoutMs: 60_000, idleTimeoutMs: 10_000 } as const;
+export const defaultMoshiClientOptions = { framesPerPage: 2, handshakeTimeoutMs: 60_000, idleTimeoutMs: 10_000, reuseSilence: true } as const;
 
 export interface MoshiAudioChunk {
   /** Mono PCM16 at 24 kHz. */
@@ -57,8 +63,9 @@ export class MoshiClient {
     public metadata: unknown,
     private readonly idleTimeoutMs: number,
     framesPerPage: number,
+    reuseSilence: boolean,
   ) {
-    this.encoder = new OggOpusStreamEncoder({ framesPerPage });
+    this.encoder = new OggOpusStreamEncoder({ framesPerPage, reuseSilence });
     this.closed = new Promise((resolve) => ws.once('close', (code) => ((this.closeCode = code), this.stopIdle(), resolve())));
     this.touch();
   }
@@ -106,7 +113,7 @@ export class MoshiClient {
       };
       ws.on('message', onMessage);
     });
-    const client = new MoshiClient(ws, handshake, metadata, o.idleTimeoutMs ?? defaultMoshiClientOptions.idleTimeoutMs, o.framesPerPage ?? defaultMoshiClientOptions.framesPerPage);
+    const client = new MoshiClient(ws, handshake, metadata, o.idleTimeoutMs ?? defaultMoshiClientOptions.idleTimeoutMs, o.framesPerPage ?? defaultMoshiClientOptions.framesPerPage, o.reuseSilence ?? defaultMoshiClientOptions.reuseSilence);
     ws.removeAllListeners('message');
     ws.on('message', (data: Buffer, isBinary: boolean) => client.onMessage(data, isBinary));
     for (const [data, isBinary] of behind.splice(0)) client.onMessage(data, isBinary);
