@@ -28,6 +28,7 @@ export const DEBIAN_PACKAGES = [
   ['pocketsphinx-en-us', 'US-English acoustic model, language model and dictionary'],
   ['libpocketsphinx-dev', 'pocketsphinx headers for the ASR addon'],
   ['libsphinxbase-dev', 'sphinxbase headers for the ASR addon'],
+  ['libspeexdsp-dev', 'speexdsp resampler for the live audio paths (native addon)'],
   ['pkg-config', 'finds compiler flags for the addon'],
   ['sox', 'audio conversion used by tools and checks'],
   ['haproxy', 'load balancer in front of two talk instances (deploy/haproxy.cfg, its test)'],

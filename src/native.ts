@@ -26,6 +26,12 @@ export interface NativeAddon {
   lmLogProb(handle: unknown, words: string[]): number;
   lmKnows(handle: unknown, word: string): boolean;
   lmClose(handle: unknown): void;
+  /** speexdsp's streaming resampler, mono PCM16 (native/src/resampler_speex.c); quality 0–10. */
+  resamplerCreate(inRate: number, outRate: number, quality: number): unknown;
+  /** Every input sample is consumed; returns what the filter let out. */
+  resamplerProcess(handle: unknown, samples: Int16Array): Int16Array;
+  resamplerReset(handle: unknown): void;
+  resamplerDestroy(handle: unknown): void;
 }
 
 /** The project root, found from this file whether it runs from src/ (tests via tsx) or dist/src/. */

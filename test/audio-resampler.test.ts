@@ -163,3 +163,68 @@ test('bad rates give BAD_SAMPLE_RATE, bad input BAD_AUDIO', async () => {
   assert.equal(r.process(new Int16Array(0)).length, 0);
   r.destroy();
 });
+
+test('skipDigitalSilence: zeros after settled silence come out as zeros without the converter, sample-exact', async () => {
+  // A tone, a second of exact zeros, the tone again: once with the shortcut, once without.
+  const run = async (from: number, to: number, piece: number, skipDigitalSilence: boolean, quality: 'fastest' | 'speex' = 'fastest') => {
+    const tone = sine(300, from, 0.4, 0.4);
+    const input = concatInt16([tone, new Int16Array(from), tone]);
+    const r = await StreamingResampler.create(from, to, { quality });
+    const inner = r as unknown as { run: (x: Float32Array) => Float32Array };
+    let calls = 0;
+    const real = inner.run.bind(r);
+    inner.run = (x) => (calls++, real(x));
+    const out = concatInt16([...pieces(input, piece).map((p) => r.process(p, { skipDigitalSilence })), r.flush()]);
+    r.destroy();
+    return { out, calls };
+  };
+  // 16 → 24 kHz in 20 ms pieces (the agent's output to Moshi): whole outputs, the shortcut is taken.
+  const plain = await run(16000, 24000, 320, false);
+  const skipped = await run(16000, 24000, 320, true);
+  assert.equal(skipped.out.length, plain.out.length);
+  assert.equal(maxAbsDiff(skipped.out, plain.out), 0, 'the same samples, silence and the tone after it');
+  assert.ok(plain.calls - skipped.calls >= 40, `most of the 50 silent pieces skip the converter (${plain.calls} → ${skipped.calls} calls)`);
+  // 24 → 16 kHz in pieces of 100 (66.7 output samples): a piece that would move the converter's phase
+  // is never skipped.
+  const plainDown = await run(24000, 16000, 100, false);
+  const skippedDown = await run(24000, 16000, 100, true);
+  assert.equal(skippedDown.calls, plainDown.calls, 'every piece went through the converter');
+  assert.equal(maxAbsDiff(skippedDown.out, plainDown.out), 0);
+  // The same with speexdsp, the converter of the live paths.
+  const plainSpeex = await run(16000, 24000, 320, false, 'speex');
+  const skippedSpeex = await run(16000, 24000, 320, true, 'speex');
+  assert.equal(maxAbsDiff(skippedSpeex.out, plainSpeex.out), 0, 'speex: the same samples');
+  assert.ok(plainSpeex.calls - skippedSpeex.calls >= 40);
+});
+
+test("'speex' (the live paths' converter): frequency, level, timing and streaming agree with libsamplerate's", async () => {
+  const speex = { quality: 'speex' } as const;
+  for (const [from, to, freq] of [
+    [24000, 16000, 1000],
+    [16000, 24000, 440],
+    [8000, 16000, 300],
+    [16000, 48000, 1000],
+  ] as const) {
+    const x = concatInt16([sine(freq, from, 0.5), sine(freq * 1.7, from, 0.5, 0.3)]);
+    const ours = await resample({ samples: x, sampleRate: from }, to, speex);
+    const ref = await resample({ samples: x, sampleRate: from }, to);
+    assert.equal(ours.samples.length, ref.samples.length, `${from}->${to}: the same length`);
+    const hz = zeroCrossingHz(middle(ours.samples.subarray(0, to / 2), to), to);
+    assert.ok(Math.abs(hz - freq) < 0.5, `${from}->${to}: ${hz.toFixed(2)} Hz`);
+    // No added delay: sample for sample close to libsamplerate's (both filters are linear-phase and start aligned).
+    const d = maxAbsDiff(middle(ours.samples, to), middle(ref.samples, to));
+    assert.ok(d < 0.01 * 32767, `${from}->${to}: differs from libsamplerate by up to ${d}`);
+    // Streaming in 20 ms pieces, then odd pieces after a flush, gives the one-shot result.
+    const r = await StreamingResampler.create(from, to, speex);
+    const streamed = concatInt16([...pieces(x, Math.round(from * 0.02)).map((p) => r.process(p)), r.flush()]);
+    assert.deepEqual(streamed, ours.samples, `${from}->${to} streamed`);
+    const odd = concatInt16([...pieces(x, 97).map((p) => r.process(p)), r.flush()]);
+    assert.deepEqual(odd, ours.samples, `${from}->${to} after flush, odd pieces`);
+    r.destroy();
+    r.destroy();
+    assert.throws(() => r.process(x), (e: unknown) => isFullduplexError(e, 'BAD_ARGUMENT'));
+  }
+  // A 10 kHz tone in 24 kHz input is above 16 kHz's Nyquist: it must not fold back into the speech band.
+  const y = await resample({ samples: sine(10000, 24000, 1), sampleRate: 24000 }, 16000, speex);
+  assert.ok(rmsDbfs(middle(y.samples, 16000)) < -50, `aliased tone at ${rmsDbfs(middle(y.samples, 16000)).toFixed(1)} dBFS`);
+});

@@ -1,4 +1,4 @@
-/* Module entry: registers the pocketsphinx (ASR), n-gram language model and flite (TTS) bindings. */
+/* Module entry: registers the pocketsphinx (ASR), n-gram language model, flite (TTS) and speexdsp resampler bindings. */
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -37,6 +37,7 @@ static napi_value init(napi_env env, napi_value exports) {
   if (!fd_asr_init(env, exports)) return NULL;
   if (!fd_tts_init(env, exports)) return NULL;
   if (!fd_lm_init(env, exports)) return NULL;
+  if (!fd_resampler_init(env, exports)) return NULL;
   return exports;
 }
 

@@ -29,5 +29,6 @@ char *fd_get_string(napi_env env, napi_value value, const char *what);
 napi_value fd_asr_init(napi_env env, napi_value exports);
 napi_value fd_tts_init(napi_env env, napi_value exports);
 napi_value fd_lm_init(napi_env env, napi_value exports);
+napi_value fd_resampler_init(napi_env env, napi_value exports);
 
 #endif

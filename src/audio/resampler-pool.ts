@@ -1,12 +1,13 @@
 /**
  * Ready-made streaming resamplers for streams that start often (a session's 24 kHz input, its
- * recording, a protocol connection's output). Making one loads its own WASM module: about 12 ms on an
- * idle machine, 60–400 ms on a loaded one, during which the thread (and every session's beat on it)
- * stalls, and a new connection waits before its first event. A stream takes a warm one and gives it
+ * recording, a protocol connection's output), of the live paths' quality (LIVE_RESAMPLER_QUALITY,
+ * speexdsp: made in microseconds). With a libsamplerate quality, making one loads its own WASM module:
+ * about 12 ms on an idle machine, 60–400 ms on a loaded one, during which the thread (and every
+ * session's beat on it) stalls, and a new connection waits before its first event. A stream takes a warm one and gives it
  * back when done (flushed, so the next stream starts clean); the pool makes a fresh spare a little
  * later whenever it hands one out. `threadResamplers` is this thread's pool (worker threads have their own).
  */
-import { StreamingResampler } from './resampler.js';
+import { LIVE_RESAMPLER_QUALITY, StreamingResampler, type ResamplerQuality } from './resampler.js';
 
 /** A spare is made this long after one was taken, ms (off the new connection's start-up). */
 const REFILL_DELAY_MS = 2000;
@@ -16,8 +17,11 @@ export class ResamplerPool {
   private readonly making = new Map<string, number>();
   private closed = false;
 
-  /** `spares`: warm resamplers kept per rate pair. */
-  constructor(private readonly spares: number) {}
+  /** `spares`: warm resamplers kept per rate pair; `quality`: the converter of every one it makes. */
+  constructor(
+    private readonly spares: number,
+    readonly quality: ResamplerQuality = LIVE_RESAMPLER_QUALITY,
+  ) {}
 
   /** Have `spares` resamplers from `fromRate` to `toRate` ready before the first connection asks. */
   async warm(fromRate: number, toRate: number): Promise<void> {
@@ -30,7 +34,7 @@ export class ResamplerPool {
     // The spare is made later: loading WASM holds up this thread, and the connection that just took
     // one is still starting. (A connection that ends gives its resampler back, which refills too.)
     if (!this.closed) setTimeout(() => void this.makeSpare(fromRate, toRate).catch(() => undefined), REFILL_DELAY_MS).unref();
-    return ready ?? StreamingResampler.create(fromRate, toRate);
+    return ready ?? StreamingResampler.create(fromRate, toRate, { quality: this.quality });
   }
 
   /** A resampler whose stream has ended: reset and kept as a spare (or destroyed if enough are kept). */
@@ -57,7 +61,7 @@ export class ResamplerPool {
     if (this.closed || have >= this.spares) return;
     this.making.set(k, (this.making.get(k) ?? 0) + 1);
     try {
-      const r = await StreamingResampler.create(fromRate, toRate);
+      const r = await StreamingResampler.create(fromRate, toRate, { quality: this.quality });
       const list = this.idle.get(k) ?? [];
       if (this.closed || list.length >= this.spares) return r.destroy();
       list.push(r);

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { concatBytes } from '../../audio/frame.js';
-import { StreamingResampler } from '../../audio/resampler.js';
+import { LIVE_RESAMPLER_QUALITY, StreamingResampler } from '../../audio/resampler.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { ENGINE_SAMPLE_RATE } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
@@ -76,7 +76,8 @@ export class MoshiConnection {
     this.textPrompt = q.get(MOSHI_QUERY.textPrompt) ?? '';
     this.voicePrompt = q.get(MOSHI_QUERY.voicePrompt) ?? '';
     this.keyed = keyedStartOptions(deps.sessionFor?.(req), deps.host.voices, (line) => this.log(line));
-    this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
+    // The agent's silence between replies is exact zeros: its resampling and encoding are skipped.
+    this.encoder = new OggOpusStreamEncoder({ framesPerPage: this.o.framesPerPage, reuseSilence: true, ...(this.o.bitrate ? { bitrate: this.o.bitrate } : {}) });
     this.finished = new Promise((r) => (this.resolveFinished = r));
     ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data as Buffer, isBinary)));
     ws.on('close', () => {
@@ -99,7 +100,7 @@ export class MoshiConnection {
   private async start(): Promise<void> {
     try {
       // The resampler (warm from the pool, else a WASM load) and the engine session, side by side.
-      const resampler = this.deps.resamplers ? this.deps.resamplers.take(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K) : StreamingResampler.create(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K);
+      const resampler = this.deps.resamplers ? this.deps.resamplers.take(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K) : StreamingResampler.create(ENGINE_SAMPLE_RATE, OPUS_SAMPLE_RATE_24K, { quality: LIVE_RESAMPLER_QUALITY });
       void resampler.then((r) => (this.closed ? this.giveBack(r) : (this.resampler = r))).catch(() => undefined);
       const opened = this.deps.host.open({ id: `moshi-${randomBytes(4).toString('hex')}`, start: this.startMessage() }, {
         audio: (samples) => this.guard(() => this.output(samples)),
@@ -182,7 +183,7 @@ export class MoshiConnection {
   /** One beat's agent audio (16 kHz) from the live runtime, out as Ogg pages at 24 kHz. */
   private output(pcm16k: Int16Array): void {
     if (!this.streaming || !this.resampler || this.closed) return;
-    for (const page of this.encoder.push(this.resampler.process(pcm16k))) this.sendMessage({ kind: 'audio', data: page });
+    for (const page of this.encoder.push(this.resampler.process(pcm16k, { skipDigitalSilence: true }))) this.sendMessage({ kind: 'audio', data: page });
   }
 
   private onServerMessage(m: ServerMessage): void {

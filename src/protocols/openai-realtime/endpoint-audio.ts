@@ -3,7 +3,7 @@
  * decoded to PCM16 at its own rate (the engine resamples); output leaves the engine at 16 kHz and is
  * resampled and encoded per response, the resampler's tail flushed when the response ends.
  */
-import { StreamingResampler } from '../../audio/resampler.js';
+import { LIVE_RESAMPLER_QUALITY, StreamingResampler } from '../../audio/resampler.js';
 import type { ResamplerPool } from '../../audio/resampler-pool.js';
 import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../codecs/g711.js';
 import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../codecs/pcm-base64.js';
@@ -30,7 +30,7 @@ export class OutputAudioEncoder {
 
   /** With a pool, a warm resampler (given back on destroy). */
   static async create(format: AudioFormatRow, engineRate: number, pool?: ResamplerPool): Promise<OutputAudioEncoder> {
-    const r = pool ? await pool.take(engineRate, format.sampleRate) : await StreamingResampler.create(engineRate, format.sampleRate);
+    const r = pool ? await pool.take(engineRate, format.sampleRate) : await StreamingResampler.create(engineRate, format.sampleRate, { quality: LIVE_RESAMPLER_QUALITY });
     return new OutputAudioEncoder(format, r, pool);
   }
 

@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { RealClock } from '../../audio/clock.js';
-import { StreamingResampler } from '../../audio/resampler.js';
+import { LIVE_RESAMPLER_QUALITY, StreamingResampler } from '../../audio/resampler.js';
 import type { ResamplerPool } from '../../audio/resampler-pool.js';
 import { ENGINE_SAMPLE_RATE as ENGINE_OUTPUT_RATE } from '../../engine/session.js';
 import { toFullduplexError } from '../../errors.js';
@@ -383,7 +383,7 @@ export class RealtimeConnection implements RealtimeOut {
   }
 
   private makeResampler(from: number, to: number): Promise<StreamingResampler> {
-    return this.deps.resamplers ? this.deps.resamplers.take(from, to) : StreamingResampler.create(from, to);
+    return this.deps.resamplers ? this.deps.resamplers.take(from, to) : StreamingResampler.create(from, to, { quality: LIVE_RESAMPLER_QUALITY });
   }
 
   private releaseInputResampler(): void {
