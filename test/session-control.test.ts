@@ -74,17 +74,20 @@ test('option updates: known options of the right type pass; unknown or invalid o
 });
 
 test('a resampler from the pool, given back and taken again, resamples like a fresh one', async () => {
-  const pool = new ResamplerPool(1);
-  await pool.warm(16000, 24000);
-  const tone = Int16Array.from({ length: 3200 }, (_, i) => Math.round(8000 * Math.sin(i / 7)));
-  const first = await pool.take(16000, 24000);
-  first.process(tone.subarray(0, 1000)); // a stream cut short: the pool must reset it
-  pool.give(first);
-  const again = await pool.take(16000, 24000);
-  assert.equal(again, first, 'the spare was reused');
-  const fresh = await StreamingResampler.create(16000, 24000);
-  assert.deepEqual(again.process(tone), fresh.process(tone));
-  fresh.destroy();
-  pool.give(again);
-  pool.close();
+  // The live paths' converter (speexdsp) and libsamplerate's both reset fully when given back.
+  for (const quality of [undefined, 'fastest'] as const) {
+    const pool = new ResamplerPool(1, quality);
+    await pool.warm(16000, 24000);
+    const tone = Int16Array.from({ length: 3200 }, (_, i) => Math.round(8000 * Math.sin(i / 7)));
+    const first = await pool.take(16000, 24000);
+    first.process(tone.subarray(0, 1000)); // a stream cut short: the pool must reset it
+    pool.give(first);
+    const again = await pool.take(16000, 24000);
+    assert.equal(again, first, 'the spare was reused');
+    const fresh = await StreamingResampler.create(16000, 24000, { quality: pool.quality });
+    assert.deepEqual(again.process(tone), fresh.process(tone), pool.quality);
+    fresh.destroy();
+    pool.give(again);
+    pool.close();
+  }
 });
