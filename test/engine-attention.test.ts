@@ -194,3 +194,27 @@ test('a phrase that follows the user’s own words within a moment is the user g
   later.step(60, { agent: 'idle' }).step(20, { p: 0.95, level: -49, text: 'honey can you grab the keys' });
   assert.ok(later.first('ignore'), later.actions());
 });
+
+test('side talk that goes on after a short gap stays ignored even when its next phrase opens loud; the user cutting in right after it is heard', () => {
+  const s = userTurn().step(10, { agent: 'speaking' });
+  // Side talk 14 dB below the user: judged and ignored while the agent talks on.
+  s.step(20, { p: 0.95, level: -36, agent: 'speaking', text: 'sam did you' });
+  assert.ok(s.first('ignore'), s.actions());
+  assert.equal(s.first('yield'), undefined, s.actions());
+  // 160 ms later its next phrase, whose first syllable is 9 dB below the user's onsets (judged alone it
+  // would make the agent pause), staying 12+ dB below after it.
+  s.step(5, { agent: 'speaking' });
+  const next = s.next();
+  next.step(2, { p: 0.95, level: -31, agent: 'speaking', text: 'feed' }).step(25, { p: 0.95, level: -35, agent: 'speaking', text: 'feed the dog' }).step(3, { agent: 'speaking' });
+  assert.match(next.first('ignore')?.d.reason ?? '', /the voice just ignored goes on \(\d+ ms later\)/, next.actions());
+  assert.equal(next.first('yield'), undefined, next.actions());
+  assert.equal(next.first('user_start'), undefined, next.actions());
+  // The user cuts in right after the side talk, at their own level: re-judged at once, the agent yields.
+  const user = next.next();
+  const start = user.t;
+  user.step(2, { agent: 'speaking' }).step(15, { p: 0.95, level: -22, agent: 'speaking', text: 'wait' });
+  assert.match(user.first('ignore')?.d.reason ?? '', /goes on/, user.actions());
+  assert.match(user.log.find((l) => l.d.action === 'user_start')?.d.reason ?? '', /re-judged: rose to the user's level/, user.actions());
+  const y = user.first('yield');
+  assert.ok(y && y.t - start - 2 * 0.032 <= 0.16, `yields within 160 ms of the user's first window\n${user.actions()}`);
+});

@@ -17,6 +17,9 @@
  *   the user's level (it may be the user) are attended.
  * - Before any user turn was heard there is no curve: a segment whose loudest window stays under
  *   `distantVoiceDbfs` is a distant voice, not addressed to the agent.
+ * - A segment that starts within `otherContinuationMs` of an ignored one is that voice's next phrase:
+ *   ignored from its first window (a loud first syllable must not make the agent pause for side talk
+ *   it has already recognised), then re-judged like any ignored segment.
  * - An ignored segment is judged again until `rejudgeWithinMs`: once `rejudgeMinWindows` of its
  *   windows reach within `rejudgeDropDb` of the user's curve (or, with no user yet, reach
  *   `distantVoiceDbfs`), it is the user after all (a soft onset before the first loud syllable).
@@ -88,14 +91,17 @@ export class Attention {
   }
 
   /**
-   * A segment's first window. `continuesUser`: it starts within `continuationMs` of the end of a
-   * segment that was the user's, so it is the user going on and is not judged (see the option).
+   * A segment's first window. `continues`: 'user' when it starts within `continuationMs` of the end
+   * of a segment that was the user's (the user going on: not judged); 'other' when it starts within
+   * `otherContinuationMs` of one that was ignored (the same voice going on: ignored until it rises).
    */
-  startSegment(levelDb: number, voice: Float64Array | null | undefined, agentSilent: boolean, continuesUser = false): void {
+  startSegment(levelDb: number, voice: Float64Array | null | undefined, agentSilent: boolean, continues?: 'user' | 'other'): void {
     this.n = 0;
     this.max = -Infinity;
-    this.ignoredNow = this.wasIgnored = false;
-    this.rejudged = continuesUser; // a settled verdict: attended
+    // Continuing the user: a settled verdict, attended. Continuing an ignored voice: ignored from its
+    // first window, and re-judged like any ignored segment.
+    this.ignoredNow = this.wasIgnored = continues === 'other';
+    this.rejudged = continues === 'user';
     this.agentSilentThroughout = true;
     this.risenWindows = 0;
     this.segVoice.clear();
@@ -118,9 +124,8 @@ export class Attention {
    */
   judge(segmentMs: number): AttentionVerdict | null {
     const a = this.options;
-    if (this.n < a.judgeAfterWindows) return null;
     if (!this.ignoredNow) {
-      if (this.rejudged || segmentMs > a.judgeWithinMs) return null;
+      if (this.n < a.judgeAfterWindows || this.rejudged || segmentMs > a.judgeWithinMs) return null;
       const why = this.whyNotTheUser();
       if (why === null) return null;
       this.ignoredNow = this.wasIgnored = true;

@@ -150,6 +150,12 @@ export interface AttentionOptions {
    * browser's echo canceller can duck the user's voice 20+ dB for a moment, ms.
    */
   continuationMs: number;
+  /**
+   * A segment that starts this soon after an ignored segment ended is the same voice going on (the
+   * next phrase of side talk or a TV): ignored from its first window, and re-judged as the user's
+   * only once it rises to the user's level (`rejudgeDropDb`, `rejudgeMinWindows`), ms.
+   */
+  otherContinuationMs: number;
   /** …and is the user's after all once its windows come within this many dB of the user's usual level, dB… */
   rejudgeDropDb: number;
   /** …in at least this many windows (one loud click is not a voice). */
@@ -234,6 +240,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     levelLearningRate: 0.2,
     rejudgeWithinMs: 1200,
     continuationMs: 250,
+    otherContinuationMs: 250,
     rejudgeDropDb: 6,
     rejudgeMinWindows: 2,
     distantVoiceDbfs: -38,

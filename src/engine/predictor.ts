@@ -51,6 +51,8 @@ export class DuplexPredictor {
   private readonly attention: Attention;
   /** The last speech segment was the user's (a segment right after it continues the user's words). */
   private lastSegmentAttended = false;
+  /** The last speech segment was someone else's (a segment right after it is that voice going on). */
+  private lastSegmentIgnored = false;
 
   /** When the user's turn is over: the learned model or the hand-set waits (turn-end/policy.ts). */
   private readonly turnEndPolicy: TurnEndPolicy;
@@ -181,7 +183,9 @@ export class DuplexPredictor {
 
   private startSegment(e: WindowEvidence, out: Decision[]): void {
     // The silence since the last segment, less the windows that started this one.
-    const continuesUser = this.lastSegmentAttended && this.silenceMs - this.candidateMs <= this.options.attention.continuationMs;
+    const gapMs = this.silenceMs - this.candidateMs;
+    const a = this.options.attention;
+    const continues = this.lastSegmentAttended && gapMs <= a.continuationMs ? 'user' : this.lastSegmentIgnored && gapMs <= a.otherContinuationMs ? 'other' : undefined;
     this.speaking = true;
     this.segmentSpeechMs = this.candidateMs;
     this.segmentStartedTurn = false;
@@ -189,8 +193,14 @@ export class DuplexPredictor {
     this.candidateMs = 0;
     this.keepTalkingLogged = false;
     this.segmentOverlapMs = 0;
-    this.attention.startSegment(e.levelDb, e.voice, e.agent === 'idle', continuesUser);
-    this.attendSegment(e, out, `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})`, false);
+    this.attention.startSegment(e.levelDb, e.voice, e.agent === 'idle', continues);
+    if (continues === 'other') {
+      // The next phrase of the side talk (or TV) just ignored: still theirs unless it rises to the user's level.
+      this.segmentIgnored = true;
+      out.push({ action: 'ignore', reason: `the voice just ignored goes on (${ms(gapMs)} later)` });
+    } else {
+      this.attendSegment(e, out, `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})`, false);
+    }
     this.checkAttention(e, out);
   }
 
@@ -222,6 +232,7 @@ export class DuplexPredictor {
   private endSegment(out: Decision[]): void {
     const wasAttended = !this.segmentIgnored;
     this.lastSegmentAttended = wasAttended;
+    this.lastSegmentIgnored = !wasAttended;
     this.attention.endSegment(wasAttended);
     this.speaking = false;
     this.segmentIgnored = false;
