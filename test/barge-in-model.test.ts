@@ -11,7 +11,7 @@ import { assessCompleteness } from '../src/engine/evidence/completeness.js';
 import { BARGE_IN_FEATURES, bargeInFeatures, type BargeInInputs } from '../src/engine/barge-in/features.js';
 import { BargeInModel, type BargeInWeights } from '../src/engine/barge-in/model.js';
 import { BARGE_IN_WEIGHTS } from '../src/engine/barge-in/weights.js';
-import { chooseThreshold, type ThresholdPoint } from '../bench/barge-in/train.js';
+import { chooseThreshold, thresholdSweep, type ThresholdPoint } from '../bench/barge-in/train.js';
 import { outcomesAtThreshold, outcomesFromDecisions, summarise } from '../bench/barge-in/score.js';
 import type { ProbedConversation } from '../bench/barge-in/probe.js';
 
@@ -170,4 +170,18 @@ test('scoring: replayed cancels, decisions, and the threshold choice within a fa
   assert.equal(chooseThreshold(pts, 0.05).threshold, 0.5);
   assert.equal(chooseThreshold(pts, 0).threshold, 0.7);
   assert.equal(chooseThreshold(pts, 0.5).threshold, 0.3);
+});
+
+test('scoring: someone else\'s voice cancelled over the agent is a false stop, like a backchannel', () => {
+  const side = conv([{ role: 'other', text: 'sam did you feed the dog', start: 1, end: 2.5 }], [], [{ t: 1.1, action: 'yield', reason: '' }, { t: 1.9, action: 'cancel', reason: '' }]);
+  const o = summarise(outcomesFromDecisions(side).outcomes, outcomesFromDecisions(side).stray);
+  assert.deepEqual([o.others, o.othersLeftAlone, o.othersRodeThrough, o.strayCancels, o.backchannels], [1, 0, 0, 0, 0]);
+  // A model that reads p ≈ 0.6 everywhere: a threshold under it cancels the side talk, one over it does not.
+  const flat = new BargeInModel({ ...BARGE_IN_WEIGHTS, bias: Math.log(0.6 / 0.4), weights: BARGE_IN_FEATURES.map(() => 0) });
+  const zeros = BARGE_IN_FEATURES.map(() => 0);
+  const probed: ProbedConversation = { ...side, readings: [{ t: 1.5, p: 0, agentSpeaking: false, features: zeros }] };
+  const sweep = thresholdSweep([probed], flat);
+  assert.equal(sweep.find((p) => p.threshold === 0.5)!.falseStopRate, 1);
+  assert.equal(sweep.find((p) => p.threshold === 0.5)!.summary.othersLeftAlone, 0);
+  assert.equal(sweep.find((p) => p.threshold === 0.7)!.falseStopRate, 0);
 });

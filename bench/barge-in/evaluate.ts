@@ -1,7 +1,8 @@
 /**
- * `fullduplex bench bargein`: how the engine tells a real interruption from a backchannel over its
- * own speech, on tuning and held-out voices side by side, with the learned model and with the
- * hand-set rules it replaced. Every sample of the interruption and user-backchannel categories runs
+ * `fullduplex bench bargein`: how the engine tells a real interruption from a backchannel, or from
+ * someone else's voice, over its own speech, on tuning and held-out voices side by side, with the
+ * learned model and with the hand-set rules it replaced. Every sample of the interruption,
+ * user-backchannel, side-talk and background-speech categories runs
  * through the local engine on a virtual clock (modelled compute, so a run repeats exactly); the
  * engine's own decisions are scored per scripted event (score.ts).
  */
@@ -60,7 +61,7 @@ export async function evaluateBargeIn(o: EvaluateBargeInOptions): Promise<BargeI
         const outcomes = scored.flatMap((s) => s.outcomes);
         const misses = scored.flatMap(({ c, outcomes }) =>
           outcomes
-            .filter((x) => (x.role === 'backchannel' ? x.cancelS !== null : x.cancelS === null))
+            .filter((x) => (x.role === 'barge_in' ? x.cancelS === null : x.cancelS !== null))
             .map((x) => {
               const ev = c.events.find((e) => e.text === x.text)!;
               const d = c.decisions.find((d) => (d.action === 'cancel' || d.action === 'resume') && d.t >= ev.start);
@@ -83,6 +84,8 @@ export function formatBargeInEvaluation(ev: BargeInEvaluation): string {
   const rows: [string, (s: OverlapSummary) => string][] = [
     ['user backchannels kept (no cancel) ↑', (s) => pct(s.backchannelsKept, s.backchannels)],
     ['…ridden through without pausing ↑', (s) => pct(s.backchannelsRodeThrough, s.backchannels)],
+    ['side talk / background left alone (no cancel) ↑', (s) => pct(s.othersLeftAlone, s.others)],
+    ['…ridden through without pausing ↑', (s) => pct(s.othersRodeThrough, s.others)],
     ['interruptions stopped (cancelled) ↑', (s) => pct(s.interruptionsStopped, s.interruptions)],
     ['agent silent after the user starts, mean (median) ↓', (s) => `${sec(s.silentMeanS)} (${sec(s.silentMedianS)})`],
     ['turn cancelled after the user starts, mean (median) ↓', (s) => `${sec(s.cancelMeanS)} (${sec(s.cancelMedianS)})`],

@@ -1,6 +1,6 @@
 /**
  * The barge-in probe: plays a generated conversation (the user asks, the agent answers, the user
- * interrupts or backchannels over the answer) through the local engine on a virtual clock, and keeps
+ * interrupts or backchannels over the answer, or someone else talks over it) through the local engine on a virtual clock, and keeps
  * every window's barge-in reading (p(interruption), optionally its features) and the engine's
  * decisions. Training probes with the model unable to cancel (threshold above 1), so every window of
  * the overlap is seen; until its first cancel the deployed model behaves exactly the same (yields
@@ -15,14 +15,18 @@ import { generateScenario } from '../scenarios/generate.js';
 import type { SetName, VoiceSetName } from '../scenarios/config.js';
 import type { CategoryId } from '../scenarios/types.js';
 
-/** The categories with user speech over the agent: the model's data. */
-export const BARGE_IN_CATEGORIES: readonly CategoryId[] = ['user_interruption', 'user_backchannel'];
+/**
+ * The categories with speech over the agent: the user interrupting or backchannelling, and someone
+ * else (side talk, a TV) that attention did not filter out. The model's data.
+ */
+export const BARGE_IN_CATEGORIES: readonly CategoryId[] = ['user_interruption', 'user_backchannel', 'talking_to_others', 'background_speech'];
 
 /** A decision counts for an event from its start to this long after its end, s (resume waits for silence). */
 export const EVENT_TAIL_S = 1.0;
 
 export interface OverlapEvent {
-  readonly role: 'barge_in' | 'backchannel';
+  /** 'other': someone else's voice (side talk, background speech), which must not cancel the agent. */
+  readonly role: 'barge_in' | 'backchannel' | 'other';
   readonly text: string;
   readonly start: number;
   readonly end: number;
@@ -72,9 +76,12 @@ export async function probeBargeIns(o: BargeInProbeOptions): Promise<ProbedConve
     } finally {
       await session.close();
     }
-    const events = sc.truth.user
-      .filter((u): u is typeof u & { role: OverlapEvent['role'] } => u.role === 'barge_in' || u.role === 'backchannel')
-      .map((u) => ({ role: u.role, text: u.text, start: u.start, end: u.end }));
+    const events: OverlapEvent[] = [
+      ...sc.truth.user
+        .filter((u): u is typeof u & { role: 'barge_in' | 'backchannel' } => u.role === 'barge_in' || u.role === 'backchannel')
+        .map((u) => ({ role: u.role, text: u.text, start: u.start, end: u.end })),
+      ...sc.truth.others.map((u) => ({ role: 'other' as const, text: u.text, start: u.start, end: u.end })),
+    ].sort((a, b) => a.start - b.start);
     const decisions = session.events.flatMap((e) => (e.type === 'decision' && e.agent !== 'idle' ? [{ t: round4(e.t), action: e.action, reason: e.reason }] : []));
     out.push({ id: sc.truth.id, category, voices: o.voices, events, readings, decisions });
     o.onProgress?.(k + 1, plan.length, sc.truth.id);

@@ -2,8 +2,9 @@
  * Scoring speech over the agent, per event of the script (the user's interruption or backchannel):
  * from the engine's decisions (a live run under either policy), or replayed from a probe's readings
  * at a candidate threshold (training). A backchannel is kept when the agent's turn is not cancelled;
- * it rode through when the agent did not even pause. An interruption is stopped when the turn is
- * cancelled; the agent is silent from its first yield (or the cancel).
+ * it rode through when the agent did not even pause. Someone else's voice (side talk, background
+ * speech) is the same: left alone when the turn is not cancelled. An interruption is stopped when the
+ * turn is cancelled; the agent is silent from its first yield (or the cancel).
  */
 import { eventAt, EVENT_TAIL_S, type OverlapEvent, type ProbedConversation } from './probe.js';
 
@@ -31,6 +32,12 @@ export interface OverlapSummary {
   /** Agent's turn cancelled after the interruption started, s. */
   readonly cancelMeanS: number | null;
   readonly cancelMedianS: number | null;
+  /** Someone else's speech over the agent (side talk, background). */
+  readonly others: number;
+  /** …after which the agent's turn went on (no cancel). */
+  readonly othersLeftAlone: number;
+  /** …without even pausing. */
+  readonly othersRodeThrough: number;
   /** Cancels outside any scripted event (echo, noise). */
   readonly strayCancels: number;
 }
@@ -76,6 +83,7 @@ export function outcomesAtThreshold(c: ProbedConversation, threshold: number): {
 export function summarise(outcomes: readonly EventOutcome[], strayCancels: number): OverlapSummary {
   const bc = outcomes.filter((o) => o.role === 'backchannel');
   const bi = outcomes.filter((o) => o.role === 'barge_in');
+  const others = outcomes.filter((o) => o.role === 'other');
   const stopped = bi.filter((o) => o.cancelS !== null);
   const silent = stopped.map((o) => o.silentS ?? o.cancelS!);
   const cancel = stopped.map((o) => o.cancelS!);
@@ -89,6 +97,9 @@ export function summarise(outcomes: readonly EventOutcome[], strayCancels: numbe
     silentMedianS: median(silent),
     cancelMeanS: mean(cancel),
     cancelMedianS: median(cancel),
+    others: others.length,
+    othersLeftAlone: others.filter((o) => o.cancelS === null).length,
+    othersRodeThrough: others.filter((o) => o.silentS === null).length,
     strayCancels,
   };
 }

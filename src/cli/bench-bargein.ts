@@ -56,7 +56,7 @@ async function bargeInCommand(o: BargeInCliOptions): Promise<void> {
 export function addBargeInCommand(bench: Command): void {
   bench
     .command('bargein')
-    .description('barge-in versus backchannel over the agent: the learned model and the hand-set rules on tuning and held-out voices')
+    .description('barge-in versus backchannel or someone else over the agent: the learned model and the hand-set rules on tuning and held-out voices')
     .option('--set <name>', 'quick or full', 'quick')
     .option('--voices <list>', 'tuning, heldout, or both (comma-separated)', 'tuning,heldout')
     .option('--policies <list>', 'model, rules, or both (comma-separated)', 'model,rules')

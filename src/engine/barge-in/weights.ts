@@ -31,6 +31,9 @@ export const BARGE_IN_WEIGHTS: BargeInWeights = {
         "silentMedianS": 0.09,
         "cancelMeanS": 0.732,
         "cancelMedianS": 0.618,
+        "others": 0,
+        "othersLeftAlone": 0,
+        "othersRodeThrough": 0,
         "strayCancels": 0
       },
       "medium": {
@@ -44,6 +47,9 @@ export const BARGE_IN_WEIGHTS: BargeInWeights = {
         "silentMedianS": 0.09,
         "cancelMeanS": 0.732,
         "cancelMedianS": 0.618,
+        "others": 0,
+        "othersLeftAlone": 0,
+        "othersRodeThrough": 0,
         "strayCancels": 0
       },
       "high": {
@@ -57,6 +63,9 @@ export const BARGE_IN_WEIGHTS: BargeInWeights = {
         "silentMedianS": 0.09,
         "cancelMeanS": 0.617,
         "cancelMedianS": 0.574,
+        "others": 0,
+        "othersLeftAlone": 0,
+        "othersRodeThrough": 0,
         "strayCancels": 0
       }
     }
