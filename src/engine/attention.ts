@@ -55,6 +55,8 @@ export class Attention {
   private wasIgnored = false;
   private agentSilentThroughout = true;
   private risenWindows = 0;
+  /** The segment continues an ignored voice: it is not an onset, so it rises against the user's full level. */
+  private continuesOther = false;
 
   constructor(
     readonly options: AttentionOptions,
@@ -100,7 +102,7 @@ export class Attention {
     this.max = -Infinity;
     // Continuing the user: a settled verdict, attended. Continuing an ignored voice: ignored from its
     // first window, and re-judged like any ignored segment.
-    this.ignoredNow = this.wasIgnored = continues === 'other';
+    this.ignoredNow = this.wasIgnored = this.continuesOther = continues === 'other';
     this.rejudged = continues === 'user';
     this.agentSilentThroughout = true;
     this.risenWindows = 0;
@@ -136,7 +138,7 @@ export class Attention {
     this.ignoredNow = false;
     this.rejudged = true;
     const reason = this.userKnown
-      ? `re-judged: rose to the user's level (${this.max.toFixed(0)} dBFS, ${Math.max(0, this.userRef(this.n) - this.max).toFixed(0)} dB below the user's usual)`
+      ? `re-judged: rose to the user's level (${this.max.toFixed(0)} dBFS, ${Math.max(0, this.riseRef() - this.max).toFixed(0)} dB below the user's usual)`
       : `re-judged: rose to a close-talk level (${this.max.toFixed(0)} dBFS)`;
     return { change: 'attend', reason };
   }
@@ -198,6 +200,16 @@ export class Attention {
 
   /** A window at least this loud counts toward re-judging an ignored segment as the user's. */
   private riseLevel(): number {
-    return this.userKnown ? this.userRef(this.n) - this.options.rejudgeDropDb : this.options.distantVoiceDbfs;
+    return this.userKnown ? this.riseRef() - this.options.rejudgeDropDb : this.options.distantVoiceDbfs;
+  }
+
+  /**
+   * What a rising segment is held against: the user's loudest after as many windows (onsets meet
+   * onsets); for a voice that goes on after being ignored, the user's loudest over a whole segment
+   * (its next phrase is not an onset: measured against the user's first words, a TV's ordinary
+   * syllables would pass for the user's).
+   */
+  private riseRef(): number {
+    return this.userRef(this.continuesOther ? this.userCurve.length : this.n);
   }
 }
