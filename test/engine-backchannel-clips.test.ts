@@ -51,9 +51,12 @@ test('two sessions with the same voice cost one clip set\'s requests; another vo
 test('a failing server\'s fallback clips are not kept: the next session asks the server again', async () => {
   tts.requests.length = 0;
   tts.fail = '500';
-  await sessionWith('am_adam');
+  const degraded = await sessionWith('am_adam');
   // flite spoke the clips (the first request failed; the engine rests the server after that).
   assert.ok(clipRequests('am_adam') >= 1, 'the server was asked');
+  const errors = degraded.events.filter((e) => e.type === 'error');
+  assert.ok(errors.length >= 1, 'the session says why its backchannels are in another voice');
+  assert.ok(errors.every((e) => e.type === 'error' && e.component === 'tts' && /^backchannel clips: .*flite/.test(e.message)), JSON.stringify(errors));
   const afterFirst = clipRequests('am_adam');
   await sessionWith('am_adam');
   assert.ok(clipRequests('am_adam') > afterFirst, 'the fallback set was not kept: the server was asked again');
@@ -61,8 +64,9 @@ test('a failing server\'s fallback clips are not kept: the next session asks the
   const before = clipRequests('am_adam');
   await sessionWith('am_adam');
   assert.equal(clipRequests('am_adam') - before, PHRASES.length, 'the server is back: the whole set from it');
-  await sessionWith('am_adam');
+  const kept = await sessionWith('am_adam');
   assert.equal(clipRequests('am_adam') - before, PHRASES.length, 'and now it is kept');
+  assert.equal(kept.events.filter((e) => e.type === 'error').length, 0, 'a session given a good set reports nothing');
 });
 
 test(`at most ${CLIP_SETS_KEPT} clip sets are kept, the least recently used dropped first`, async () => {

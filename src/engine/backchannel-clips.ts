@@ -6,9 +6,11 @@
  * voice, model, rate), so a new session's own engine instance still finds it — with a TTS server that
  * saves one request per phrase per session. Engines with no identity share per instance only. A set
  * that failed, or that the engine spoke with its fallback voice (a TTS server that failed), is not
- * kept: the next session asks again.
+ * kept: the next session asks again; every session given such a set reports why (`degradedBy`, an
+ * error event on its timeline), so the different voice of its backchannels is explained.
  */
 import { StreamingResampler } from '../audio/resampler.js';
+import type { FullduplexError } from '../errors.js';
 import type { TtsEngine } from '../speech/types.js';
 import { AgentUtterance } from './agent-output.js';
 import { defaultPredictorOptions } from './options.js';
@@ -24,7 +26,12 @@ export const CLIP_SETS_KEPT = 8;
 export class BackchannelClips {
   private turn = 0;
 
-  private constructor(private readonly clips: readonly Clip[], private readonly rate: number) {}
+  private constructor(
+    private readonly clips: readonly Clip[],
+    private readonly rate: number,
+    /** Why some clips are in the engine's fallback voice (empty when none are). */
+    readonly degradedBy: readonly FullduplexError[],
+  ) {}
 
   static async create(tts: TtsEngine, voice: string | undefined, rate: number, phrases = defaultPredictorOptions.backchannel.phrases): Promise<BackchannelClips> {
     const spoken = voice ?? tts.defaultVoice;
@@ -41,9 +48,10 @@ export class BackchannelClips {
       store.set(key, set);
       while (store.size > CLIP_SETS_KEPT) store.delete(store.keys().next().value!);
       const forget = () => void (store.get(key) === set && store.delete(key));
-      set.then((s) => s.degraded && forget(), forget);
+      set.then((s) => s.degradedBy.length > 0 && forget(), forget);
     }
-    return new BackchannelClips((await set).clips, rate);
+    const { clips, degradedBy } = await set;
+    return new BackchannelClips(clips, rate, degradedBy);
   }
 
   /** The next clip in rotation, as an utterance ready to play at `readyAt`. */
@@ -59,8 +67,8 @@ export class BackchannelClips {
 }
 
 type Clip = { readonly text: string; readonly samples: Int16Array };
-/** `degraded`: the engine fell back to another voice for some clip (not to be kept). */
-type ClipSet = { readonly clips: readonly Clip[]; readonly degraded: boolean };
+/** `degradedBy`: the engine fell back to another voice for some clip, and why (such a set is not kept). */
+type ClipSet = { readonly clips: readonly Clip[]; readonly degradedBy: readonly FullduplexError[] };
 
 /** Clip sets by audio identity, voice, rate and phrases (or on their way). Their samples are never written. */
 const shared = new Map<string, Promise<ClipSet>>();
@@ -80,11 +88,11 @@ export function clipSetsKept(): number {
 
 async function synthesize(tts: TtsEngine, voice: string | undefined, rate: number, phrases: readonly string[]): Promise<ClipSet> {
   const clips: Clip[] = [];
-  let degraded = false;
+  const degradedBy: FullduplexError[] = [];
   for (const text of phrases) {
     const parts: Int16Array[] = [];
     let resampler: StreamingResampler | undefined;
-    for await (const c of tts.synthesize(text, { voice, onDegraded: () => void (degraded = true) })) {
+    for await (const c of tts.synthesize(text, { voice, onDegraded: (e) => void degradedBy.push(e) })) {
       if (c.sampleRate !== rate) resampler ??= await StreamingResampler.create(c.sampleRate, rate);
       parts.push(resampler ? resampler.process(c.samples) : c.samples);
     }
@@ -98,5 +106,5 @@ async function synthesize(tts: TtsEngine, voice: string | undefined, rate: numbe
     while (b > a && Math.abs(all[b - 1]!) < CLIP_SILENCE) b--;
     if (b > a) clips.push({ text, samples: all.slice(a, b) });
   }
-  return { clips, degraded };
+  return { clips, degradedBy };
 }

@@ -127,6 +127,7 @@ export class ConversationSession {
     const clips = await BackchannelClips.create(o.tts, o.voice, ENGINE_SAMPLE_RATE, (o.predictor?.backchannel?.phrases ?? undefined));
     const s = new ConversationSession(o, clips);
     s.emit({ type: 'session_start', t: o.clock.now(), config: { predictor: structuredClone(s.duplex.options), dialogue: o.dialogue.name, tts: o.tts.name, asr: o.asr.name, vad: o.vad.name, voice: o.voice ?? o.tts.defaultVoice } });
+    for (const e of clips.degradedBy) s.error('tts', new FullduplexError(e.code, `backchannel clips: ${e.message}`, { cause: e }));
     return s;
   }
 
