@@ -218,3 +218,16 @@ test('side talk that goes on after a short gap stays ignored even when its next 
   const y = user.first('yield');
   assert.ok(y && y.t - start - 2 * 0.032 <= 0.16, `yields within 160 ms of the user's first window\n${user.actions()}`);
 });
+
+test('over the agent, an onset 7 dB or more below the user\'s holds the yield while it is judged; one nearer the user\'s level yields at once', () => {
+  const quiet = userTurn().step(10, { agent: 'speaking' });
+  quiet.step(3, { p: 0.95, level: -30, agent: 'speaking' }); // 8 dB below the user's onsets
+  assert.match(quiet.first('keep_talking')?.d.reason ?? '', /quiet onset \(8 dB below/, quiet.actions());
+  assert.equal(quiet.first('yield'), undefined, quiet.actions());
+  quiet.step(2, { p: 0.95, level: -23, agent: 'speaking' }); // it rises: the user after all
+  assert.ok(quiet.first('yield'), quiet.actions());
+  const near = userTurn().step(10, { agent: 'speaking' });
+  near.step(2, { p: 0.95, level: -27, agent: 'speaking' }); // 5 dB below
+  assert.ok(near.first('yield'), near.actions());
+  assert.equal(near.first('keep_talking'), undefined, near.actions());
+});

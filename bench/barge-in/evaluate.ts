@@ -11,6 +11,7 @@ import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../../src/speech/tts/flite.js';
 import { SETS, type SetName, type VoiceSetName } from '../scenarios/config.js';
 import { BARGE_IN_CATEGORIES, probeBargeIns } from './probe.js';
+import type { CategoryId } from '../scenarios/types.js';
 import { outcomesFromDecisions, summarise, type EventOutcome, type OverlapSummary } from './score.js';
 
 export type BargeInPolicyName = 'model' | 'rules';
@@ -36,6 +37,8 @@ export interface EvaluateBargeInOptions {
   readonly voices: readonly VoiceSetName[];
   readonly policies?: readonly BargeInPolicyName[];
   readonly perCategory?: number;
+  /** A subset of BARGE_IN_CATEGORIES (default: all of them). */
+  readonly categories?: readonly CategoryId[];
   readonly eagerness?: Eagerness;
   readonly onProgress?: (line: string) => void;
 }
@@ -43,6 +46,7 @@ export interface EvaluateBargeInOptions {
 export async function evaluateBargeIn(o: EvaluateBargeInOptions): Promise<BargeInEvaluation> {
   const perCategory = o.perCategory ?? SETS[o.set].perCategory;
   const eagerness = o.eagerness ?? 'medium';
+  const categories = o.categories ?? BARGE_IN_CATEGORIES;
   const indices = Array.from({ length: perCategory }, (_, i) => i);
   const shared = { asr: new PocketsphinxAsr(), tts: new FliteTts() };
   const results: PolicyResult[] = [];
@@ -52,6 +56,7 @@ export async function evaluateBargeIn(o: EvaluateBargeInOptions): Promise<BargeI
         const convs = await probeBargeIns({
           set: o.set,
           indices,
+          categories,
           voices,
           predictor: { eagerness, bargeIn: { policy } },
           shared,
@@ -74,7 +79,7 @@ export async function evaluateBargeIn(o: EvaluateBargeInOptions): Promise<BargeI
   } finally {
     await Promise.allSettled([shared.asr.close(), shared.tts.close()]);
   }
-  return { set: o.set, eagerness, perCategory, categories: BARGE_IN_CATEGORIES, results };
+  return { set: o.set, eagerness, perCategory, categories, results };
 }
 
 const pct = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((100 * a) / b)} % (${a}/${b})`);

@@ -1,9 +1,11 @@
-/** `fullduplex bench bargein`: barge-in versus backchannel over the agent, tuning and held-out voices, model and rules (bench/barge-in/evaluate.ts). */
+/** `fullduplex bench bargein`: barge-in versus backchannel (or someone else) over the agent, tuning and held-out voices, model and rules (bench/barge-in/evaluate.ts). */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FullduplexError } from '../errors.js';
 import { evaluateBargeIn, formatBargeInEvaluation, type BargeInPolicyName } from '../../bench/barge-in/evaluate.js';
+import { BARGE_IN_CATEGORIES } from '../../bench/barge-in/probe.js';
+import type { CategoryId } from '../../bench/scenarios/types.js';
 import type { VoiceSetName } from '../../bench/scenarios/config.js';
 import { projectRoot } from '../../bench/runner/run-info.js';
 import { engineChoice, parseNumber, parseSet, parseVoices } from './bench-options.js';
@@ -13,6 +15,7 @@ interface BargeInCliOptions {
   voices: string;
   policies: string;
   perCategory?: string;
+  categories?: string;
   eagerness?: string;
   out?: string;
 }
@@ -21,6 +24,11 @@ function parseList<T>(x: string, what: string, parse: (s: string) => T): T[] {
   const out = x.split(',').map((s) => s.trim()).filter(Boolean).map(parse);
   if (out.length === 0) throw new FullduplexError('BAD_ARGUMENT', `${what} is empty`);
   return out;
+}
+
+function parseCategory(x: string): CategoryId {
+  if (!(BARGE_IN_CATEGORIES as readonly string[]).includes(x)) throw new FullduplexError('BAD_ARGUMENT', `--categories: '${x}' is not one of ${BARGE_IN_CATEGORIES.join(', ')}`);
+  return x as CategoryId;
 }
 
 function parsePolicy(x: string): BargeInPolicyName {
@@ -33,6 +41,7 @@ async function bargeInCommand(o: BargeInCliOptions): Promise<void> {
   const voices = parseList<VoiceSetName>(o.voices, '--voices', (v) => parseVoices(v)!);
   const policies = parseList(o.policies, '--policies', parsePolicy);
   const perCategory = parseNumber(o.perCategory, '--per-category', true);
+  const categories = o.categories === undefined ? undefined : parseList(o.categories, '--categories', parseCategory);
   const { eagerness } = engineChoice(undefined, o.eagerness);
   const t0 = Date.now();
   const ev = await evaluateBargeIn({
@@ -40,6 +49,7 @@ async function bargeInCommand(o: BargeInCliOptions): Promise<void> {
     voices,
     policies,
     ...(perCategory !== undefined && { perCategory }),
+    ...(categories && { categories }),
     ...(eagerness && { eagerness }),
     onProgress: (line) => process.stderr.write(`\r[bench bargein] ${line}        `),
   });
@@ -47,7 +57,7 @@ async function bargeInCommand(o: BargeInCliOptions): Promise<void> {
   const text = formatBargeInEvaluation(ev);
   const out = resolve(o.out ?? join(projectRoot(), 'bench/results/barge-in'));
   mkdirSync(out, { recursive: true });
-  const name = `bargein-${set}${perCategory !== undefined ? `-${perCategory}` : ''}`;
+  const name = `bargein-${set}${perCategory !== undefined ? `-${perCategory}` : ''}${categories ? `-${categories.join('-')}` : ''}`;
   writeFileSync(join(out, `${name}.json`), JSON.stringify({ ...ev, seconds: Math.round((Date.now() - t0) / 1000) }, null, 2) + '\n');
   writeFileSync(join(out, `${name}.txt`), text + '\n');
   process.stdout.write(`${text}\nwritten: ${join(out, `${name}.json`)}\n`);
@@ -61,6 +71,7 @@ export function addBargeInCommand(bench: Command): void {
     .option('--voices <list>', 'tuning, heldout, or both (comma-separated)', 'tuning,heldout')
     .option('--policies <list>', 'model, rules, or both (comma-separated)', 'model,rules')
     .option('--per-category <n>', 'samples per category instead of the set size')
+    .option('--categories <list>', `a subset of ${BARGE_IN_CATEGORIES.join(', ')} (comma-separated)`)
     .option('--eagerness <level>', 'low, medium or high', 'medium')
     .option('--out <dir>', 'where bargein-<set>.json and .txt go (default bench/results/barge-in)')
     .action(bargeInCommand);

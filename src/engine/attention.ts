@@ -145,14 +145,14 @@ export class Attention {
 
   /**
    * While the agent speaks and the segment is too young to judge: how far it lies below the user's
-   * usual level at the same point, when that is far enough to wait before pausing; null otherwise
-   * (once the level has risen, nothing holds off a yield).
+   * usual level at the same point, when that is far enough (`quietOnsetDropDb`) to wait before
+   * pausing; null otherwise (once the level has risen, nothing holds off a yield).
    */
   quietOnsetDropDb(): number | null {
     const a = this.options;
     if (!this.userKnown || this.rejudged || this.n >= a.judgeAfterWindows) return null;
     const drop = this.userRef(this.n) - this.max;
-    return drop >= a.sideTalkLevelDropDb ? drop : null;
+    return drop >= a.quietOnsetDropDb ? drop : null;
   }
 
   /** The segment ended; `attended` says whether it was the user's at its end. Learns from it. */

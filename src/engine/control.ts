@@ -12,9 +12,11 @@ export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[]
 
 /** The turn-taking state, read-only (session.updateOptions, holdTurns and takeTurnNow change it). */
 export type PredictorView = Readonly<
-  Pick<DuplexPredictor, 'userSpeaking' | 'inTurn' | 'segmentMs' | 'pauseMs' | 'usualUserLevelDb' | 'turnEnd' | 'turnEndFeatures' | 'turnsHeld' | 'turnRequested'>
+  Pick<DuplexPredictor, 'userSpeaking' | 'voiceActive' | 'inTurn' | 'segmentMs' | 'pauseMs' | 'usualUserLevelDb' | 'turnEnd' | 'turnEndFeatures' | 'turnsHeld' | 'turnRequested'>
 > & {
   readonly options: DeepReadonly<PredictorOptions>;
+  /** An observer hook, not state: studies record every window's evidence and decisions through it. */
+  onWindow: DuplexPredictor['onWindow'];
   /** An observer hook, not state: the barge-in trainer records every reading of the model through it. */
   readonly bargeIn: Pick<BargeInPolicy, 'onReading'>;
 };

@@ -61,6 +61,8 @@ export class DuplexPredictor {
   // -- turns under the application's control (session.holdTurns / takeTurnNow)
   private held = false;
   private requested = false;
+  /** Called after every window with its evidence and decisions: studies record them (an observer, not state). */
+  onWindow: ((e: WindowEvidence, decisions: readonly Decision[]) => void) | undefined;
 
   constructor(options: PredictorOverrides = {}, model?: TurnEndModel, bargeInModel?: BargeInModel) {
     this.options = resolvePredictorOptions(options);
@@ -77,6 +79,11 @@ export class DuplexPredictor {
   /** The end-of-turn model's reading of the current pause (undefined while the user speaks, or with policy 'rules'). */
   get turnEnd(): TurnEndEstimate | undefined {
     return this.turnEndPolicy.estimate;
+  }
+
+  /** Is anyone speaking (a VAD speech segment, the user's or ignored)? */
+  get voiceActive(): boolean {
+    return this.speaking;
   }
 
   /** Is the user (attended) currently speaking? */
@@ -178,6 +185,7 @@ export class DuplexPredictor {
     if (e.agent === 'speaking') this.whileAgentSpeaks(e, out);
     else if (e.agent === 'paused') this.whileAgentPaused(e, out);
     else this.whileListening(e, out);
+    this.onWindow?.(e, out);
     return out;
   }
 
