@@ -6,7 +6,7 @@
  * through the local engine on a virtual clock (modelled compute, so a run repeats exactly); the
  * engine's own decisions are scored per scripted event (score.ts).
  */
-import type { Eagerness } from '../../src/engine/options.js';
+import { mergePredictorOverrides, type Eagerness, type PredictorOverrides } from '../../src/engine/options.js';
 import { PocketsphinxAsr } from '../../src/speech/asr/pocketsphinx.js';
 import { FliteTts } from '../../src/speech/tts/flite.js';
 import { SETS, type SetName, type VoiceSetName } from '../scenarios/config.js';
@@ -29,6 +29,8 @@ export interface BargeInEvaluation {
   readonly eagerness: Eagerness;
   readonly perCategory: number;
   readonly categories: readonly string[];
+  /** The predictor options given over the defaults, if any. */
+  readonly predictor?: PredictorOverrides;
   readonly results: readonly PolicyResult[];
 }
 
@@ -40,6 +42,8 @@ export interface EvaluateBargeInOptions {
   /** A subset of BARGE_IN_CATEGORIES (default: all of them). */
   readonly categories?: readonly CategoryId[];
   readonly eagerness?: Eagerness;
+  /** Predictor options over the defaults (e.g. an attention threshold to compare); the policy and eagerness above win. */
+  readonly predictor?: PredictorOverrides;
   readonly onProgress?: (line: string) => void;
 }
 
@@ -58,7 +62,7 @@ export async function evaluateBargeIn(o: EvaluateBargeInOptions): Promise<BargeI
           indices,
           categories,
           voices,
-          predictor: { eagerness, bargeIn: { policy } },
+          predictor: mergePredictorOverrides(o.predictor ?? {}, { eagerness, bargeIn: { policy } }),
           shared,
           onProgress: (k, total, id) => o.onProgress?.(`${voices} ${policy}: ${k}/${total} ${id}`),
         });
@@ -79,7 +83,7 @@ export async function evaluateBargeIn(o: EvaluateBargeInOptions): Promise<BargeI
   } finally {
     await Promise.allSettled([shared.asr.close(), shared.tts.close()]);
   }
-  return { set: o.set, eagerness, perCategory, categories, results };
+  return { set: o.set, eagerness, perCategory, categories, ...(o.predictor && { predictor: o.predictor }), results };
 }
 
 const pct = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((100 * a) / b)} % (${a}/${b})`);
@@ -100,7 +104,7 @@ export function formatBargeInEvaluation(ev: BargeInEvaluation): string {
   const w0 = Math.max(...rows.map(([n]) => n.length));
   const w = Math.max(16, ...cols.map((c) => c.length));
   const lines = [
-    `fullduplex bench bargein — set ${ev.set}, ${ev.perCategory} per category (${ev.categories.join(', ')}), eagerness ${ev.eagerness}, virtual clock`,
+    `fullduplex bench bargein — set ${ev.set}, ${ev.perCategory} per category (${ev.categories.join(', ')}), eagerness ${ev.eagerness}, virtual clock${ev.predictor ? `, options ${JSON.stringify(ev.predictor)}` : ''}`,
     'model = learned barge-in model (bargeIn.policy \'model\'); rules = the hand-set confirmations (bargeIn.policy \'rules\')',
     '',
     `${''.padEnd(w0)}  ${cols.map((c) => c.padEnd(w)).join('  ')}`,

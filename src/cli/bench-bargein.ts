@@ -6,6 +6,8 @@ import { FullduplexError } from '../errors.js';
 import { evaluateBargeIn, formatBargeInEvaluation, type BargeInPolicyName } from '../../bench/barge-in/evaluate.js';
 import { BARGE_IN_CATEGORIES } from '../../bench/barge-in/probe.js';
 import type { CategoryId } from '../../bench/scenarios/types.js';
+import type { PredictorOverrides } from '../engine/options.js';
+import { DuplexPredictor } from '../engine/predictor.js';
 import type { VoiceSetName } from '../../bench/scenarios/config.js';
 import { projectRoot } from '../../bench/runner/run-info.js';
 import { engineChoice, parseNumber, parseSet, parseVoices } from './bench-options.js';
@@ -16,6 +18,7 @@ interface BargeInCliOptions {
   policies: string;
   perCategory?: string;
   categories?: string;
+  options?: string;
   eagerness?: string;
   out?: string;
 }
@@ -31,6 +34,18 @@ function parseCategory(x: string): CategoryId {
   return x as CategoryId;
 }
 
+function parseOptions(x: string): PredictorOverrides {
+  let v: unknown;
+  try {
+    v = JSON.parse(x);
+  } catch (e) {
+    throw new FullduplexError('BAD_ARGUMENT', `--options is not JSON: ${(e as Error).message}`);
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FullduplexError('BAD_ARGUMENT', '--options must be a JSON object of predictor options');
+  new DuplexPredictor(v as PredictorOverrides); // refuses bad values by name before any run
+  return v as PredictorOverrides;
+}
+
 function parsePolicy(x: string): BargeInPolicyName {
   if (x !== 'model' && x !== 'rules') throw new FullduplexError('BAD_ARGUMENT', `--policies: '${x}' is neither model nor rules`);
   return x;
@@ -43,6 +58,7 @@ async function bargeInCommand(o: BargeInCliOptions): Promise<void> {
   const perCategory = parseNumber(o.perCategory, '--per-category', true);
   const categories = o.categories === undefined ? undefined : parseList(o.categories, '--categories', parseCategory);
   const { eagerness } = engineChoice(undefined, o.eagerness);
+  const predictor = o.options === undefined ? undefined : parseOptions(o.options);
   const t0 = Date.now();
   const ev = await evaluateBargeIn({
     set,
@@ -50,6 +66,7 @@ async function bargeInCommand(o: BargeInCliOptions): Promise<void> {
     policies,
     ...(perCategory !== undefined && { perCategory }),
     ...(categories && { categories }),
+    ...(predictor && { predictor }),
     ...(eagerness && { eagerness }),
     onProgress: (line) => process.stderr.write(`\r[bench bargein] ${line}        `),
   });
@@ -73,6 +90,7 @@ export function addBargeInCommand(bench: Command): void {
     .option('--per-category <n>', 'samples per category instead of the set size')
     .option('--categories <list>', `a subset of ${BARGE_IN_CATEGORIES.join(', ')} (comma-separated)`)
     .option('--eagerness <level>', 'low, medium or high', 'medium')
+    .option('--options <json>', 'predictor options over the defaults, as JSON (e.g. \'{"attention":{"quietOnsetDropDb":10}}\' to compare a tunable)')
     .option('--out <dir>', 'where bargein-<set>.json and .txt go (default bench/results/barge-in)')
     .action(bargeInCommand);
 }
