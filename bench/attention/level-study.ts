@@ -181,7 +181,7 @@ export function formatLevelStudy(convs: readonly LevelConversation[], voices: Vo
     voices === 'heldout' ? 'HELD-OUT VOICES: measured only; no threshold may be chosen from these numbers.' : 'Tuning voices: thresholds are chosen from these numbers.',
     '',
     `1. side talk or the user — largest drop below the user's first turn over windows ${a.judgeAfterWindows}–${judgeTo} (loudest after n windows)`,
-    `   user segments ${drops.user.length}: largest ${f1(uMax)} dB · other voices ${drops.other.length}: smallest ${f1(oMin)} dB · middle of the gap ${f1((uMax + oMin) / 2)} dB (sideTalkLevelDropDb = ${a.sideTalkLevelDropDb})`,
+    `   user segments ${drops.user.length}: largest ${f1(uMax)} dB · other voices ${drops.other.length}: smallest ${f1(oMin)} dB · ${uMax < oMin ? `middle of the gap ${f1((uMax + oMin) / 2)} dB` : `no gap: they overlap by ${f1(uMax - oMin)} dB`} (sideTalkLevelDropDb = ${a.sideTalkLevelDropDb})`,
     `   users ≥ ${a.sideTalkLevelDropDb} dB (would be ignored): ${drops.user.filter((d) => d >= a.sideTalkLevelDropDb).length} · other voices < ${a.sideTalkLevelDropDb} dB (attended): ${drops.other.filter((d) => d < a.sideTalkLevelDropDb).length}`,
     '',
     `2. holding the yield over the agent — onsets this far below the user's wait for judgement (quietOnsetDropDb = ${a.quietOnsetDropDb})`,
