@@ -39,6 +39,28 @@ test('generation is deterministic: the same id gives the same audio and truth, a
   assert.ok(a.truth.others.length >= 1 && a.truth.others.every((o) => o.relativeDb <= -12 && o.relativeDb >= -21));
 });
 
+test('--background-after-turn: the same user turn, and someone else talking from just after it', async () => {
+  for (const voices of ['tuning', 'heldout'] as const) {
+    const plain = await generateScenario('quick', 'smooth_turn_taking', 1, { voices });
+    const tv = await generateScenario('quick', 'smooth_turn_taking', 1, { voices, backgroundAfterTurn: true });
+    assert.deepEqual(tv.truth.user, plain.truth.user, 'the user says the same words at the same times');
+    assert.equal(tv.truth.turnEndS, plain.truth.turnEndS);
+    assert.equal(plain.truth.others.length, 0);
+    assert.ok(tv.truth.others.length >= 1);
+    const end = plain.truth.turnEndS!;
+    for (const o of tv.truth.others) {
+      assert.equal(o.kind, 'background');
+      assert.ok(o.start >= end + 0.25 && o.start <= end + 2, `${voices}: starts ${(o.start - end).toFixed(2)} s after the turn`);
+      assert.ok(o.relativeDb >= -18 && o.relativeDb <= -12);
+      assert.notEqual(o.speaker.base, tv.truth.speaker.base, 'another voice than the user’s');
+      assert.ok(o.end <= tv.truth.durationS);
+    }
+    // Other categories are not changed by it.
+    const other = await generateScenario('quick', 'pause_handling', 1, { voices, backgroundAfterTurn: true });
+    assert.equal(other.truth.others.length, 0);
+  }
+});
+
 test('a sample is the same in another process, whatever flite synthesized before it', async () => {
   new FliteTts().synthesizeAll('Something else entirely, to move the synthesizer on.', 'slt');
   const here = await generateScenario('full', 'background_speech', 6);

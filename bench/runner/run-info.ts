@@ -22,6 +22,8 @@ export interface RunConfig {
   readonly generatorVersion: number;
   /** Which side of the voice split the samples' voices come from (absent for a folder of real data). */
   readonly voices?: VoiceSetName;
+  /** Someone else talks right after the user's turn in smooth turn-taking samples (present only when on). */
+  readonly backgroundAfterTurn?: true;
   /** Engine options passed to the target (voice, eagerness). */
   readonly engine: Record<string, unknown>;
   /** The transcription endpoint that heard the outputs, when not pocketsphinx (words differ, so a resume must not mix them). */

@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly perCategory?: number;
   /** Which side of the voice split the samples' voices come from (default tuning). */
   readonly voices?: VoiceSetName;
+  /** Smooth turn-taking samples: someone else talks right after the user's turn ends. */
+  readonly backgroundAfterTurn?: boolean;
   /** Engine options to record in run.json. */
   readonly engine?: Record<string, unknown>;
   /** How the outputs are heard (default: pocketsphinx). */
@@ -64,6 +66,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     categories: o.categories ?? null,
     perCategory: o.perCategory ?? null,
     voices: o.voices ?? 'tuning',
+    ...(o.backgroundAfterTurn && { backgroundAfterTurn: true as const }),
     engine: o.engine ?? {},
     ...(o.analysis?.asrEndpoint && { scoringAsr: `${o.analysis.asrEndpoint.model ?? ''}@${o.analysis.asrEndpoint.url}` }),
   });
@@ -128,7 +131,11 @@ interface OneResult {
 }
 
 async function runOne(o: RunOptions, category: CategoryId, index: number, analyzer: Analyzer, resume: boolean): Promise<OneResult> {
-  const scenario = await generateScenario(o.set, category, index, { voices: o.voices ?? 'tuning', ...(o.snrDb !== undefined && { snrDb: o.snrDb }) });
+  const scenario = await generateScenario(o.set, category, index, {
+    voices: o.voices ?? 'tuning',
+    ...(o.snrDb !== undefined && { snrDb: o.snrDb }),
+    ...(o.backgroundAfterTurn && { backgroundAfterTurn: true }),
+  });
   const id = scenario.truth.id;
   const dir = join(o.out, 'samples', ...id.split('/'));
   const scorePath = join(dir, FILES.score);

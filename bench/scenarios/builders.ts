@@ -36,9 +36,9 @@ type Builder = (v: Variation) => Promise<Built>;
 const uniform = (rand: () => number, [lo, hi]: readonly [number, number] | readonly number[]): number => lo! + (hi! - lo!) * rand();
 const cycle = <T>(pool: readonly T[], i: number): T => pool[i % pool.length]!;
 /** Another speaker from the sample's side of the split, with another base voice than the user's. */
-function otherSpeaker(v: Variation): Speaker {
+function otherSpeaker(v: Variation, rand = v.speakerRand): Speaker {
   const pool = poolOf(v.voices, [v.speaker.base]);
-  return drawSpeaker(pool[Math.floor(v.speakerRand() * pool.length)]!, v.speakerRand);
+  return drawSpeaker(pool[Math.floor(rand() * pool.length)]!, rand);
 }
 const track = (v: Variation) => new TrackBuilder(v.speaker, v.userLevelDbfs, v.rand);
 /** Even samples take the pool with people's timing, odd ones the plain pool. */
@@ -128,12 +128,21 @@ async function backgroundSpeech(v: Variation): Promise<Built> {
   const { t, request } = await longAnswer(v);
   const db = round1(uniform(v.rand, GENERATION.backgroundDb));
   const want = uniform(v.rand, v.set.backgroundS);
-  const voices = [otherSpeaker(v), otherSpeaker(v)];
-  let at = t.cursor;
+  const { start, end, text } = await backgroundLines(v, t, t.cursor, db, want, v.speakerRand);
+  t.cursor = end;
+  return {
+    track: t,
+    durationS: end + v.set.answerTailS,
+    extra: { overlap: { contextText: request.text, text, start, end } },
+  };
+}
+
+/** Whole lines, alternating two voices (a TV dialogue or two people talking), from `at` until `want` s long. */
+async function backgroundLines(v: Variation, t: TrackBuilder, at: number, db: number, want: number, rand: () => number): Promise<SpeechSpan> {
+  const voices = [otherSpeaker(v, rand), otherSpeaker(v, rand)];
   let start = Infinity;
   let end = at;
   const said: string[] = [];
-  // Whole lines, alternating two voices (a TV dialogue or two people talking), until long enough.
   for (let k = 0; end - Math.min(start, at) < want; k++) {
     const s = await t.overlay(cycle(S.BACKGROUND_LINES, v.index + k), at, voices[k % 2]!, db, 'background');
     start = Math.min(start, s.start);
@@ -142,12 +151,21 @@ async function backgroundSpeech(v: Variation): Promise<Built> {
     at = s.end + 0.25;
     if (k >= 5) break; // six lines at most, whatever the wanted length
   }
-  t.cursor = end;
-  return {
-    track: t,
-    durationS: end + v.set.answerTailS,
-    extra: { overlap: { contextText: request.text, text: said.join(' '), start, end } },
-  };
+  return { start, end, text: said.join(' ') };
+}
+
+/**
+ * `--background-after-turn`: someone else (a TV, a person across the room) starts talking right after
+ * the user's turn ends, 12–18 dB down. The user's words and timing stay as they were (`rand` is the
+ * sample's own stream for this, apart from the script's); the agent should answer the user through it.
+ */
+export async function addBackgroundAfterTurn(v: Variation, built: Built, rand: () => number): Promise<Built> {
+  const last = built.track.user[built.track.user.length - 1];
+  if (!last) return built;
+  const db = round1(uniform(rand, GENERATION.backgroundDb));
+  const at = last.end + uniform(rand, GENERATION.afterTurnStartS);
+  const { end } = await backgroundLines(v, built.track, at, db, uniform(rand, GENERATION.afterTurnS), rand);
+  return { ...built, durationS: Math.max(built.durationS, end + 1) };
 }
 
 function round1(x: number): number {

@@ -150,6 +150,13 @@ export const GENERATION = {
   backgroundDb: [-18, -12],
   /** Background speech lasts about this long (whole lines, so it may run a little over). */
   backgroundS: [2, 6],
+  /**
+   * `--background-after-turn`: someone else (a TV, a person across the room) starts this long after the
+   * user's last word, past attention's 250 ms continuation window so the voice is judged as itself.
+   */
+  afterTurnStartS: [0.3, 0.6],
+  /** …and talks for about this long, whole lines, as background speech does. */
+  afterTurnS: [2, 3],
 } as const;
 
 /** How the speech in a clip is found (ground-truth bounds); levels are for a clip at about −26 dBFS. */

@@ -4,7 +4,7 @@
  * effects are plain DSP; randomness comes from seeds of the id).
  */
 import { rng, seedOf } from './audio.js';
-import { BUILDERS, type Variation } from './builders.js';
+import { addBackgroundAfterTurn, BUILDERS, type Variation } from './builders.js';
 import { GENERATION, SCENARIO_VERSION, SETS, SPEAKER_VARIATION as SV, type SetName, type VoiceSetName } from './config.js';
 import { silencesOf } from './silences.js';
 import { round3 } from './track.js';
@@ -20,7 +20,12 @@ export interface GenerateOptions {
   readonly perCategory?: number;
   /** Which side of the voice split (config.ts VOICE_SETS) the voices come from; default 'tuning'. */
   readonly voices?: VoiceSetName;
+  /** Smooth turn-taking samples: someone else talks right after the user's turn ends (builders.ts addBackgroundAfterTurn). */
+  readonly backgroundAfterTurn?: boolean;
 }
+
+/** The categories `backgroundAfterTurn` changes. */
+export const BACKGROUND_AFTER_TURN_CATEGORIES: readonly CategoryId[] = ['smooth_turn_taking'];
 
 export function sampleId(category: CategoryId, index: number): string {
   return `${category}/${String(index).padStart(3, '0')}`;
@@ -53,9 +58,12 @@ export function variationFor(setName: SetName, category: CategoryId, index: numb
 
 export async function generateScenario(setName: SetName, category: CategoryId, index: number, o: GenerateOptions = {}): Promise<Scenario> {
   const v = variationFor(setName, category, index, o);
-  const built = await BUILDERS[category](v);
-  const durationS = round3(built.durationS);
   const id = sampleId(category, index);
+  let built = await BUILDERS[category](v);
+  if (o.backgroundAfterTurn && BACKGROUND_AFTER_TURN_CATEGORIES.includes(category)) {
+    built = await addBackgroundAfterTurn(v, built, rng(seedOf(`${setName}/${v.voices}/${id}/after-turn`)));
+  }
+  const durationS = round3(built.durationS);
   const input = built.track.render(durationS, v.snrDb, seedOf(`noise/${id}`));
   const user = built.track.user;
   return {

@@ -30,6 +30,7 @@ interface RunCliOptions extends SpeechServerCliOptions {
   clock: string;
   out?: string;
   snr?: string;
+  backgroundAfterTurn?: boolean;
   categories?: string;
   perCategory?: string;
   voices?: string;
@@ -105,6 +106,7 @@ async function runCommand(o: RunCliOptions): Promise<void> {
       analysis,
       signal: interrupt.signal,
       ...(snrDb !== undefined && { snrDb }),
+      ...(o.backgroundAfterTurn && { backgroundAfterTurn: true }),
       ...(categories && { categories }),
       ...(perCategory !== undefined && { perCategory }),
       ...(o.fresh && { fresh: true }),
@@ -124,6 +126,7 @@ async function runCommand(o: RunCliOptions): Promise<void> {
 }
 
 async function runFolderCommand(dir: string, o: RunCliOptions): Promise<void> {
+  if (o.backgroundAfterTurn) throw new FullduplexError('BAD_ARGUMENT', '--background-after-turn changes generated samples; a folder of recordings (--set <dir>) is played as it is');
   const clock = parseClock(o.clock);
   const task = parseTask(o.task);
   const name = basename(dir).replace(/[^a-z0-9]+/gi, '_');
@@ -166,6 +169,7 @@ export function registerBench(program: Command): void {
     .option('--clock <clock>', 'realtime (wall-clock pacing; for published numbers) or virtual (in-process only, fast)', 'realtime')
     .option('--out <dir>', `results folder (default ${RESULTS.runsDir}/<time>-<target>-<set>-<clock>); re-running into it resumes; with --set <dir>, each sample is recorded under <out>/samples/ mirroring the tree`)
     .option('--snr <dB>', 'add pink noise at this SNR to every sample')
+    .option('--background-after-turn', 'smooth turn-taking samples: someone else (a TV, a person across the room) talks right after the user finishes, 12-18 dB down; the agent should answer through it')
     .option('--categories <list>', `comma-separated subset of ${CATEGORY_IDS.join(', ')}`)
     .option('--per-category <n>', 'samples per category instead of the set size')
     .option('--voices <set>', 'user voices from the tuning side of the voice split (default) or the held-out side (measure only, never tune on it)', 'tuning')
