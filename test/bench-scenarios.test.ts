@@ -39,10 +39,10 @@ test('generation is deterministic: the same id gives the same audio and truth, a
   assert.ok(a.truth.others.length >= 1 && a.truth.others.every((o) => o.relativeDb <= -12 && o.relativeDb >= -21));
 });
 
-test('--background-after-turn: the same user turn, and someone else talking from just after it', async () => {
+test('--background after-turn: the same user turn, and someone else talking from just after it', async () => {
   for (const voices of ['tuning', 'heldout'] as const) {
     const plain = await generateScenario('quick', 'smooth_turn_taking', 1, { voices });
-    const tv = await generateScenario('quick', 'smooth_turn_taking', 1, { voices, backgroundAfterTurn: true });
+    const tv = await generateScenario('quick', 'smooth_turn_taking', 1, { voices, background: 'after-turn' });
     assert.deepEqual(tv.truth.user, plain.truth.user, 'the user says the same words at the same times');
     assert.equal(tv.truth.turnEndS, plain.truth.turnEndS);
     assert.equal(plain.truth.others.length, 0);
@@ -56,7 +56,7 @@ test('--background-after-turn: the same user turn, and someone else talking from
       assert.ok(o.end <= tv.truth.durationS);
     }
     // Other categories are not changed by it.
-    const other = await generateScenario('quick', 'pause_handling', 1, { voices, backgroundAfterTurn: true });
+    const other = await generateScenario('quick', 'pause_handling', 1, { voices, background: 'after-turn' });
     assert.equal(other.truth.others.length, 0);
   }
 });

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitCommit, machineInfo, type MachineInfo } from '../lib/machine.js';
 import { SCENARIO_VERSION, type VoiceSetName } from '../scenarios/config.js';
+import type { BackgroundMode } from '../scenarios/generate.js';
 import type { Speaker } from '../scenarios/voices.js';
 import type { CategoryId } from '../scenarios/types.js';
 import type { AnalyzerInfo } from './analysis.js';
@@ -22,8 +23,8 @@ export interface RunConfig {
   readonly generatorVersion: number;
   /** Which side of the voice split the samples' voices come from (absent for a folder of real data). */
   readonly voices?: VoiceSetName;
-  /** Someone else talks right after the user's turn in smooth turn-taking samples (present only when on). */
-  readonly backgroundAfterTurn?: true;
+  /** Someone else's voice beside the user's in some categories (GenerateOptions.background; present only when on). */
+  readonly background?: BackgroundMode;
   /** Engine options passed to the target (voice, eagerness). */
   readonly engine: Record<string, unknown>;
   /** The transcription endpoint that heard the outputs, when not pocketsphinx (words differ, so a resume must not mix them). */

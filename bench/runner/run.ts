@@ -12,7 +12,7 @@ import type { Skipped } from '../metrics/aggregate.js';
 import { verdictOf } from '../report/verdict.js';
 import { buildReport, summaryText, writeReports, type BenchReport, type SampleDetail } from '../report/report.js';
 import type { SetName, VoiceSetName } from '../scenarios/config.js';
-import { generateScenario, setPlan } from '../scenarios/generate.js';
+import { generateScenario, setPlan, type BackgroundMode } from '../scenarios/generate.js';
 import { FILES, writeJson, writeScenario } from '../scenarios/layout.js';
 import type { CategoryId, ScenarioTruth } from '../scenarios/types.js';
 import { Analyzer, type AnalyzerOptions } from './analysis.js';
@@ -34,8 +34,8 @@ export interface RunOptions {
   readonly perCategory?: number;
   /** Which side of the voice split the samples' voices come from (default tuning). */
   readonly voices?: VoiceSetName;
-  /** Smooth turn-taking samples: someone else talks right after the user's turn ends. */
-  readonly backgroundAfterTurn?: boolean;
+  /** Someone else's voice beside the user's (GenerateOptions.background). */
+  readonly background?: BackgroundMode;
   /** Engine options to record in run.json. */
   readonly engine?: Record<string, unknown>;
   /** How the outputs are heard (default: pocketsphinx). */
@@ -66,7 +66,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     categories: o.categories ?? null,
     perCategory: o.perCategory ?? null,
     voices: o.voices ?? 'tuning',
-    ...(o.backgroundAfterTurn && { backgroundAfterTurn: true as const }),
+    ...(o.background && { background: o.background }),
     engine: o.engine ?? {},
     ...(o.analysis?.asrEndpoint && { scoringAsr: `${o.analysis.asrEndpoint.model ?? ''}@${o.analysis.asrEndpoint.url}` }),
   });
@@ -134,7 +134,7 @@ async function runOne(o: RunOptions, category: CategoryId, index: number, analyz
   const scenario = await generateScenario(o.set, category, index, {
     voices: o.voices ?? 'tuning',
     ...(o.snrDb !== undefined && { snrDb: o.snrDb }),
-    ...(o.backgroundAfterTurn && { backgroundAfterTurn: true }),
+    ...(o.background && { background: o.background }),
   });
   const id = scenario.truth.id;
   const dir = join(o.out, 'samples', ...id.split('/'));

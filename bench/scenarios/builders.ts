@@ -138,7 +138,7 @@ async function backgroundSpeech(v: Variation): Promise<Built> {
 }
 
 /** Whole lines, alternating two voices (a TV dialogue or two people talking), from `at` until `want` s long. */
-async function backgroundLines(v: Variation, t: TrackBuilder, at: number, db: number, want: number, rand: () => number): Promise<SpeechSpan> {
+async function backgroundLines(v: Variation, t: TrackBuilder, at: number, db: number, want: number, rand: () => number, maxLines = 6): Promise<SpeechSpan> {
   const voices = [otherSpeaker(v, rand), otherSpeaker(v, rand)];
   let start = Infinity;
   let end = at;
@@ -149,13 +149,13 @@ async function backgroundLines(v: Variation, t: TrackBuilder, at: number, db: nu
     end = s.end;
     said.push(s.text);
     at = s.end + 0.25;
-    if (k >= 5) break; // six lines at most, whatever the wanted length
+    if (k >= maxLines - 1) break; // six lines at most (by default), whatever the wanted length
   }
   return { start, end, text: said.join(' ') };
 }
 
 /**
- * `--background-after-turn`: someone else (a TV, a person across the room) starts talking right after
+ * `--background after-turn`: someone else (a TV, a person across the room) starts talking right after
  * the user's turn ends, 12–18 dB down. The user's words and timing stay as they were (`rand` is the
  * sample's own stream for this, apart from the script's); the agent should answer the user through it.
  */
@@ -165,7 +165,20 @@ export async function addBackgroundAfterTurn(v: Variation, built: Built, rand: (
   const db = round1(uniform(rand, GENERATION.backgroundDb));
   const at = last.end + uniform(rand, GENERATION.afterTurnStartS);
   const { end } = await backgroundLines(v, built.track, at, db, uniform(rand, GENERATION.afterTurnS), rand);
-  return { ...built, durationS: Math.max(built.durationS, end + 1) };
+  // Room for an answer after the voice, for an agent that waits for it to stop.
+  return { ...built, durationS: Math.max(built.durationS, end + v.set.answerTailS) };
+}
+
+/**
+ * `--background throughout`: a TV (two voices, whole lines) on from the sample's start to its end,
+ * under the user's speech as well as in their pauses, 16-22 dB down. The user's words and timing stay
+ * as they were; the sample's length too.
+ */
+export async function addBackgroundThroughout(v: Variation, built: Built, rand: () => number): Promise<Built> {
+  const db = round1(uniform(rand, GENERATION.throughoutDb));
+  const at = uniform(rand, [0, 0.3]);
+  await backgroundLines(v, built.track, at, db, built.durationS - at, rand, 40);
+  return built;
 }
 
 function round1(x: number): number {

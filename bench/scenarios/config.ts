@@ -151,12 +151,18 @@ export const GENERATION = {
   /** Background speech lasts about this long (whole lines, so it may run a little over). */
   backgroundS: [2, 6],
   /**
-   * `--background-after-turn`: someone else (a TV, a person across the room) starts this long after the
-   * user's last word, past attention's 250 ms continuation window so the voice is judged as itself.
+   * `--background after-turn`: someone else (a TV, a person across the room) starts this long after
+   * the user's last word, past attention's 250 ms continuation window so the voice is judged as itself.
    */
   afterTurnStartS: [0.3, 0.6],
   /** …and talks for about this long, whole lines, as background speech does. */
   afterTurnS: [2, 3],
+  /**
+   * `--background throughout`: a TV on from the start to the end of the sample, under the user's
+   * speech too, this far below the user's speech level (farther than the v1.5 background voices,
+   * whose 12-18 dB a level rule cannot tell from a user leaning back while the two overlap).
+   */
+  throughoutDb: [-22, -16],
 } as const;
 
 /** How the speech in a clip is found (ground-truth bounds); levels are for a clip at about −26 dBFS. */

@@ -4,7 +4,7 @@
  * effects are plain DSP; randomness comes from seeds of the id).
  */
 import { rng, seedOf } from './audio.js';
-import { addBackgroundAfterTurn, BUILDERS, type Variation } from './builders.js';
+import { addBackgroundAfterTurn, addBackgroundThroughout, BUILDERS, type Variation } from './builders.js';
 import { GENERATION, SCENARIO_VERSION, SETS, SPEAKER_VARIATION as SV, type SetName, type VoiceSetName } from './config.js';
 import { silencesOf } from './silences.js';
 import { round3 } from './track.js';
@@ -20,12 +20,21 @@ export interface GenerateOptions {
   readonly perCategory?: number;
   /** Which side of the voice split (config.ts VOICE_SETS) the voices come from; default 'tuning'. */
   readonly voices?: VoiceSetName;
-  /** Smooth turn-taking samples: someone else talks right after the user's turn ends (builders.ts addBackgroundAfterTurn). */
-  readonly backgroundAfterTurn?: boolean;
+  /**
+   * Someone else's voice beside the user's (builders.ts): 'after-turn', right after the user's turn
+   * ends; 'throughout', a TV on for the whole sample. Only in BACKGROUND_CATEGORIES.
+   */
+  readonly background?: BackgroundMode;
 }
 
-/** The categories `backgroundAfterTurn` changes. */
-export const BACKGROUND_AFTER_TURN_CATEGORIES: readonly CategoryId[] = ['smooth_turn_taking'];
+export type BackgroundMode = 'after-turn' | 'throughout';
+export const BACKGROUND_MODES: readonly BackgroundMode[] = ['after-turn', 'throughout'];
+
+/** The categories a `background` changes (the others are generated as they are). */
+export const BACKGROUND_CATEGORIES: Readonly<Record<BackgroundMode, readonly CategoryId[]>> = {
+  'after-turn': ['smooth_turn_taking'],
+  throughout: ['pause_handling', 'smooth_turn_taking'],
+};
 
 export function sampleId(category: CategoryId, index: number): string {
   return `${category}/${String(index).padStart(3, '0')}`;
@@ -60,8 +69,9 @@ export async function generateScenario(setName: SetName, category: CategoryId, i
   const v = variationFor(setName, category, index, o);
   const id = sampleId(category, index);
   let built = await BUILDERS[category](v);
-  if (o.backgroundAfterTurn && BACKGROUND_AFTER_TURN_CATEGORIES.includes(category)) {
-    built = await addBackgroundAfterTurn(v, built, rng(seedOf(`${setName}/${v.voices}/${id}/after-turn`)));
+  if (o.background && BACKGROUND_CATEGORIES[o.background].includes(category)) {
+    const rand = rng(seedOf(`${setName}/${v.voices}/${id}/${o.background}`));
+    built = o.background === 'after-turn' ? await addBackgroundAfterTurn(v, built, rand) : await addBackgroundThroughout(v, built, rand);
   }
   const durationS = round3(built.durationS);
   const input = built.track.render(durationS, v.snrDb, seedOf(`noise/${id}`));

@@ -13,6 +13,7 @@ import { RESULTS } from '../../bench/runner/config.js';
 import { projectRoot } from '../../bench/runner/run-info.js';
 import { runBenchmark, type RunResult } from '../../bench/runner/run.js';
 import { runFolder } from '../../bench/runner/run-folder.js';
+import { BACKGROUND_MODES, type BackgroundMode } from '../../bench/scenarios/generate.js';
 import { isSetName } from '../../bench/scenarios/config.js';
 import { scoreFolder } from '../../bench/runner/score-dir.js';
 import { createTarget, knownTargets } from '../../bench/runner/targets.js';
@@ -30,7 +31,7 @@ interface RunCliOptions extends SpeechServerCliOptions {
   clock: string;
   out?: string;
   snr?: string;
-  backgroundAfterTurn?: boolean;
+  background?: string;
   categories?: string;
   perCategory?: string;
   voices?: string;
@@ -51,6 +52,12 @@ interface ScoreCliOptions {
   words?: string;
   scoringAsrUrl?: string;
   scoringAsrModel?: string;
+}
+
+function parseBackground(x: string | undefined): BackgroundMode | undefined {
+  if (x === undefined) return undefined;
+  if (!(BACKGROUND_MODES as readonly string[]).includes(x)) throw new FullduplexError('BAD_ARGUMENT', `--background must be ${BACKGROUND_MODES.join(' or ')}, not '${x}'`);
+  return x as BackgroundMode;
 }
 
 /** Upstream's folder and task names that differ from ours. */
@@ -93,6 +100,7 @@ async function runCommand(o: RunCliOptions): Promise<void> {
   const interrupt = abortOnInterrupt();
   try {
     const snrDb = parseNumber(o.snr, '--snr');
+    const background = parseBackground(o.background);
     const categories = parseCategories(o.categories);
     const perCategory = parseNumber(o.perCategory, '--per-category', true);
     process.stderr.write(`bench: ${target.describe()}\n       set ${o.set}, ${voices} voices, ${clock} clock → ${out}\n`);
@@ -106,7 +114,7 @@ async function runCommand(o: RunCliOptions): Promise<void> {
       analysis,
       signal: interrupt.signal,
       ...(snrDb !== undefined && { snrDb }),
-      ...(o.backgroundAfterTurn && { backgroundAfterTurn: true }),
+      ...(background && { background }),
       ...(categories && { categories }),
       ...(perCategory !== undefined && { perCategory }),
       ...(o.fresh && { fresh: true }),
@@ -126,7 +134,7 @@ async function runCommand(o: RunCliOptions): Promise<void> {
 }
 
 async function runFolderCommand(dir: string, o: RunCliOptions): Promise<void> {
-  if (o.backgroundAfterTurn) throw new FullduplexError('BAD_ARGUMENT', '--background-after-turn changes generated samples; a folder of recordings (--set <dir>) is played as it is');
+  if (o.background !== undefined) throw new FullduplexError('BAD_ARGUMENT', '--background changes generated samples; a folder of recordings (--set <dir>) is played as it is');
   const clock = parseClock(o.clock);
   const task = parseTask(o.task);
   const name = basename(dir).replace(/[^a-z0-9]+/gi, '_');
@@ -169,7 +177,7 @@ export function registerBench(program: Command): void {
     .option('--clock <clock>', 'realtime (wall-clock pacing; for published numbers) or virtual (in-process only, fast)', 'realtime')
     .option('--out <dir>', `results folder (default ${RESULTS.runsDir}/<time>-<target>-<set>-<clock>); re-running into it resumes; with --set <dir>, each sample is recorded under <out>/samples/ mirroring the tree`)
     .option('--snr <dB>', 'add pink noise at this SNR to every sample')
-    .option('--background-after-turn', 'smooth turn-taking samples: someone else (a TV, a person across the room) talks right after the user finishes, 12-18 dB down; the agent should answer through it')
+    .option('--background <where>', "someone else's voice beside the user's: after-turn (smooth turn-taking: a TV or a person across the room talks right after the user finishes, 12-18 dB down) or throughout (pause handling and smooth turn-taking: a TV on for the whole sample, 16-22 dB down)")
     .option('--categories <list>', `comma-separated subset of ${CATEGORY_IDS.join(', ')}`)
     .option('--per-category <n>', 'samples per category instead of the set size')
     .option('--voices <set>', 'user voices from the tuning side of the voice split (default) or the held-out side (measure only, never tune on it)', 'tuning')
