@@ -61,6 +61,21 @@ test('--background after-turn: the same user turn, and someone else talking from
   }
 });
 
+test('--background throughout: a TV under the whole sample, the user’s words and timing as they were', async () => {
+  for (const category of ['pause_handling', 'smooth_turn_taking'] as const) {
+    const plain = await generateScenario('quick', category, 2, { voices: 'heldout' });
+    const tv = await generateScenario('quick', category, 2, { voices: 'heldout', background: 'throughout' });
+    assert.deepEqual(tv.truth.user, plain.truth.user);
+    assert.equal(tv.truth.durationS, plain.truth.durationS);
+    const others = tv.truth.others;
+    assert.ok(others[0]!.start < plain.truth.user[0]!.start, 'on before the user speaks');
+    assert.ok(others[others.length - 1]!.end >= tv.truth.durationS - 0.5, 'and still on at the end');
+    for (const o of others) assert.ok(o.relativeDb >= -22 && o.relativeDb <= -16 && o.kind === 'background');
+  }
+  const interruption = await generateScenario('quick', 'user_interruption', 2, { voices: 'heldout', background: 'throughout' });
+  assert.equal(interruption.truth.others.length, 0, 'other categories as they are');
+});
+
 test('a sample is the same in another process, whatever flite synthesized before it', async () => {
   new FliteTts().synthesizeAll('Something else entirely, to move the synthesizer on.', 'slt');
   const here = await generateScenario('full', 'background_speech', 6);
