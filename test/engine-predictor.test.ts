@@ -116,6 +116,53 @@ test('speech well below the user’s usual level is ignored (side talk, backgrou
   assert.equal(quiet.p.inTurn, false, 'it never became the user’s turn');
 });
 
+test('someone else talking in the user’s pause does not end it: the turn is answered through a TV', () => {
+  const said = (s: Script) => s.step(5).step(30, { p: 0.95, level: -22, text: 'maybe paris' }).step(10, { text: 'maybe paris' });
+  const quiet = said(new Script()).step(100, { text: 'maybe paris' });
+  const tookAt = quiet.first('take_turn')!.t;
+  // The same turn, and a TV 20 dB down from 320 ms into the pause for 3.2 s (its words never reach the turn).
+  const tv = said(new Script());
+  const tvStart = tv.t;
+  tv.step(100, { p: 0.95, level: -42, text: 'maybe paris' });
+  assert.ok(tv.first('ignore'), tv.actions().join(' '));
+  const take = tv.first('take_turn');
+  assert.ok(take, `never answered while the TV talked: ${tv.actions().join(' ')}`);
+  assert.ok(take.t < tvStart + 3.2, 'answered while the other voice was still talking');
+  assert.ok(take.t - tookAt <= 0.1 + 1e-9, `answered ${((take.t - tookAt) * 1000).toFixed(0)} ms later than without the TV`);
+  // While the TV talks the user is silent, and their pause keeps growing.
+  const p = said(new Script());
+  p.step(20, { p: 0.95, level: -42, text: 'maybe paris' });
+  assert.equal(p.p.userSpeaking, false);
+  assert.ok(p.p.otherVoiceInPause);
+  assert.ok(p.p.pauseMs >= 22 * 32, `pause ${p.p.pauseMs} ms`);
+});
+
+test('a TV on under the user: the VAD hears speech throughout, level splits the user’s words from it', () => {
+  // The user at −22 dBFS over a TV at −45 that never stops: every window is speech to the VAD.
+  const s = new Script().step(5, { p: 0.9, level: -45 }).step(30, { p: 0.95, level: -22, text: 'maybe paris' });
+  const spokeUntil = s.t;
+  s.step(40, { p: 0.9, level: -45, text: 'maybe paris' });
+  const stop = s.log.find((l) => l.d.action === 'user_stop');
+  assert.ok(stop, s.actions().join(' '));
+  assert.match(stop.d.reason, /only a voice 23 dB below the user's for 4\d\d ms/);
+  assert.ok(stop.t - spokeUntil <= 0.52, `the user's stop was seen ${((stop.t - spokeUntil) * 1000).toFixed(0)} ms after it`);
+  const take = s.first('take_turn');
+  assert.ok(take, `never answered while the TV talked: ${s.actions().join(' ')}`);
+  // The user speaks again over the TV: their level is back, a new segment of theirs starts at once.
+  s.p.turnTaken();
+  const again = s.t;
+  s.step(4, { p: 0.95, level: -23, text: 'and rome' });
+  const back = s.log.find((l) => l.t > again && l.d.action === 'user_start');
+  assert.ok(back && back.t - again <= 0.07, s.actions().join(' '));
+  assert.match(back.d.reason, /at the user's level rises over/);
+  assert.equal(s.p.userSpeaking, true);
+  // Off (quieterVoiceMs 0): the TV holds the user's segment open, as before.
+  const off = new Script(new DuplexPredictor({ endOfTurn: { policy: 'rules' }, bargeIn: { policy: 'rules' }, attention: { quieterVoiceMs: 0 } }));
+  off.step(5, { p: 0.9, level: -45 }).step(30, { p: 0.95, level: -22, text: 'maybe paris' }).step(40, { p: 0.9, level: -45, text: 'maybe paris' });
+  assert.equal(off.first('user_stop'), undefined, off.actions().join(' '));
+  assert.equal(off.first('take_turn'), undefined);
+});
+
 test('a telling gets a backchannel at a phrase boundary, not a takeover', () => {
   const text = 'let me tell you about my weekend we drove to the mountains';
   const s = new Script().step(5).step(140, { p: 0.95, text, narrative: true }).step(20, { text, narrative: true });

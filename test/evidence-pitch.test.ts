@@ -175,3 +175,17 @@ test('sanity timing: tracker + contour over 10 s of audio (not asserted)', () =>
   const perWindow = (performance.now() - t0) / windows;
   console.log(`# pitch: ${perWindow.toFixed(4)} ms per 32 ms window (${windows} windows)`);
 });
+
+test('final(beforeMs): the stretch as it was before someone else’s voice came in after the pause', () => {
+  // A falling phrase, 0.3 s of pause, then 0.4 s of another voice rising (a TV after the user's question).
+  const user = glide(220, 150, 0.8);
+  const x = harmonic(1.5, (t) => (t < 1.1 ? user(t) : 120 * (200 / 120) ** ((t - 1.1) / 0.4)), (t) => (t < 0.8 || t >= 1.1 ? 0.3 : 0));
+  const tracker = new PitchTracker();
+  const c = new PitchContour();
+  for (let i = 0; i + WIN <= x.length; i += WIN) c.push(tracker.push(x.subarray(i, i + WIN)));
+  assert.equal(c.final()?.shape, 'rising', 'the newest stretch is the other voice’s');
+  const before = c.final(700); // the user's pause began 0.7 s ago
+  assert.equal(before?.shape, 'falling');
+  assert.equal(c.final()?.shape, 'rising', 'the usual reading is not disturbed by the earlier one');
+  assert.ok(c.isRising());
+});

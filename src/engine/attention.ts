@@ -83,6 +83,11 @@ export class Attention {
     return this.userKnown ? this.userRef(this.options.judgeAfterWindows) : this.options.initialUserLevelDb;
   }
 
+  /** The user's usual loudest over a whole segment, dBFS; null before any user turn was heard. */
+  get userLoudestDb(): number | null {
+    return this.userKnown ? this.userRef(this.userCurve.length) : null;
+  }
+
   /** Voiced windows in the user's voice profile so far. */
   get profileWindows(): number {
     return this.profile.count;

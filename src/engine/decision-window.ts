@@ -66,6 +66,8 @@ export class DecisionWindow {
         vadProbability: probability,
         agent,
         userPaused: !this.h.duplex.userSpeaking,
+        otherVoiceInPause: this.h.duplex.otherVoiceInPause,
+        pauseMs: this.h.duplex.pauseMs,
         transcript: this.h.recognizer.transcript(),
         words: this.h.recognizer.words,
       }),

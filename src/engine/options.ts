@@ -169,6 +169,19 @@ export interface AttentionOptions {
   /** …in at least this many windows (one loud click is not a voice). */
   rejudgeMinWindows: number;
   /**
+   * A quieter voice under the user's (a TV left on; quieter-voice.ts): in a segment of the user's, the
+   * agent not talking, once the VAD has heard only windows this many dB below the user's loudest for
+   * `quieterVoiceMs`, the user has stopped and the rest is someone else's voice, dB (past the side-talk
+   * threshold, 10, and the 9.6 dB the tuning users' own later segments reach below their first)…
+   */
+  quieterVoiceDropDb: number;
+  /**
+   * …for this long, ms (0 turns the split off). At 320 ms the users' own soft stretches split 8 of 200
+   * tuning samples without any other voice (phone band, room, monologues); 480 leaves none of them. The
+   * end-of-turn clock does not wait for it: the pause is counted from the user's last loud window.
+   */
+  quieterVoiceMs: number;
+  /**
    * With no user heard yet, a segment whose loudest window stays under this is a distant voice (a
    * person reading aloud across the room, a TV), not addressed to the agent, dBFS. The bench's users
    * speak at −26 dBFS ± 3 dB, whose loudest window over the first 160 ms is −28 dBFS or louder; side
@@ -252,6 +265,8 @@ export const defaultPredictorOptions: PredictorOptions = {
     otherContinuationMs: 250,
     rejudgeDropDb: 6,
     rejudgeMinWindows: 2,
+    quieterVoiceDropDb: 14,
+    quieterVoiceMs: 480,
     distantVoiceDbfs: -38,
     otherVoiceLevelDropDb: 6,
     otherVoiceMinDistance: 1.8,

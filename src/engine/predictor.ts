@@ -11,7 +11,7 @@
  * a person can read in the timeline.
  */
 import type { AgentActivity, Decision, WindowEvidence } from './decision.js';
-import { contentWords, stopWord, tail } from './evidence/overlap-words.js';
+import { tail } from './evidence/overlap-words.js';
 import { resolvePredictorOptions, type PredictorOptions, type PredictorOverrides } from './options.js';
 import type { TurnEndModel } from './turn-end/model.js';
 import { TurnEndPolicy, type TurnEndEstimate } from './turn-end/policy.js';
@@ -20,8 +20,10 @@ export type { TurnEndEstimate } from './turn-end/policy.js';
 export type { Action, AgentActivity, Decision, WindowEvidence } from './decision.js';
 export { contentWords } from './evidence/overlap-words.js';
 import { Attention } from './attention.js';
+import { QuieterVoiceWatch } from './quieter-voice.js';
 import type { BargeInModel } from './barge-in/model.js';
 import { BargeInPolicy } from './barge-in/policy.js';
+import { ruleBargeIn } from './barge-in/rules.js';
 
 const ms = (x: number) => `${Math.round(x)} ms`;
 
@@ -49,10 +51,21 @@ export class DuplexPredictor {
   private keepTalkingLogged = false;
   /** Whose voice each segment is: the main user's, or someone else's (attention.ts). */
   private readonly attention: Attention;
-  /** The last speech segment was the user's (a segment right after it continues the user's words). */
-  private lastSegmentAttended = false;
-  /** The last speech segment was someone else's (a segment right after it is that voice going on). */
-  private lastSegmentIgnored = false;
+  /** Whose the last speech segment was: a segment right after it is the same voice going on. */
+  private lastSegment: 'user' | 'other' | undefined;
+  /**
+   * How long the user has been silent, ms. Someone else's voice (a TV, side talk) does not end the
+   * user's pause: the turn's end is read, and answered, through it.
+   */
+  private userPauseMs = 0;
+  /** The user's pause as it stands if the segment now attended turns out to be someone else's. */
+  private pauseIfNotUserMs = 0;
+  /** Someone else spoke in the user's current pause (the pitch contour's last stretch is theirs). */
+  private otherVoiceThisPause = false;
+  /** A quieter voice under the user's (a TV left on): level splits the segments the VAD runs together. */
+  private readonly quieter: QuieterVoiceWatch;
+  /** The current segment is that quieter voice, split off the user's (or its next phrase). */
+  private splitOff = false;
 
   /** When the user's turn is over: the learned model or the hand-set waits (turn-end/policy.ts). */
   private readonly turnEndPolicy: TurnEndPolicy;
@@ -67,6 +80,7 @@ export class DuplexPredictor {
   constructor(options: PredictorOverrides = {}, model?: TurnEndModel, bargeInModel?: BargeInModel) {
     this.options = resolvePredictorOptions(options);
     this.attention = new Attention(this.options.attention);
+    this.quieter = new QuieterVoiceWatch(this.options.attention);
     this.turnEndPolicy = new TurnEndPolicy(this.options, model);
     this.bargeIn = new BargeInPolicy(this.options, bargeInModel);
   }
@@ -96,9 +110,14 @@ export class DuplexPredictor {
     return this.segmentSpeechMs;
   }
 
-  /** How long the user has been silent, ms (0 while speaking). */
+  /** How long the user has been silent, ms (0 while the user speaks; someone else's voice does not count). */
   get pauseMs(): number {
-    return this.speaking ? 0 : this.silenceMs;
+    return this.userSpeaking ? 0 : this.userPauseMs;
+  }
+
+  /** Someone else's voice was heard in the user's current pause. */
+  get otherVoiceInPause(): boolean {
+    return this.otherVoiceThisPause;
   }
 
   get inTurn(): boolean {
@@ -160,6 +179,8 @@ export class DuplexPredictor {
     }
 
     // 1. Voice activity with per-state hysteresis.
+    this.userPauseMs += e.windowMs;
+    this.pauseIfNotUserMs += e.windowMs;
     if (!this.speaking) {
       this.candidateMs = voiced ? this.candidateMs + e.windowMs : 0;
       this.silenceMs += e.windowMs;
@@ -175,10 +196,24 @@ export class DuplexPredictor {
         }
       }
       this.attention.addWindow(e.levelDb, e.voice, e.agent === 'idle');
-      this.checkAttention(e, out);
+      if (this.splitOff) this.watchUserReturn(e, out);
+      else {
+        this.checkAttention(e, out);
+        if (!this.segmentIgnored) {
+          if (!agentTalking) this.watchQuieterVoice(e, out);
+        } else if (this.segmentSpeechMs > o.attention.rejudgeWithinMs) {
+          // Past re-judging, an ignored voice that goes on is watched for the user speaking up inside it.
+          this.splitOff = true;
+          this.quieter.watchReturn(this.attention.userLoudestDb ?? o.attention.distantVoiceDbfs + o.attention.rejudgeDropDb);
+        }
+      }
     } else {
       this.silenceMs += e.windowMs;
       if (this.silenceMs >= th.minSpeechMs) this.endSegment(out);
+    }
+    if (this.speaking && voiced && !this.segmentIgnored) {
+      this.userPauseMs = 0;
+      this.otherVoiceThisPause = false;
     }
 
     // 2. What the state of the conversation makes of it.
@@ -189,11 +224,15 @@ export class DuplexPredictor {
     return out;
   }
 
-  private startSegment(e: WindowEvidence, out: Decision[]): void {
+  /** A segment's first window; `fresh`: it continues nothing (a split at the user's return), with that reason. */
+  private startSegment(e: WindowEvidence, out: Decision[], fresh?: string): void {
     // The silence since the last segment, less the windows that started this one.
     const gapMs = this.silenceMs - this.candidateMs;
     const a = this.options.attention;
-    const continues = this.lastSegmentAttended && gapMs <= a.continuationMs ? 'user' : this.lastSegmentIgnored && gapMs <= a.otherContinuationMs ? 'other' : undefined;
+    const continues =
+      fresh !== undefined ? undefined : this.lastSegment === 'user' && gapMs <= a.continuationMs ? 'user' : this.lastSegment === 'other' && gapMs <= a.otherContinuationMs ? 'other' : undefined;
+    // The next phrase of a quieter voice split off the user's is that voice still.
+    this.splitOff &&= continues === 'other';
     this.speaking = true;
     this.segmentSpeechMs = this.candidateMs;
     this.segmentStartedTurn = false;
@@ -205,16 +244,19 @@ export class DuplexPredictor {
     if (continues === 'other') {
       // The next phrase of the side talk (or TV) just ignored: still theirs unless it rises to the user's level.
       this.segmentIgnored = true;
+      this.otherVoiceThisPause = true;
       out.push({ action: 'ignore', reason: `the voice just ignored goes on (${ms(gapMs)} later)` });
     } else {
-      this.attendSegment(e, out, `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})`, false);
+      this.attendSegment(e, out, fresh ?? `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})`, false, continues === 'user' || fresh !== undefined);
     }
-    this.checkAttention(e, out);
+    if (!this.splitOff) this.checkAttention(e, out);
   }
 
   /** The segment is the user's: at its start, or re-judged so after it was ignored. */
-  private attendSegment(e: WindowEvidence, out: Decision[], reason: string, rejudged: boolean): void {
+  private attendSegment(e: WindowEvidence, out: Decision[], reason: string, rejudged: boolean, goesOn = false): void {
     this.segmentIgnored = false;
+    this.pauseIfNotUserMs = this.userPauseMs;
+    this.quieter.startUser(e.t, goesOn);
     out.push({ action: 'user_start', reason });
     this.heldThisPause = false;
     this.backchannelledThisPause = false;
@@ -237,14 +279,45 @@ export class DuplexPredictor {
     }
   }
 
-  private endSegment(out: Decision[]): void {
+  private endSegment(out: Decision[], reason = `silence for ${ms(this.silenceMs)}`): void {
     const wasAttended = !this.segmentIgnored;
-    this.lastSegmentAttended = wasAttended;
-    this.lastSegmentIgnored = !wasAttended;
+    this.lastSegment = wasAttended ? 'user' : 'other';
     this.attention.endSegment(wasAttended);
     this.speaking = false;
     this.segmentIgnored = false;
-    if (wasAttended) out.push({ action: 'user_stop', reason: `silence for ${ms(this.silenceMs)}` });
+    if (wasAttended) out.push({ action: 'user_stop', reason });
+  }
+
+  /** The user's segment goes on only in a quieter voice: the user stopped, someone else talks on. */
+  private watchQuieterVoice(e: WindowEvidence, out: Decision[]): void {
+    const quiet = this.quieter.userWindow(e.t, e.levelDb, this.segmentSpeechMs, e.windowMs);
+    if (quiet === null) return;
+    const drop = this.quieter.dropDb(e.levelDb).toFixed(0);
+    this.turnSpeechMs = Math.max(0, this.turnSpeechMs - quiet.segmentMs);
+    this.endSegment(out, `only a voice ${drop} dB below the user's for ${ms(quiet.segmentMs)}: the user stopped`);
+    // The rest of the segment is that voice's, and the user's pause began when they stopped.
+    this.speaking = true;
+    this.segmentIgnored = true;
+    this.splitOff = true;
+    this.segmentSpeechMs = quiet.segmentMs;
+    this.segmentStartedTurn = false;
+    this.keepTalkingLogged = false;
+    this.segmentOverlapMs = 0;
+    this.userPauseMs = quiet.pauseMs;
+    this.otherVoiceThisPause = true;
+    this.attention.startSegment(e.levelDb, e.voice, e.agent === 'idle', 'other');
+    out.push({ action: 'ignore', reason: `a quieter voice (${drop} dB below the user's) goes on after the user` });
+  }
+
+  /** In a voice ignored (split off the user's, or past re-judging): the user's own level back is the user speaking again. */
+  private watchUserReturn(e: WindowEvidence, out: Decision[]): void {
+    if (!this.quieter.otherWindow(e.levelDb)) return;
+    const drop = Math.max(0, this.quieter.dropDb(e.levelDb)).toFixed(0);
+    this.endSegment(out);
+    this.splitOff = false;
+    this.silenceMs = 0;
+    this.candidateMs = e.windowMs;
+    this.startSegment(e, out, `a voice at the user's level rises over the one ignored (${drop} dB below the user's loudest)`);
   }
 
   /** Judge (again) whose voice the segment is: someone else's is ignored, a re-judged one attended. */
@@ -257,6 +330,9 @@ export class DuplexPredictor {
   /** Side talk, a TV, a far voice: its speech and words are not the user's. */
   private ignoreSegment(out: Decision[], reason: string): void {
     this.segmentIgnored = true;
+    // The user's pause never ended: it goes on from before this segment.
+    this.userPauseMs = this.pauseIfNotUserMs;
+    this.otherVoiceThisPause = true;
     // Its speech over the agent was not the user's: it must not confirm a barge-in.
     this.overlapSpeechMs = Math.max(0, this.overlapSpeechMs - this.segmentOverlapMs);
     this.segmentOverlapMs = 0;
@@ -274,8 +350,10 @@ export class DuplexPredictor {
     this.bargeIn.reset();
     this.turnEndPolicy.clear();
     if (!this.turnActive || this.userSpeaking) return;
+    // A voice just found to be someone else's: this window's words still hold theirs (dropped next window).
+    if (out.some((d) => d.action === 'ignore')) return;
     const o = this.options.endOfTurn;
-    const pause = this.silenceMs;
+    const pause = this.userPauseMs;
     const wait = this.turnEndPolicy.read(e, pause, this.turnSpeechMs);
     if (this.requested) {
       out.push({ action: 'take_turn', reason: `${ms(pause)} silence; the application asked for the turn` });
@@ -349,35 +427,11 @@ export class DuplexPredictor {
       this.modelBargeIn(e, out);
       return;
     }
-    const words = contentWords(e.transcript);
-    // A long "yeah, right" at a slow pace is still a backchannel while its words say so.
-    const backchannelSoFar = e.transcript.trim() !== '' && words === 0;
-    if ((this.overlapSpeechMs >= b.confirmAfterMs && !backchannelSoFar) || this.overlapSpeechMs >= 2 * b.confirmAfterMs || (words >= b.confirmWords && this.overlapSpeechMs >= b.wordsConfirmMinMs)) {
-      out.push({
-        action: 'cancel',
-        reason: words >= b.confirmWords ? `barge-in confirmed by ${words} words: "${tail(e.transcript)}"` : `barge-in confirmed by ${ms(this.overlapSpeechMs)} of speech`,
-      });
-      this.startTurnFromOverlap(e);
-      return;
-    }
-    if (this.userSpeaking || this.silenceMs < b.resumeAfterSilenceMs) return;
-    const stop = stopWord(e.transcript, b.stopWords);
-    if (words >= 1 && (stop !== undefined || this.overlapSpeechMs >= b.singleWordConfirmMs)) {
-      out.push({
-        action: 'cancel',
-        reason: stop !== undefined ? `"${stop}" spoken over the agent` : `"${tail(e.transcript)}" spoken over the agent for ${ms(this.overlapSpeechMs)}`,
-      });
-      this.startTurnFromOverlap(e);
-      return;
-    }
-    const what =
-      e.transcript.trim() === ''
-        ? 'no words (a cough, a click or noise)'
-        : words === 0
-          ? `a backchannel ("${e.transcript.trim()}")`
-          : `too short for a barge-in ("${e.transcript.trim()}", likely a misheard backchannel)`;
-    out.push({ action: 'resume', reason: `overlap of ${ms(this.overlapSpeechMs)} was ${what}` });
-    this.overlapSpeechMs = 0;
+    const d = ruleBargeIn(b, e.transcript, this.overlapSpeechMs, this.userSpeaking, this.silenceMs);
+    if (!d) return;
+    out.push(d);
+    if (d.action === 'cancel') this.startTurnFromOverlap(e);
+    else this.overlapSpeechMs = 0;
   }
 
   /** Policy 'model': cancel once p(interruption) passes the threshold; resume after a short silence if it never did. */

@@ -10,6 +10,7 @@ import { CompletenessAssessor, type CompletenessResult } from './evidence/comple
 import { EchoReference } from './evidence/echo.js';
 import { isNarrativeTurn } from './evidence/narrative.js';
 import { PitchContour, PitchTracker } from './evidence/pitch.js';
+import type { FinalStretch } from './evidence/pitch-contour.js';
 import { VoiceFeatures } from './evidence/voice-profile.js';
 import type { AgentActivity, WindowEvidence } from './predictor.js';
 
@@ -21,6 +22,10 @@ export interface WindowFacts {
   readonly agent: AgentActivity;
   /** The predictor has the user in a pause (the pitch contour's last stretch is final). */
   readonly userPaused: boolean;
+  /** Someone else spoke in the user's pause: the contour's last stretch is theirs, not the user's. */
+  readonly otherVoiceInPause?: boolean;
+  /** How long the user has been silent, ms (the predictor's pauseMs before this window). */
+  readonly pauseMs?: number;
   readonly transcript: string;
   readonly words: readonly WordTiming[];
 }
@@ -32,6 +37,8 @@ export class WindowEvidenceReader {
   private readonly echo = new EchoReference();
   private readonly completeness = new CompletenessAssessor();
   private lastAssessed: { text: string; result: CompletenessResult } | undefined;
+  /** The user's own final stretch, kept while another voice speaks in their pause (undefined: not taken yet). */
+  private userFinal: FinalStretch | null | undefined;
 
   /** `history` is the session's (read, never written): the agent's last question shapes completeness. */
   constructor(private readonly history: readonly DialogueMessage[]) {}
@@ -45,7 +52,7 @@ export class WindowEvidenceReader {
     const est = this.pitch.push(win);
     this.contour.push(est);
     const echoLikelihood = f.agent === 'speaking' || f.agent === 'backchannel' ? this.echo.echoLikelihood(win, f.t) : 0;
-    const final = f.userPaused ? this.contour.final() : null;
+    const final = f.userPaused ? this.finalStretch(f) : null;
     return {
       t: f.t,
       windowMs: f.windowMs,
@@ -62,6 +69,21 @@ export class WindowEvidenceReader {
       agent: f.agent,
       voice: this.voiceFeatures.push(win, est.f0Hz),
     };
+  }
+
+  /**
+   * The user's final stretch in their pause. Once someone else has spoken in it, the stretch that
+   * ended where the pause began, read once: the contour's newest frames are the other voice's (its
+   * soft first windows too, before anyone could tell whose they were).
+   */
+  private finalStretch(f: WindowFacts): FinalStretch | null {
+    if (!f.otherVoiceInPause) {
+      this.userFinal = undefined;
+      return this.contour.final();
+    }
+    // The newest frame is this window's: the pause's frames are the ones after the user's last.
+    this.userFinal ??= this.contour.final((f.pauseMs ?? 0) + f.windowMs);
+    return this.userFinal;
   }
 
   private assess(text: string): CompletenessResult {

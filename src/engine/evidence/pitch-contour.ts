@@ -89,6 +89,7 @@ export class PitchContour {
   private used = 0;
   private spanFrames = 0;
   private pauseFrames = -1; // -1: nothing voiced in the history
+  private skipFrames = 0; // the frames the cached analysis left out at the end
 
   constructor(options: Partial<PitchContourOptions> = {}) {
     this.options = { ...defaultPitchContourOptions, ...options };
@@ -165,11 +166,15 @@ export class PitchContour {
     return e !== null && Math.abs(e) <= this.options.sustainedDbPerS;
   }
 
-  /** Everything about the final stretch in one object (allocates; meant for decisions at a pause and logs). */
-  final(): FinalStretch | null {
-    const slope = this.finalSlope();
-    if (slope === null) return null;
+  /**
+   * Everything about the final stretch in one object (allocates; meant for decisions at a pause and
+   * logs). `beforeMs`: the stretch as it was that long ago (what came since is someone else's voice).
+   */
+  final(beforeMs = 0): FinalStretch | null {
     const o = this.options;
+    this.analyze(Math.max(0, Math.round(beforeMs / o.frameMs)));
+    if (Number.isNaN(this.slope)) return null;
+    const slope = this.slope;
     const shape: FinalShape = slope <= o.fallingStPerS ? 'falling' : slope >= o.risingStPerS ? 'rising' : Math.abs(slope) <= o.flatStPerS ? 'flat' : 'unclear';
     return {
       slopeStPerS: slope,
@@ -179,7 +184,8 @@ export class PitchContour {
       durationMs: this.spanFrames * o.frameMs,
       pauseMs: this.pauseFrames * o.frameMs,
       shape,
-      sustained: this.isFlatSustained(),
+      // As isFlatSustained(), on this analysis.
+      sustained: Math.abs(slope) <= o.flatStPerS && Math.abs(this.eSlope) <= o.sustainedDbPerS,
     };
   }
 
@@ -188,9 +194,10 @@ export class PitchContour {
     this.dirty = true;
   }
 
-  private analyze(): void {
-    if (!this.dirty) return;
+  private analyze(skip = 0): void {
+    if (!this.dirty && skip === this.skipFrames) return;
     this.dirty = false;
+    this.skipFrames = skip;
     this.slope = NaN;
     this.eSlope = NaN;
     this.used = 0;
@@ -199,7 +206,7 @@ export class PitchContour {
     const o = this.options;
     const avail = Math.min(this.count, this.cap);
     // Walk back over the pause to the newest voiced frame.
-    let back = 0;
+    let back = Math.min(skip, avail);
     while (back < avail && Number.isNaN(this.st[(this.count - 1 - back) % this.cap]!)) back++;
     if (back >= avail) return;
     this.pauseFrames = back;
