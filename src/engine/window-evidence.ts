@@ -23,9 +23,9 @@ export interface WindowFacts {
   /** The predictor has the user in a pause (the pitch contour's last stretch is final). */
   readonly userPaused: boolean;
   /** Someone else spoke in the user's pause: the contour's last stretch is theirs, not the user's. */
-  readonly otherVoiceInPause?: boolean;
+  readonly otherVoiceInPause: boolean;
   /** How long the user has been silent, ms (the predictor's pauseMs before this window). */
-  readonly pauseMs?: number;
+  readonly pauseMs: number;
   readonly transcript: string;
   readonly words: readonly WordTiming[];
 }
@@ -37,7 +37,7 @@ export class WindowEvidenceReader {
   private readonly echo = new EchoReference();
   private readonly completeness = new CompletenessAssessor();
   private lastAssessed: { text: string; result: CompletenessResult } | undefined;
-  /** The user's own final stretch, kept while another voice speaks in their pause (undefined: not taken yet). */
+  /** The user's own final stretch, kept while another voice speaks in their pause (undefined or null: not found yet). */
   private userFinal: FinalStretch | null | undefined;
 
   /** `history` is the session's (read, never written): the agent's last question shapes completeness. */
@@ -73,7 +73,7 @@ export class WindowEvidenceReader {
 
   /**
    * The user's final stretch in their pause. Once someone else has spoken in it, the stretch that
-   * ended where the pause began, read once: the contour's newest frames are the other voice's (its
+   * ended where the pause began: the contour's newest frames are the other voice's (its
    * soft first windows too, before anyone could tell whose they were).
    */
   private finalStretch(f: WindowFacts): FinalStretch | null {
@@ -81,8 +81,10 @@ export class WindowEvidenceReader {
       this.userFinal = undefined;
       return this.contour.final();
     }
-    // The newest frame is this window's: the pause's frames are the ones after the user's last.
-    this.userFinal ??= this.contour.final((f.pauseMs ?? 0) + f.windowMs);
+    // The newest frame is this window's: the pause's frames are the ones after the user's last. Kept
+    // once found; while none is, looked for again each window (a pause counted from the user's last
+    // loud window does not always end where their last voiced frames do).
+    this.userFinal ??= this.contour.final(f.pauseMs + f.windowMs);
     return this.userFinal;
   }
 
