@@ -33,7 +33,7 @@ export const BACKGROUND_MODES: readonly BackgroundMode[] = ['after-turn', 'throu
 /** The categories a `background` changes (the others are generated as they are). */
 export const BACKGROUND_CATEGORIES: Readonly<Record<BackgroundMode, readonly CategoryId[]>> = {
   'after-turn': ['smooth_turn_taking'],
-  throughout: ['pause_handling', 'smooth_turn_taking'],
+  throughout: ['pause_handling', 'smooth_turn_taking', 'user_interruption', 'user_backchannel'],
 };
 
 export function sampleId(category: CategoryId, index: number): string {

@@ -177,7 +177,7 @@ export function registerBench(program: Command): void {
     .option('--clock <clock>', 'realtime (wall-clock pacing; for published numbers) or virtual (in-process only, fast)', 'realtime')
     .option('--out <dir>', `results folder (default ${RESULTS.runsDir}/<time>-<target>-<set>-<clock>); re-running into it resumes; with --set <dir>, each sample is recorded under <out>/samples/ mirroring the tree`)
     .option('--snr <dB>', 'add pink noise at this SNR to every sample')
-    .option('--background <where>', "someone else's voice beside the user's: after-turn (smooth turn-taking: a TV or a person across the room talks right after the user finishes, 12-18 dB down) or throughout (pause handling and smooth turn-taking: a TV on for the whole sample, 16-22 dB down)")
+    .option('--background <where>', "someone else's voice beside the user's: after-turn (smooth turn-taking: a TV or a person across the room talks right after the user finishes, 12-18 dB down) or throughout (pause handling, smooth turn-taking, user interruption and user backchannel: a TV on for the whole sample, 16-22 dB down)")
     .option('--categories <list>', `comma-separated subset of ${CATEGORY_IDS.join(', ')}`)
     .option('--per-category <n>', 'samples per category instead of the set size')
     .option('--voices <set>', 'user voices from the tuning side of the voice split (default) or the held-out side (measure only, never tune on it)', 'tuning')
