@@ -83,3 +83,27 @@ test('a TV left on under the whole conversation: the user’s question is answer
   // (Its words are pocketsphinx's under a TV 20 dB down: not asserted.)
   assert.notEqual(reply.userText.trim(), '');
 });
+
+test('a TV left on while the agent tells a story: the user’s "uh-huh" over it is ridden through, not taken for a barge-in', async () => {
+  const tvLines = [
+    'In other news, the city council approved the new budget on Tuesday, after a long debate.',
+    'Temperatures will drop to near freezing overnight in the northern valleys and the hills.',
+    'And the home team scores again in the final minute of the game, to the delight of the crowd.',
+    'Traffic on the main bridge is slow this morning because of repairs on the left lane.',
+  ];
+  const tv = compose([0.1, ...tvLines.flatMap((l, i) => [atLevel(synth(l, i % 2 ? 'awb' : 'rms'), -46), 0.25])]).audio;
+  const user = compose([1.5, atLevel(synth('Please tell me a long story.'), -26), 5, atLevel(synth('Uh huh.'), -26), 8]);
+  const n = Math.max(tv.samples.length, user.audio.samples.length);
+  const mixed = new Int16Array(n);
+  for (let i = 0; i < n; i++) mixed[i] = Math.max(-32768, Math.min(32767, (tv.samples[i] ?? 0) + (user.audio.samples[i] ?? 0)));
+  const result = await simulate({ samples: mixed, sampleRate: 16000 }, { maxTailS: 0 });
+  const uhHuh = user.spans[1]!;
+  const replies = eventsOf(result, 'agent_reply_start');
+  assert.ok(replies[0] && replies[0].t < uhHuh.start - 1, `the story had started before the "uh huh"\n${timeline(result)}`);
+  // The agent paused for it, then carried on: the TV after it did not read as the user talking on.
+  assert.ok(decisions(result, 'yield').some((d) => d.t >= uhHuh.start), timeline(result));
+  assert.equal(decisions(result, 'cancel').length, 0, timeline(result));
+  const resume = decisions(result, 'resume').find((d) => d.t >= uhHuh.start);
+  assert.ok(resume && resume.t - uhHuh.end < 0.6, `resumed ${((resume?.t ?? Infinity) - uhHuh.end).toFixed(2)} s after the "uh huh"\n${timeline(result)}`);
+  assert.equal(replies.length, 1, timeline(result));
+});

@@ -185,9 +185,14 @@ test('a phrase that follows the user’s own words within a moment is the user g
   over.step(10, { agent: 'speaking' });
   over.step(12, { p: 0.95, level: -22, agent: 'speaking', text: 'wait' }); // the barge-in's first word: the agent yields
   over.step(4, { agent: 'paused', text: 'wait' }); // 128 ms between words
-  over.step(20, { p: 0.95, level: -49, agent: 'paused', text: 'wait stop i have a question' }); // ducked 27 dB
-  assert.equal(over.first('ignore'), undefined, over.actions());
-  assert.ok(over.first('cancel'), over.actions());
+  // Ducked 27 dB; the agent stays paused until it cancels (then it is silent, as in a session).
+  for (let i = 0; i < 20; i++) over.step(1, { p: 0.95, level: -49, agent: over.first('cancel') ? 'idle' : 'paused', text: 'wait stop i have a question' });
+  const cancel = over.first('cancel');
+  assert.ok(cancel, over.actions());
+  assert.ok(!over.log.some((l) => l.t <= cancel.t && l.d.action === 'ignore'), over.actions());
+  // (Still ducked long after the agent fell silent, the voice is split off as quieter: an echo canceller
+  // stops ducking once the agent's audio stops, so this is the script's doing. The turn stays.)
+  assert.ok(over.log.some((l) => l.t > cancel.t && l.d.action === 'take_turn'), `the interruption is the user's turn: ${over.actions()}`);
   // The same quiet voice after a long silence is still judged by its level.
   const later = new Script(s.p);
   later.t = over.t;
@@ -230,4 +235,18 @@ test('over the agent, an onset 7 dB or more below the user\'s holds the yield wh
   near.step(2, { p: 0.95, level: -27, agent: 'speaking' }); // 5 dB below
   assert.ok(near.first('yield'), near.actions());
   assert.equal(near.first('keep_talking'), undefined, near.actions());
+});
+
+test('a TV on before the user ever spoke: the first turn, re-judged inside it, still teaches the user’s level', () => {
+  const tv = { p: 0.9, level: -45, voice: OTHER };
+  const s = new Script().step(10, tv);
+  assert.match(s.first('ignore')?.d.reason ?? '', /no user heard yet/, s.actions());
+  // The user speaks up inside the TV's segment: re-judged, their turn; the TV goes on after them.
+  s.step(50, { p: 0.95, level: -22, text: 'please tell me a long story' }).step(30, { ...tv, text: 'please tell me a long story' });
+  assert.ok(s.log.some((l) => l.d.action === 'user_start' && /re-judged/.test(l.d.reason)), s.actions());
+  assert.ok(s.first('take_turn'), s.actions());
+  assert.ok(Math.abs(s.p.usualUserLevelDb + 22) <= 1, `the user's usual level: ${s.p.usualUserLevelDb} dBFS`);
+  // So the TV's next phrases over the agent are judged against the user's level: no pause for them.
+  const over = s.next().step(5, { agent: 'speaking' }).step(30, { ...tv, agent: 'speaking' });
+  assert.equal(over.first('yield'), undefined, over.actions());
 });

@@ -163,6 +163,36 @@ test('a TV on under the user: the VAD hears speech throughout, level splits the 
   assert.equal(off.first('take_turn'), undefined);
 });
 
+test('an "uh-huh" over the agent with a TV on: the TV is not the user going on, the agent resumes', () => {
+  // The user at −22 dBFS over a TV at −45 that never stops; the agent answers, the user says "uh huh".
+  const s = new Script().step(5, { p: 0.9, level: -45 }).step(30, { p: 0.95, level: -22, text: 'tell me a story' }).step(40, { p: 0.9, level: -45, text: 'tell me a story' });
+  assert.ok(s.first('take_turn'), s.actions().join(' '));
+  const over = new Script(s.p);
+  over.t = s.t;
+  over.step(20, { p: 0.9, level: -45, agent: 'speaking' }).step(8, { p: 0.95, level: -22, agent: 'speaking', text: 'uh huh' });
+  assert.ok(over.first('yield'), over.actions().join(' '));
+  // The agent is paused now; the TV goes on for 1.9 s, longer than any overlap the rules confirm.
+  over.step(60, { p: 0.9, level: -45, agent: 'paused', text: 'uh huh' });
+  assert.equal(over.first('cancel'), undefined, over.actions().join(' '));
+  const resume = over.first('resume');
+  assert.ok(resume, over.actions().join(' '));
+  assert.match(resume.d.reason, /a backchannel \("uh huh"\)/);
+  assert.equal(over.p.inTurn, false, 'the "uh huh" did not become a turn');
+});
+
+test('the user starts over the agent’s last words and the agent finishes on its own: what they say is their turn', () => {
+  const s = new Script().step(5).step(30, { p: 0.95, level: -22, text: 'tell me a story' }).step(20, { text: 'tell me a story' });
+  assert.ok(s.first('take_turn'));
+  const late = new Script(s.p);
+  late.t = s.t;
+  // A soft onset over the agent's last word (judged before any yield), then the agent is done and the user goes on.
+  late.step(10, { agent: 'speaking' }).step(3, { p: 0.95, level: -31, agent: 'speaking', text: 'what' });
+  assert.ok(late.first('user_start'), late.actions().join(' '));
+  assert.equal(late.first('yield'), undefined, late.actions().join(' '));
+  late.step(30, { p: 0.95, level: -22, text: 'what about paris' }).step(30, { text: 'what about paris' });
+  assert.ok(late.first('take_turn'), `the user's words were never answered: ${late.actions().join(' ')}`);
+});
+
 test('a telling gets a backchannel at a phrase boundary, not a takeover', () => {
   const text = 'let me tell you about my weekend we drove to the mountains';
   const s = new Script().step(5).step(140, { p: 0.95, text, narrative: true }).step(20, { text, narrative: true });

@@ -26,8 +26,10 @@
  *   That verdict is final for the segment.
  *
  * The user's curve and voice profile are learned only from segments attended throughout (not
- * re-judged ones, whose first windows are atypical); the voice profile only while the agent was
- * silent (no echo in the features), from the first `voiceProfileMaxWindows` voiced windows.
+ * re-judged ones, whose first windows are atypical; but with no user known yet, a re-judged segment
+ * teaches the curve from its rise on, since under a TV left on every first turn is re-judged); the
+ * voice profile only while the agent was silent (no echo in the features), from the first
+ * `voiceProfileMaxWindows` voiced windows.
  * Per window: O(features); nothing is allocated after construction.
  */
 import { FullduplexError } from '../errors.js';
@@ -55,6 +57,11 @@ export class Attention {
   private wasIgnored = false;
   private agentSilentThroughout = true;
   private risenWindows = 0;
+  /** The window (1-based) of the segment's first rise while ignored; 0 before any. */
+  private firstRiseN = 0;
+  /** The segment's loudest level after k+1 windows counted from that rise, dBFS. */
+  private readonly riseCurve: Float64Array;
+  private riseMax = -Infinity;
   /** The segment continues an ignored voice: it is not an onset, so it rises against the user's full level. */
   private continuesOther = false;
 
@@ -71,6 +78,7 @@ export class Attention {
     this.userCurve = new Float64Array(points);
     this.userCurveN = new Uint32Array(points);
     this.segCurve = new Float64Array(points);
+    this.riseCurve = new Float64Array(points);
   }
 
   /** Some user segment has taught the level curve. */
@@ -111,6 +119,7 @@ export class Attention {
     this.rejudged = continues === 'user';
     this.agentSilentThroughout = true;
     this.risenWindows = 0;
+    this.firstRiseN = 0;
     this.segVoice.clear();
     this.addWindow(levelDb, voice, agentSilent);
   }
@@ -122,7 +131,18 @@ export class Attention {
     if (this.n <= this.segCurve.length) this.segCurve[this.n - 1] = this.max;
     if (voice) this.segVoice.add(voice);
     if (!agentSilent) this.agentSilentThroughout = false;
-    if (this.ignoredNow && levelDb >= this.riseLevel()) this.risenWindows++;
+    if (this.ignoredNow && levelDb >= this.riseLevel()) {
+      if (this.risenWindows === 0) {
+        this.firstRiseN = this.n;
+        this.riseMax = -Infinity;
+      }
+      this.risenWindows++;
+    }
+    if (this.firstRiseN > 0) {
+      if (Number.isFinite(levelDb)) this.riseMax = Math.max(this.riseMax, levelDb);
+      const m = this.n - this.firstRiseN;
+      if (m < this.riseCurve.length) this.riseCurve[m] = this.riseMax;
+    }
   }
 
   /**
@@ -160,18 +180,38 @@ export class Attention {
     return drop >= a.quietOnsetDropDb ? drop : null;
   }
 
+  /**
+   * How many of the segment's windows, from its first rise to the user's level, came after it was
+   * re-judged the user's: only these are the user's speech (what went before was the voice ignored).
+   */
+  get windowsSinceRise(): number {
+    return this.rejudged && this.wasIgnored ? this.n - this.firstRiseN + 1 : this.n;
+  }
+
   /** The segment ended; `attended` says whether it was the user's at its end. Learns from it. */
   endSegment(attended: boolean): void {
     const a = this.options;
-    if (!attended || this.wasIgnored || this.n < a.judgeAfterWindows) return;
-    const points = Math.min(this.n, this.userCurve.length);
+    if (!attended || this.n < a.judgeAfterWindows) return;
+    if (this.wasIgnored) {
+      // A re-judged segment's first windows are another voice's (or a soft onset): it teaches nothing,
+      // except the user's very first level, learned from the rise on (a TV on before the user ever
+      // spoke makes every first turn start inside it).
+      const risenN = this.firstRiseN > 0 ? this.n - this.firstRiseN + 1 : 0;
+      if (this.userKnown || !this.rejudged || risenN < a.judgeAfterWindows) return;
+      this.learnCurve(this.riseCurve, Math.min(risenN, this.userCurve.length));
+      return;
+    }
+    this.learnCurve(this.segCurve, Math.min(this.n, this.userCurve.length));
+    if (this.agentSilentThroughout && this.profile.count < a.voiceProfileMaxWindows) this.profile.merge(this.segVoice);
+  }
+
+  private learnCurve(curve: Float64Array, points: number): void {
     for (let k = 0; k < points; k++) {
       // The first segments set the curve; later ones nudge it, so one loud cough cannot move it far.
-      const alpha = this.userCurveN[k]! > 0 ? a.levelLearningRate : 1;
-      this.userCurve[k] += alpha * (this.segCurve[k]! - this.userCurve[k]!);
+      const alpha = this.userCurveN[k]! > 0 ? this.options.levelLearningRate : 1;
+      this.userCurve[k] += alpha * (curve[k]! - this.userCurve[k]!);
       this.userCurveN[k]++;
     }
-    if (this.agentSilentThroughout && this.profile.count < a.voiceProfileMaxWindows) this.profile.merge(this.segVoice);
   }
 
   /** How far the segment's voice lies from the user's profile; null while either is too thin to say. */

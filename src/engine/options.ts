@@ -169,8 +169,8 @@ export interface AttentionOptions {
   /** …in at least this many windows (one loud click is not a voice). */
   rejudgeMinWindows: number;
   /**
-   * A quieter voice under the user's (a TV left on; quieter-voice.ts): in a segment of the user's, the
-   * agent not talking, once the VAD has heard only windows this many dB below the user's loudest for
+   * A quieter voice under the user's (a TV left on; quieter-voice.ts): in a segment of the user's, over
+   * the agent or not, once the VAD has heard only windows this many dB below the user's loudest for
    * `quieterVoiceMs`, the user has stopped and the rest is someone else's voice, dB (past the side-talk
    * threshold, 10, and the 9.6 dB the tuning users' own later segments reach below their first)…
    */
@@ -181,6 +181,12 @@ export interface AttentionOptions {
    * end-of-turn clock does not wait for it: the pause is counted from the user's last loud window.
    */
   quieterVoiceMs: number;
+  /**
+   * …and this long while the agent talks or is paused, ms (0: no split over the agent). Shorter: there
+   * the barge-in model is deciding meanwhile, and a TV that runs on after an "uh-huh" reads to it as
+   * the user talking on (it cancels at about a second of overlap).
+   */
+  quieterVoiceOverAgentMs: number;
   /**
    * With no user heard yet, a segment whose loudest window stays under this is a distant voice (a
    * person reading aloud across the room, a TV), not addressed to the agent, dBFS. The bench's users
@@ -267,6 +273,7 @@ export const defaultPredictorOptions: PredictorOptions = {
     rejudgeMinWindows: 2,
     quieterVoiceDropDb: 14,
     quieterVoiceMs: 480,
+    quieterVoiceOverAgentMs: 224,
     distantVoiceDbfs: -38,
     otherVoiceLevelDropDb: 6,
     otherVoiceMinDistance: 1.8,

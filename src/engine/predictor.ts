@@ -199,9 +199,8 @@ export class DuplexPredictor {
       if (this.splitOff) this.watchUserReturn(e, out);
       else {
         this.checkAttention(e, out);
-        if (!this.segmentIgnored) {
-          if (!agentTalking) this.watchQuieterVoice(e, out);
-        } else if (this.segmentSpeechMs > o.attention.rejudgeWithinMs) {
+        if (!this.segmentIgnored) this.watchQuieterVoice(e, out, agentTalking);
+        else if (this.segmentSpeechMs > o.attention.rejudgeWithinMs) {
           // Past re-judging, an ignored voice that goes on is watched for the user speaking up inside it.
           this.splitOff = true;
           this.quieter.watchReturn(this.attention.userLoudestDb ?? o.attention.distantVoiceDbfs + o.attention.rejudgeDropDb);
@@ -261,8 +260,10 @@ export class DuplexPredictor {
     this.heldThisPause = false;
     this.backchannelledThisPause = false;
     if (e.agent === 'speaking' || e.agent === 'paused') {
-      this.overlapSpeechMs += this.segmentSpeechMs;
-      this.segmentOverlapMs = this.segmentSpeechMs;
+      // Re-judged: the windows before the rise were the voice ignored (a TV), not the user talking over the agent.
+      const userMs = rejudged ? Math.min(this.segmentSpeechMs, this.attention.windowsSinceRise * e.windowMs) : this.segmentSpeechMs;
+      this.overlapSpeechMs += userMs;
+      this.segmentOverlapMs = userMs;
       return;
     }
     if (this.speculating) {
@@ -289,11 +290,14 @@ export class DuplexPredictor {
   }
 
   /** The user's segment goes on only in a quieter voice: the user stopped, someone else talks on. */
-  private watchQuieterVoice(e: WindowEvidence, out: Decision[]): void {
-    const quiet = this.quieter.userWindow(e.t, e.levelDb, this.segmentSpeechMs, e.windowMs);
+  private watchQuieterVoice(e: WindowEvidence, out: Decision[], agentTalking: boolean): void {
+    const quiet = this.quieter.userWindow(e.t, e.levelDb, this.segmentSpeechMs, e.windowMs, agentTalking);
     if (quiet === null) return;
     const drop = this.quieter.dropDb(e.levelDb).toFixed(0);
     this.turnSpeechMs = Math.max(0, this.turnSpeechMs - quiet.segmentMs);
+    // Over the agent, the quieter voice's windows were counted as the user's overlap: they are not
+    // (an "uh-huh" under a TV must not read as a second of barge-in).
+    if (agentTalking) this.overlapSpeechMs = Math.max(0, this.overlapSpeechMs - quiet.segmentMs);
     this.endSegment(out, `only a voice ${drop} dB below the user's for ${ms(quiet.segmentMs)}: the user stopped`);
     // The rest of the segment is that voice's, and the user's pause began when they stopped.
     this.speaking = true;
@@ -346,6 +350,9 @@ export class DuplexPredictor {
   }
 
   private whileListening(e: WindowEvidence, out: Decision[]): void {
+    // The agent finished its reply on its own while the user, who started over its last words, still
+    // speaks: that speech is their turn (no barge-in decision will come to start it).
+    if (this.overlapSpeechMs > 0 && this.userSpeaking && !this.turnActive) this.startTurnFromOverlap(e, this.segmentSpeechMs);
     this.overlapSpeechMs = 0;
     this.bargeIn.reset();
     this.turnEndPolicy.clear();
@@ -397,7 +404,7 @@ export class DuplexPredictor {
 
   private whileAgentSpeaks(e: WindowEvidence, out: Decision[]): void {
     const model = this.options.bargeIn.policy === 'model';
-    if (model && this.bargeIn.lapsed(this.speaking, this.overlapSpeechMs, this.silenceMs)) this.overlapSpeechMs = 0;
+    if (model && this.bargeIn.lapsed(this.userSpeaking, this.overlapSpeechMs, this.pauseMs)) this.overlapSpeechMs = 0;
     if (!this.speaking || this.segmentIgnored) return;
     // The model gathers the overlap's evidence from its first window; it decides only once paused.
     if (model) this.bargeIn.read(e, true, this.overlapSpeechMs, 0, this.attention.usualUserLevelDb);
@@ -405,13 +412,17 @@ export class DuplexPredictor {
     // windows more) before pausing, so side talk and a TV do not make the agent stutter. Onsets are
     // compared with onsets: a word's first window is often 10-15 dB below its peak. Once the level
     // has risen, nothing holds off the yield.
-    const drop = this.attention.quietOnsetDropDb();
+    // Likewise a segment that goes on from the user's but only in a voice far below theirs: the TV's
+    // next phrase after an "uh-huh" (split off once it lasts, quieter-voice.ts).
+    const onset = this.attention.quietOnsetDropDb();
+    const drop = onset ?? this.quieter.quietContinuationDropDb(e.levelDb);
     const quiet = drop !== null;
     if (this.segmentSpeechMs >= this.options.bargeIn.yieldAfterMs && !quiet) {
       out.push({ action: 'yield', reason: `user speech over the agent for ${ms(this.segmentSpeechMs)}` });
     } else if (!this.keepTalkingLogged) {
       this.keepTalkingLogged = true;
-      out.push({ action: 'keep_talking', reason: quiet ? `quiet onset (${drop.toFixed(0)} dB below the user's): judging it first` : `short overlap so far (${ms(this.segmentSpeechMs)})` });
+      const why = onset !== null ? 'quiet onset' : 'a quiet voice goes on after the user';
+      out.push({ action: 'keep_talking', reason: quiet ? `${why} (${drop.toFixed(0)} dB below the user's): judging it first` : `short overlap so far (${ms(this.segmentSpeechMs)})` });
     }
   }
 
@@ -427,7 +438,7 @@ export class DuplexPredictor {
       this.modelBargeIn(e, out);
       return;
     }
-    const d = ruleBargeIn(b, e.transcript, this.overlapSpeechMs, this.userSpeaking, this.silenceMs);
+    const d = ruleBargeIn(b, e.transcript, this.overlapSpeechMs, this.userSpeaking, this.pauseMs);
     if (!d) return;
     out.push(d);
     if (d.action === 'cancel') this.startTurnFromOverlap(e);
@@ -436,18 +447,19 @@ export class DuplexPredictor {
 
   /** Policy 'model': cancel once p(interruption) passes the threshold; resume after a short silence if it never did. */
   private modelBargeIn(e: WindowEvidence, out: Decision[]): void {
-    const d = this.bargeIn.decide(e, this.userSpeaking, this.overlapSpeechMs, this.silenceMs, this.attention.usualUserLevelDb);
+    const d = this.bargeIn.decide(e, this.userSpeaking, this.overlapSpeechMs, this.pauseMs, this.attention.usualUserLevelDb);
     if (d) out.push(d);
     if (d?.action === 'cancel') this.startTurnFromOverlap(e);
     // After a resume the overlap's evidence stays for modelCarryMs: the user may go on with the same utterance.
   }
 
-  private startTurnFromOverlap(e: WindowEvidence): void {
+  /** The user's turn begins with what they said over the agent (`speechMs`, all of it by default). */
+  private startTurnFromOverlap(e: WindowEvidence, speechMs = this.overlapSpeechMs): void {
     // If the segment still going on is judged someone else's after all, the turn goes with it.
     this.segmentStartedTurn = this.speaking;
     this.turnActive = true;
-    this.turnStart = e.t - (this.overlapSpeechMs + this.silenceMs) / 1000;
-    this.turnSpeechMs = this.overlapSpeechMs;
+    this.turnStart = e.t - (speechMs + this.pauseMs) / 1000;
+    this.turnSpeechMs = speechMs;
     this.speculating = false;
     this.overlapSpeechMs = 0;
     this.bargeIn.reset();

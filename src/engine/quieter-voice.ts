@@ -1,8 +1,8 @@
 /**
  * A quieter voice under the user's: a TV left on, people talking across the room. The VAD hears
  * speech in it, so the segment that holds the user's words does not end when the user stops, and the
- * next one starts before the user speaks again. Level splits them where the VAD cannot (the agent not
- * talking; over the agent, attention and the barge-in model judge):
+ * next one starts before the user speaks again. Level splits them where the VAD cannot, whether the
+ * agent talks or not (over the agent, an "uh-huh" under a TV would otherwise read as a long barge-in):
  * - in a segment of the user's, once `quieterVoiceMs` have passed since the last window within
  *   `quieterVoiceDropDb` of the segment's loudest, and the VAD still hears speech, the user has stopped
  *   and what goes on is someone else's voice;
@@ -47,9 +47,10 @@ export class QuieterVoiceWatch {
    * `quieterVoiceMs`: how long ago the user stopped, and how much of the segment that voice holds, ms;
    * null otherwise.
    */
-  userWindow(t: number, levelDb: number, segmentMs: number, windowMs: number): { pauseMs: number; segmentMs: number } | null {
+  userWindow(t: number, levelDb: number, segmentMs: number, windowMs: number, agentTalking: boolean): { pauseMs: number; segmentMs: number } | null {
     const a = this.options;
-    if (a.quieterVoiceMs <= 0 || !Number.isFinite(levelDb)) return null;
+    const waitMs = agentTalking ? a.quieterVoiceOverAgentMs : a.quieterVoiceMs;
+    if (a.quieterVoiceMs <= 0 || waitMs <= 0 || !Number.isFinite(levelDb)) return null;
     if (levelDb > this.peakDb - a.quieterVoiceDropDb) {
       this.peakDb = Math.max(this.peakDb, levelDb);
       this.lastLoudT = t;
@@ -58,10 +59,22 @@ export class QuieterVoiceWatch {
     const quietMs = (t - this.lastLoudT) * 1000;
     const quietHereMs = (t - Math.max(this.lastLoudT, this.startT)) * 1000;
     // The user spoke for at least a judging's worth of the segment (or before it): its loudest is theirs.
-    if (quietHereMs < a.quieterVoiceMs || (!this.carried && segmentMs - quietMs < a.judgeAfterWindows * windowMs)) return null;
+    if (quietHereMs < waitMs || (!this.carried && segmentMs - quietMs < a.judgeAfterWindows * windowMs)) return null;
     this.userPeakDb = this.peakDb;
     this.risen = 0;
     return { pauseMs: quietMs, segmentMs: quietHereMs };
+  }
+
+  /**
+   * The segment goes on from the user's (`startUser(…, true)`) and nothing in it so far came within
+   * `quieterVoiceDropDb` of their loudest: how far below it this window lies, dB; null otherwise. Over
+   * the agent, such a "continuation" may be the TV's next phrase right after the user's "uh-huh", so
+   * it is not yet a reason to pause.
+   */
+  quietContinuationDropDb(levelDb: number): number | null {
+    if (!this.carried || this.lastLoudT >= this.startT || this.options.quieterVoiceMs <= 0) return null;
+    const drop = this.peakDb - levelDb;
+    return drop >= this.options.quieterVoiceDropDb ? drop : null;
   }
 
   /**
