@@ -11,7 +11,7 @@ import type { PredictorOverrides } from '../../src/engine/options.js';
 import { createLocalSession } from '../../src/engine/local.js';
 import { simulate } from '../../src/engine/simulate.js';
 import type { AsrEngine, TtsEngine } from '../../src/speech/types.js';
-import { generateScenario } from '../scenarios/generate.js';
+import { generateScenario, type BackgroundMode } from '../scenarios/generate.js';
 import type { SetName, VoiceSetName } from '../scenarios/config.js';
 import type { CategoryId } from '../scenarios/types.js';
 
@@ -55,6 +55,11 @@ export interface BargeInProbeOptions {
   readonly categories?: readonly CategoryId[];
   readonly predictor?: PredictorOverrides;
   readonly keepFeatures?: boolean;
+  /**
+   * A TV under the whole conversation (`bench run --background`). It is the room, not an event: only
+   * the user's interruptions and backchannels are events, and the id says it was there.
+   */
+  readonly background?: BackgroundMode;
   readonly shared: { readonly asr: AsrEngine; readonly tts: TtsEngine };
   readonly onProgress?: (done: number, total: number, id: string) => void;
 }
@@ -64,7 +69,7 @@ export async function probeBargeIns(o: BargeInProbeOptions): Promise<ProbedConve
   const plan = o.indices.flatMap((index) => cats.map((category) => ({ category, index })));
   const out: ProbedConversation[] = [];
   for (const [k, { category, index }] of plan.entries()) {
-    const sc = await generateScenario(o.set, category, index, { voices: o.voices });
+    const sc = await generateScenario(o.set, category, index, { voices: o.voices, ...(o.background && { background: o.background }) });
     const clock = new VirtualClock();
     const engine = { ...(o.predictor && { predictor: o.predictor }), shared: o.shared };
     const session = await createLocalSession(clock, engine);
@@ -80,11 +85,12 @@ export async function probeBargeIns(o: BargeInProbeOptions): Promise<ProbedConve
       ...sc.truth.user
         .filter((u): u is typeof u & { role: 'barge_in' | 'backchannel' } => u.role === 'barge_in' || u.role === 'backchannel')
         .map((u) => ({ role: u.role, text: u.text, start: u.start, end: u.end })),
-      ...sc.truth.others.map((u) => ({ role: 'other' as const, text: u.text, start: u.start, end: u.end })),
+      ...(o.background ? [] : sc.truth.others).map((u) => ({ role: 'other' as const, text: u.text, start: u.start, end: u.end })),
     ].sort((a, b) => a.start - b.start);
     const decisions = session.events.flatMap((e) => (e.type === 'decision' && e.agent !== 'idle' ? [{ t: round4(e.t), action: e.action, reason: e.reason }] : []));
-    out.push({ id: sc.truth.id, category, voices: o.voices, events, readings, decisions });
-    o.onProgress?.(k + 1, plan.length, sc.truth.id);
+    const id = o.background ? `${sc.truth.id} (${o.background})` : sc.truth.id;
+    out.push({ id, category, voices: o.voices, events, readings, decisions });
+    o.onProgress?.(k + 1, plan.length, id);
   }
   return out;
 }

@@ -4,7 +4,8 @@
  * Recipe (deterministic: same commit → same weights):
  *  1. Generate conversations of the user interrupting, and of the user backchannelling, over the
  *     agent's answer, with the tuning voices only, at sample indices the benchmark sets never use
- *     (TRAINING.firstIndex…). Someone else's voice is attention's business, not this model's: with
+ *     (TRAINING.firstIndex…) (`--with-tv` also with a TV on throughout: a study, see
+ *     TRAINING.backgrounds). Someone else's voice is attention's business, not this model's: with
  *     side talk and background speech among its data, a linear model learned "long overlaps are not
  *     interruptions" (overlap over 800 ms −2.8) and stopped 11 of 24 tuning interruptions at the
  *     medium budget instead of 24 (measured 2026-12-07 with a hinge feature for "quieter than the
@@ -32,6 +33,7 @@ import { FliteTts } from '../../src/speech/tts/flite.js';
 import { fitBalanced, defaultLogisticOptions, round6 as round, weightsSource as logisticWeightsSource } from '../logistic.js';
 import { eventAt, probeBargeIns, type ProbedConversation } from './probe.js';
 import type { CategoryId } from '../scenarios/types.js';
+import type { BackgroundMode } from '../scenarios/generate.js';
 import { outcomesAtThreshold, summarise, type OverlapSummary } from './score.js';
 
 export const TRAINING = {
@@ -41,6 +43,13 @@ export const TRAINING = {
   perCategory: 24,
   /** The user's own speech over the agent (see 1. above). */
   categories: ['user_interruption', 'user_backchannel'] as readonly CategoryId[],
+  /**
+   * The conversations as they are; `--with-tv` adds each again with a TV on throughout (`bench run
+   * --background throughout`). Tried 2026-12-07 and not shipped: with those rows the zero-false-stop
+   * threshold rose to 0.95, and the conversations without a TV were cancelled later (mean 0.73 → 1.07 s)
+   * and one of 24 not at all, for 3 more TV backchannels kept and 3 fewer TV interruptions stopped.
+   */
+  backgrounds: [undefined] as readonly (BackgroundMode | undefined)[],
   /** Backchannels and other voices cancelled (plus stray cancels) per such event allowed, per eagerness, on the tuning conversations. */
   budgets: { low: 0, medium: 0, high: 0.05 } as Record<Eagerness, number>,
   thresholds: [...Array.from({ length: 37 }, (_, i) => Math.round((0.05 + i * 0.025) * 1000) / 1000), 0.975, 0.99],
@@ -131,10 +140,12 @@ async function main(): Promise<void> {
     .option('--skip <n>', 'probe only indices from firstIndex + n (with --save-probes: split the probing across processes)', '0')
     .option('--weights <file>', 'where to write the weights module', join(projectRoot(), 'src/engine/barge-in/weights.ts'))
     .option('--report <file>', 'training summary (JSON)', join(projectRoot(), 'bench/results/barge-in/train.json'))
+    .option('--with-tv', 'also train on each conversation with a TV on throughout (a study: not the shipped recipe)')
     .option('--save-probes <file>', 'also write every probed conversation with its features (JSON)')
     .option('--from-probes <files>', 'train on conversations saved by --save-probes (comma-separated files, joined in order) instead of probing again (same data, same weights)')
     .parse();
-  const o = cmd.opts<{ perCategory: string; skip: string; weights: string; report: string; saveProbes?: string; fromProbes?: string }>();
+  const o = cmd.opts<{ perCategory: string; skip: string; weights: string; report: string; withTv?: boolean; saveProbes?: string; fromProbes?: string }>();
+  const backgrounds: readonly (BackgroundMode | undefined)[] = o.withTv ? [undefined, 'throughout'] : TRAINING.backgrounds;
   const n = Number(o.perCategory);
   const indices = Array.from({ length: n }, (_, i) => TRAINING.firstIndex + i);
   const probeIndices = indices.slice(Number(o.skip));
@@ -144,16 +155,22 @@ async function main(): Promise<void> {
   else {
     const shared = { asr: new PocketsphinxAsr(), tts: new FliteTts() };
     try {
-      convs = await probeBargeIns({
-        set: TRAINING.set,
-        indices: probeIndices,
-        voices: 'tuning',
-        categories: TRAINING.categories,
-        predictor: OBSERVE,
-        keepFeatures: true,
-        shared,
-        onProgress: (k, total, id) => process.stderr.write(`\r[train:bargein] probed ${k}/${total} ${id}      `),
-      });
+      convs = [];
+      for (const background of backgrounds) {
+        convs.push(
+          ...(await probeBargeIns({
+            set: TRAINING.set,
+            indices: probeIndices,
+            voices: 'tuning',
+            categories: TRAINING.categories,
+            predictor: OBSERVE,
+            keepFeatures: true,
+            ...(background && { background }),
+            shared,
+            onProgress: (k, total, id) => process.stderr.write(`\r[train:bargein] probed ${k}/${total} ${id}      `),
+          })),
+        );
+      }
     } finally {
       await Promise.allSettled([shared.asr.close(), shared.tts.close()]);
     }
@@ -162,7 +179,7 @@ async function main(): Promise<void> {
   if (o.saveProbes) writeFileSync(o.saveProbes, JSON.stringify(convs));
   const recipe = {
     command: 'npm run train:bargein',
-    data: `set '${TRAINING.set}', tuning voices, indices ${indices[0]}–${indices[indices.length - 1]}, categories ${TRAINING.categories.join(', ')}`,
+    data: `set '${TRAINING.set}', tuning voices, indices ${indices[0]}–${indices[indices.length - 1]}, categories ${TRAINING.categories.join(', ')}${o.withTv ? '; each without and with a TV throughout' : ''}`,
   };
   const r = trainOnConversations(convs, recipe);
   writeFileSync(o.weights, weightsSource(r.weights));
