@@ -24,6 +24,8 @@ export const DEBIAN_PACKAGES = [
   ['festvox-kallpc16k', 'Festival voice kal_diphone (American English male)'],
   ['festvox-kdlpc16k', 'Festival voice ked_diphone (American English male; a held-out scenario voice)'],
   ['festvox-us-slt-hts', 'Festival voice cmu_us_slt_arctic_hts (American English female, HTS)'],
+  ['asterisk-core-sounds-en-wav', 'recorded human speech (Asterisk\'s prompts, one speaker, 8 kHz): bench eot --voices recorded'],
+  ['asterisk-core-sounds-en', 'the transcripts of those prompts (core-sounds-en.txt.gz)'],
   ['pocketsphinx', 'pocketsphinx runtime'],
   ['pocketsphinx-en-us', 'US-English acoustic model, language model and dictionary'],
   ['libpocketsphinx-dev', 'pocketsphinx headers for the ASR addon'],

@@ -26,7 +26,7 @@ export interface MetricRow {
 function goalCell(goals: readonly GoalResult[], name: string, asPercent: boolean): { goal: string; met: boolean | null } {
   const g = goals.find((x) => x.name === name);
   if (!g) return { goal: '', met: null };
-  return { goal: `${g.comparison === '<=' ? '≤' : '≥'} ${asPercent ? pct(g.target) : g.target}`, met: g.met };
+  return { goal: `${g.comparison === '<=' ? '≤' : '≥'} ${asPercent ? pct(g.target) : g.target}`, met: g.value === null ? null : g.met };
 }
 
 /** Upstream's get_timing.py latencies, then the bench's own at the event, each under its own name. */

@@ -17,6 +17,8 @@ export interface ProbedSample {
   readonly id: string;
   readonly category: CategoryId;
   readonly spans: ProbedSpan[];
+  /** What the speaker says (recorded prompts). */
+  readonly text?: string;
 }
 
 export interface ProbeSetOptions {

@@ -3,8 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FullduplexError } from '../errors.js';
-import { evaluateEndOfTurn, formatEotEvaluation } from '../../bench/turn-end/evaluate.js';
-import type { VoiceSetName } from '../../bench/scenarios/config.js';
+import { evaluateEndOfTurn, formatEotEvaluation, type EotVoices } from '../../bench/turn-end/evaluate.js';
 import { projectRoot } from '../../bench/runner/run-info.js';
 import { engineChoice, parseNumber, parseSet, parseVoices } from './bench-options.js';
 
@@ -14,11 +13,12 @@ interface EotCliOptions {
   perCategory?: string;
   eagerness?: string;
   rules?: boolean;
+  recordedLimit?: string;
   out?: string;
 }
 
-function parseVoiceList(x: string): VoiceSetName[] {
-  const out = x.split(',').map((s) => s.trim()).filter(Boolean).map((v) => parseVoices(v)!);
+function parseVoiceList(x: string): EotVoices[] {
+  const out = x.split(',').map((s) => s.trim()).filter(Boolean).map((v) => (v === 'recorded' ? v : parseVoices(v)!));
   if (out.length === 0) throw new FullduplexError('BAD_ARGUMENT', '--voices is empty');
   return out;
 }
@@ -27,6 +27,7 @@ async function eotCommand(o: EotCliOptions): Promise<void> {
   const set = parseSet(o.set);
   const voices = parseVoiceList(o.voices);
   const perCategory = parseNumber(o.perCategory, '--per-category', true);
+  const recordedLimit = parseNumber(o.recordedLimit, '--recorded-limit', true);
   const { eagerness } = engineChoice(undefined, o.eagerness);
   const t0 = Date.now();
   const ev = await evaluateEndOfTurn({
@@ -35,13 +36,15 @@ async function eotCommand(o: EotCliOptions): Promise<void> {
     ...(perCategory !== undefined && { perCategory }),
     ...(eagerness && { eagerness }),
     ...(o.rules && { withRules: true }),
+    ...(recordedLimit !== undefined && { recordedLimit }),
     onProgress: (line) => process.stderr.write(`\r[bench eot] ${line}        `),
   });
   process.stderr.write('\n');
   const text = formatEotEvaluation(ev);
   const out = resolve(o.out ?? join(projectRoot(), 'bench/results/turn-end'));
   mkdirSync(out, { recursive: true });
-  const name = `eot-${set}${perCategory !== undefined ? `-${perCategory}` : ''}`;
+  const onlyRecorded = voices.every((v) => v === 'recorded');
+  const name = onlyRecorded ? `eot-recorded${recordedLimit !== undefined ? `-${recordedLimit}` : ''}` : `eot-${set}${perCategory !== undefined ? `-${perCategory}` : ''}`;
   writeFileSync(join(out, `${name}.json`), JSON.stringify({ ...ev, seconds: Math.round((Date.now() - t0) / 1000) }, null, 2) + '\n');
   writeFileSync(join(out, `${name}.txt`), text + '\n');
   process.stdout.write(`${text}\nwritten: ${join(out, `${name}.json`)}\n`);
@@ -52,7 +55,8 @@ export function addEotCommand(bench: Command): void {
     .command('eot')
     .description('end-of-turn operating points (eot-bench style) of the engine on tuning and held-out voices')
     .option('--set <name>', 'quick or full', 'quick')
-    .option('--voices <list>', 'tuning, heldout, or both (comma-separated)', 'tuning,heldout')
+    .option('--voices <list>', 'tuning, heldout, recorded (real speech: Debian\'s Asterisk prompts), comma-separated', 'tuning,heldout')
+    .option('--recorded-limit <n>', 'with recorded: the first n prompts only')
     .option('--per-category <n>', 'samples per category instead of the set size')
     .option('--eagerness <level>', 'low, medium or high', 'medium')
     .option('--rules', 'also probe the hand-set rules the learned model replaced')

@@ -21,6 +21,7 @@ import { registerProtocolTargets } from '../../bench/runner/protocol-targets.js'
 import { addCompareCommand } from './bench-compare.js';
 import { addEotCommand } from './bench-eot.js';
 import { addBargeInCommand } from './bench-bargein.js';
+import { addRecordedSetCommand } from './bench-recorded.js';
 import { addSpeechServerOptions, speechServersFrom, type SpeechServerCliOptions } from './speech-options.js';
 import { withSpeechServers } from '../speech/registry.js';
 import { abortOnInterrupt, computeChoice, engineChoice, parseCategories, parseClock, parseNumber, parseSet, parseVoices, SCORING_ASR_OPTIONS, scoringAsrChoice, stamp } from './bench-options.js';
@@ -135,6 +136,10 @@ async function runCommand(o: RunCliOptions): Promise<void> {
 
 async function runFolderCommand(dir: string, o: RunCliOptions): Promise<void> {
   if (o.background !== undefined) throw new FullduplexError('BAD_ARGUMENT', '--background changes generated samples; a folder of recordings (--set <dir>) is played as it is');
+  // These choose generated samples; a folder is played whole (point --set at a subfolder for one task).
+  for (const [flag, v] of [['--categories', o.categories], ['--per-category', o.perCategory], ['--snr', o.snr]] as const) {
+    if (v !== undefined) throw new FullduplexError('BAD_ARGUMENT', `${flag} chooses generated samples; a folder of recordings (--set <dir>) is played whole: point --set at one of its subfolders instead`);
+  }
   const clock = parseClock(o.clock);
   const task = parseTask(o.task);
   const name = basename(dir).replace(/[^a-z0-9]+/gi, '_');
@@ -203,4 +208,5 @@ export function registerBench(program: Command): void {
   addCompareCommand(bench);
   addEotCommand(bench);
   addBargeInCommand(bench);
+  addRecordedSetCommand(bench);
 }

@@ -1,0 +1,126 @@
+/**
+ * Recorded human speech to measure on: Asterisk's English prompts (Debian package
+ * `asterisk-core-sounds-en-wav`: Allison Smith, a professional US English voice recorded in a studio,
+ * 8 kHz telephone band, CC-BY-SA-3.0; transcripts in `core-sounds-en.txt.gz` beside them). Nothing in
+ * the engine was chosen on them: a held-out speaker of real speech, with a person's own pauses, breaths
+ * and intonation, where every other voice the bench has is synthesized.
+ *
+ * Each prompt that is one finished spoken turn (isSpokenTurn: not a sound, no tone inside, not a
+ * fragment made to be spliced before another prompt) with at least 1.5 s of speech is one user turn. Its silences follow the generated scenarios' rule exactly
+ * (bench/scenarios/silences.ts: 10 ms frames 30 dB below the speech level, at least 100 ms): the
+ * silences inside it are holds (the speaker goes on), the silence after its last word is the turn end.
+ * Read prompts are not conversation: their pauses mostly fall between finished sentences and between
+ * the items of a menu ("press 1 to …, 2 to …"), which is the hard case for any end-of-turn detector.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { FullduplexError } from '../../src/errors.js';
+import { readWavMono } from '../../src/audio/wav.js';
+import { resample } from '../../src/audio/resampler.js';
+import { atLevel, SCENARIO_RATE, silence, speechBounds, speechLevelDbfs } from '../scenarios/audio.js';
+import { silencesOf as scenarioSilences } from '../scenarios/silences.js';
+import { GENERATION } from '../scenarios/config.js';
+import type { SilenceSpan } from '../turn-end/spans.js';
+import { silencesOf, SPAN_RULES } from '../turn-end/spans.js';
+
+/** Where Debian installs the prompts and their transcripts, and which of them are turns worth probing. */
+export const RECORDED_SPEECH = {
+  dir: '/usr/share/asterisk/sounds/en_US_f_Allison',
+  transcripts: '/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz',
+  /** The Debian packages that hold them and their transcripts (scripts/setup.mjs installs both). */
+  debianPackage: 'asterisk-core-sounds-en-wav',
+  transcriptPackage: 'asterisk-core-sounds-en',
+  /** Prompts with less speech than this (single words, digits, letters) are not turns with pauses, s. */
+  minSpeechS: 1.5,
+  /** Silence put before each prompt, so the detectors meet its onset as they would a user's, s. */
+  leadS: 0.5,
+  /** Speech level every prompt is brought to (the generated users' mean level), dBFS. */
+  levelDbfs: GENERATION.userLevelDbfs,
+} as const;
+
+export interface RecordedTurn {
+  /** The prompt's path under the sounds folder, without `.wav` ("vm-instructions", "dictate/play_help"). */
+  readonly id: string;
+  /** What is said, when the transcript file is installed. */
+  readonly text?: string;
+  /** 16 kHz, at RECORDED_SPEECH.levelDbfs, RECORDED_SPEECH.leadS of silence first. */
+  readonly input: Int16Array;
+  /** Holds inside the turn and the turn end after it (seconds from the start of `input`). */
+  readonly spans: SilenceSpan[];
+  readonly speechS: number;
+}
+
+/** The transcripts, by prompt id ("id: text" per line). Missing file: an empty map. */
+export function readTranscripts(path: string = RECORDED_SPEECH.transcripts): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(path)) return out;
+  const text = gunzipSync(readFileSync(path)).toString('utf8');
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z0-9_\-/]+):\s*(.+)$/.exec(line.trim());
+    if (m) out.set(m[1]!, m[2]!.trim());
+  }
+  return out;
+}
+
+function wavFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...wavFiles(p));
+    else if (name.endsWith('.wav')) out.push(p);
+  }
+  return out;
+}
+
+/** One prompt as a probe-ready turn (see RecordedTurn); null when it has less speech than `minSpeechS`. */
+export async function loadRecordedTurn(path: string, id: string, text: string | undefined, minSpeechS: number = RECORDED_SPEECH.minSpeechS): Promise<RecordedTurn | null> {
+  const wav = await readWavMono(path);
+  const at16 = await resample(wav, SCENARIO_RATE);
+  const b = speechBounds(atLevel(at16, RECORDED_SPEECH.levelDbfs));
+  if (b.end - b.start < minSpeechS) return null;
+  const lead = silence(RECORDED_SPEECH.leadS);
+  const body = atLevel({ samples: at16.samples.subarray(Math.floor(b.start * SCENARIO_RATE), Math.ceil(b.end * SCENARIO_RATE)), sampleRate: SCENARIO_RATE }, RECORDED_SPEECH.levelDbfs);
+  const input = new Int16Array(lead.length + body.samples.length);
+  input.set(lead, 0);
+  input.set(body.samples, lead.length);
+  const start = RECORDED_SPEECH.leadS;
+  const end = start + body.samples.length / SCENARIO_RATE;
+  // The speaker stays silent after the prompt (the probe pads it): the turn end runs to the answer window.
+  const durationS = end + SPAN_RULES.maxEotS;
+  const truth = scenarioSilences(input, speechLevelDbfs(body), [{ role: 'turn', text: text ?? id, start, end }], durationS);
+  return { id, ...(text !== undefined && { text }), input, spans: silencesOf({ id, durationS, silences: truth }), speechS: end - start };
+}
+
+/**
+ * Whether a prompt is one finished turn of speech, by its transcript: not a sound ("[sound of monkeys
+ * screaming]", beeps), no sound inside it ("… (simple tone sound plays)"), and not a fragment made to be
+ * spliced before another prompt ("At the sound of the tone, the time will be exactly...").
+ */
+export function isSpokenTurn(text: string | undefined): boolean {
+  if (text === undefined || /[[\]()]/.test(text)) return false;
+  return /[A-Za-z]/.test(text) && !/(\.\.\.|…)\s*$/.test(text);
+}
+
+/** Every installed prompt that is a spoken turn (isSpokenTurn) with at least `minSpeechS` of speech, in path order. */
+export async function loadRecordedTurns(o: { dir?: string; transcripts?: string; minSpeechS?: number; limit?: number } = {}): Promise<RecordedTurn[]> {
+  const dir = o.dir ?? RECORDED_SPEECH.dir;
+  const transcripts = o.transcripts ?? RECORDED_SPEECH.transcripts;
+  if (!existsSync(dir)) {
+    throw new FullduplexError('MODEL_MISSING', `no recorded speech at ${dir}: install the Debian package ${RECORDED_SPEECH.debianPackage} (scripts/setup.mjs does)`);
+  }
+  // Without the transcripts a sound or a fragment cannot be told from a turn.
+  if (!existsSync(transcripts)) {
+    throw new FullduplexError('MODEL_MISSING', `no transcripts of the recorded speech at ${transcripts}: install the Debian package ${RECORDED_SPEECH.transcriptPackage} (scripts/setup.mjs does)`);
+  }
+  const texts = readTranscripts(transcripts);
+  const out: RecordedTurn[] = [];
+  for (const path of wavFiles(dir)) {
+    const id = relative(dir, path).replace(/\.wav$/, '');
+    if (!isSpokenTurn(texts.get(id))) continue;
+    const turn = await loadRecordedTurn(path, id, texts.get(id), o.minSpeechS);
+    if (turn) out.push(turn);
+    if (o.limit !== undefined && out.length >= o.limit) break;
+  }
+  return out;
+}
