@@ -81,7 +81,8 @@ test('comparison: transport cost against the in-process target, sample counts, m
   const latency = turn.rows.find((r) => r.metric.startsWith('latency'))!;
   assert.equal(latency.goal, '≤ 0.2');
   assert.deepEqual(latency.cells.map((x) => x?.value), ['0.46 s (0.46 s)', '0.40 s (0.40 s)', '— (—)']);
-  assert.deepEqual(latency.cells.map((x) => x?.met), [false, false, false]);
+  // A target with no data has no verdict, not a miss.
+  assert.deepEqual(latency.cells.map((x) => x?.met), [false, false, null]);
   const interruption = c.categories[1]!;
   assert.deepEqual(interruption.counts, [null, { n: 1, skipped: 1 }, null]);
   const stop = interruption.rows.find((r) => r.metric.startsWith('stop latency'))!;

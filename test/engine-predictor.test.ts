@@ -180,6 +180,22 @@ test('an "uh-huh" over the agent with a TV on: the TV is not the user going on, 
   assert.equal(over.p.inTurn, false, 'the "uh huh" did not become a turn');
 });
 
+test('a soft stretch inside the user\'s own barge-in, no other voice heard: still the user, and the barge-in goes on', () => {
+  const s = new Script().step(5).step(30, { p: 0.95, level: -22, text: 'what can i do' }).step(20, { text: 'what can i do' });
+  assert.ok(s.first('take_turn'), s.actions().join(' '));
+  const over = new Script(s.p);
+  over.t = s.t;
+  // "press two | to enter a different number": her soft stretch is 23 dB below her loudest for 384 ms
+  // (longer than quieterVoiceOverAgentMs) while the VAD still hears speech.
+  over.step(10, { agent: 'speaking' }).step(10, { p: 0.95, level: -22, agent: 'speaking', text: 'press two' });
+  over.step(12, { p: 0.9, level: -45, agent: 'paused', text: 'press two' });
+  over.step(20, { p: 0.95, level: -22, agent: 'paused', text: 'press two to enter a different number' });
+  assert.ok(over.first('yield'), over.actions().join(' '));
+  assert.equal(over.log.find((l) => l.d.action === 'ignore' || /only a voice/.test(l.d.reason)), undefined, over.actions().join(' '));
+  assert.ok(over.first('cancel'), over.actions().join(' '));
+  assert.equal(over.first('resume'), undefined);
+});
+
 test('the user starts over the agent’s last words and the agent finishes on its own: what they say is their turn', () => {
   const s = new Script().step(5).step(30, { p: 0.95, level: -22, text: 'tell me a story' }).step(20, { text: 'tell me a story' });
   assert.ok(s.first('take_turn'));

@@ -184,7 +184,8 @@ export interface AttentionOptions {
   /**
    * …and this long while the agent talks or is paused, ms (0: no split over the agent). Shorter: there
    * the barge-in model is deciding meanwhile, and a TV that runs on after an "uh-huh" reads to it as
-   * the user talking on (it cancels at about a second of overlap).
+   * the user talking on (it cancels at about a second of overlap). Only once another voice has been
+   * heard in the conversation: a soft stretch inside the user's own barge-in is not a TV.
    */
   quieterVoiceOverAgentMs: number;
   /**

@@ -62,6 +62,8 @@ export class DuplexPredictor {
   private pauseIfNotUserMs = 0;
   /** Someone else spoke in the user's current pause (the pitch contour's last stretch is theirs). */
   private otherVoiceThisPause = false;
+  /** Someone else's voice has been heard in this conversation (ignored, or split off the user's). */
+  private otherVoiceHeard = false;
   /** A quieter voice under the user's (a TV left on): level splits the segments the VAD runs together. */
   private readonly quieter: QuieterVoiceWatch;
   /** The current segment is that quieter voice, split off the user's (or its next phrase). */
@@ -243,7 +245,7 @@ export class DuplexPredictor {
     if (continues === 'other') {
       // The next phrase of the side talk (or TV) just ignored: still theirs unless it rises to the user's level.
       this.segmentIgnored = true;
-      this.otherVoiceThisPause = true;
+      this.otherVoiceThisPause = this.otherVoiceHeard = true;
       out.push({ action: 'ignore', reason: `the voice just ignored goes on (${ms(gapMs)} later)` });
     } else {
       this.attendSegment(e, out, fresh ?? `speech for ${ms(this.segmentSpeechMs)} (p=${e.vadProbability.toFixed(2)})`, false, continues === 'user' || fresh !== undefined);
@@ -293,6 +295,9 @@ export class DuplexPredictor {
   private watchQuieterVoice(e: WindowEvidence, out: Decision[], agentTalking: boolean): void {
     const quiet = this.quieter.userWindow(e.t, e.levelDb, this.segmentSpeechMs, e.windowMs, agentTalking);
     if (quiet === null) return;
+    // Over the agent, a soft stretch inside the user's own barge-in ("press 2 | to enter…") reads like a
+    // quieter voice for a moment; split there only where one has been heard in the room already (a TV).
+    if (agentTalking && !this.otherVoiceHeard) return;
     const drop = this.quieter.dropDb(e.levelDb).toFixed(0);
     this.turnSpeechMs = Math.max(0, this.turnSpeechMs - quiet.segmentMs);
     // Over the agent, the quieter voice's windows were counted as the user's overlap: they are not
@@ -308,7 +313,7 @@ export class DuplexPredictor {
     this.keepTalkingLogged = false;
     this.segmentOverlapMs = 0;
     this.userPauseMs = quiet.pauseMs;
-    this.otherVoiceThisPause = true;
+    this.otherVoiceThisPause = this.otherVoiceHeard = true;
     this.attention.startSegment(e.levelDb, e.voice, e.agent === 'idle', 'other');
     out.push({ action: 'ignore', reason: `a quieter voice (${drop} dB below the user's) goes on after the user` });
   }
@@ -336,7 +341,7 @@ export class DuplexPredictor {
     this.segmentIgnored = true;
     // The user's pause never ended: it goes on from before this segment.
     this.userPauseMs = this.pauseIfNotUserMs;
-    this.otherVoiceThisPause = true;
+    this.otherVoiceThisPause = this.otherVoiceHeard = true;
     // Its speech over the agent was not the user's: it must not confirm a barge-in.
     this.overlapSpeechMs = Math.max(0, this.overlapSpeechMs - this.segmentOverlapMs);
     this.segmentOverlapMs = 0;

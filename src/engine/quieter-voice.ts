@@ -5,7 +5,8 @@
  * agent talks or not (over the agent, an "uh-huh" under a TV would otherwise read as a long barge-in):
  * - in a segment of the user's, once `quieterVoiceMs` have passed since the last window within
  *   `quieterVoiceDropDb` of the segment's loudest, and the VAD still hears speech, the user has stopped
- *   and what goes on is someone else's voice;
+ *   and what goes on is someone else's voice (over the agent the predictor acts on it only once
+ *   another voice has been heard in the conversation);
  * - in that voice, once `rejudgeMinWindows` windows come within `rejudgeDropDb` of the user's loudest
  *   before the split, the user speaks again.
  * The predictor splits the segment at each point. Pure bookkeeping over levels; no allocation.
