@@ -17,6 +17,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeWav } from '../../src/audio/wav.js';
+import { concatInt16 } from '../../src/audio/frame.js';
 import { GENERATION } from '../scenarios/config.js';
 import { rng, SCENARIO_RATE, seedOf, silence } from '../scenarios/audio.js';
 import { FILES, writeJson } from '../scenarios/layout.js';
@@ -32,13 +33,7 @@ export interface RecordedSetSummary {
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function withTail(t: RecordedTurn, tailS: number): Int16Array {
-  const tail = silence(tailS);
-  const out = new Int16Array(t.input.length + tail.length);
-  out.set(t.input, 0);
-  out.set(tail, t.input.length);
-  return out;
-}
+const withTail = (t: RecordedTurn, tailS: number): Int16Array => concatInt16([t.input, silence(tailS)]);
 
 async function writeSample(dir: string, input: Int16Array, annotations: Record<string, unknown>, from: readonly RecordedTurn[]): Promise<void> {
   await mkdir(dir, { recursive: true });

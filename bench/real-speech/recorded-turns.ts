@@ -18,6 +18,7 @@ import { gunzipSync } from 'node:zlib';
 import { FullduplexError } from '../../src/errors.js';
 import { readWavMono } from '../../src/audio/wav.js';
 import { resample } from '../../src/audio/resampler.js';
+import { concatInt16 } from '../../src/audio/frame.js';
 import { atLevel, SCENARIO_RATE, silence, speechBounds, speechLevelDbfs } from '../scenarios/audio.js';
 import { silencesOf as scenarioSilences } from '../scenarios/silences.js';
 import { GENERATION } from '../scenarios/config.js';
@@ -79,11 +80,8 @@ export async function loadRecordedTurn(path: string, id: string, text: string | 
   const at16 = await resample(wav, SCENARIO_RATE);
   const b = speechBounds(atLevel(at16, RECORDED_SPEECH.levelDbfs));
   if (b.end - b.start < minSpeechS) return null;
-  const lead = silence(RECORDED_SPEECH.leadS);
   const body = atLevel({ samples: at16.samples.subarray(Math.floor(b.start * SCENARIO_RATE), Math.ceil(b.end * SCENARIO_RATE)), sampleRate: SCENARIO_RATE }, RECORDED_SPEECH.levelDbfs);
-  const input = new Int16Array(lead.length + body.samples.length);
-  input.set(lead, 0);
-  input.set(body.samples, lead.length);
+  const input = concatInt16([silence(RECORDED_SPEECH.leadS), body.samples]);
   const start = RECORDED_SPEECH.leadS;
   const end = start + body.samples.length / SCENARIO_RATE;
   // The speaker stays silent after the prompt (the probe pads it): the turn end runs to the answer window.

@@ -85,6 +85,7 @@ async function probeRecorded(
   const out: ProbedSample[] = [];
   for (const [k, t] of turns.entries()) {
     const spans = await probeTurnEnds(t.input, t.spans, c, { predictor: { eagerness: o.eagerness, endOfTurn: { policy: o.policy } } });
+    // One whole turn ending in silence: the generated category closest to a prompt (only labels it).
     out.push({ id: t.id, category: 'smooth_turn_taking', spans, ...(t.text !== undefined && { text: t.text }) });
     o.onProgress?.(k + 1, turns.length, t.id);
   }
