@@ -17,6 +17,10 @@ import { createProbeComponents } from '../bench/turn-end/dataset.js';
 import { probeTurnEnds } from '../bench/turn-end/probe.js';
 import { isFullduplexError } from '../src/errors.js';
 import { main } from '../src/cli/main.js';
+import { userTurnsOf } from '../bench/metrics/cut-ins.js';
+import type { ScenarioTruth } from '../bench/scenarios/types.js';
+
+const readTruth = (dir: string) => JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as ScenarioTruth;
 
 // Two sentences with the speaker's own pause between them.
 const PROMPT = 'agent-incorrect';
@@ -52,7 +56,7 @@ test('the installed prompts: only turns with enough speech, ids relative to the 
   assert.equal(short, null, 'a single digit is not a turn with pauses');
 });
 
-test('the recordings as a Full-Duplex-Bench tree: pause handling where a prompt pauses, turn-taking for every prompt', async () => {
+test('the recordings as a Full-Duplex-Bench tree: pause handling where a prompt pauses, turn-taking for every prompt, our truth beside them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fd-recorded-'));
   try {
     const s = await writeRecordedSet(dir, { limit: 4 });
@@ -74,7 +78,30 @@ test('the recordings as a Full-Duplex-Bench tree: pause handling where a prompt 
       const len = w.samples.length / w.sampleRate;
       assert.ok(Math.abs(tt!.timestamp[1] - len) < 0.01 && Math.abs(len - tt!.timestamp[0] - GENERATION.answerTailS) < 0.02, `${n}: ${tt!.timestamp} in ${len} s`);
       assert.ok(!existsSync(join(d, 'pause.json')));
+      // Our truth beside the annotations: one turn by the recorded speaker, ending where the turn end starts.
+      const truth = readTruth(d);
+      assert.equal(truth.id, `smooth_turn_taking/${n}`);
+      assert.equal(truth.voices, 'recorded');
+      assert.equal(truth.speaker.engine, 'recording');
+      assert.equal(truth.user.length, 1);
+      assert.equal(truth.turnEndS, tt!.timestamp[0]);
+      assert.ok(Math.abs(truth.user[0]!.end - truth.turnEndS!) < 0.002);
+      assert.equal(userTurnsOf(truth).length, 1, 'one user turn to count cut-ins in');
+      assert.deepEqual(truth.silences.filter((x) => x.kind === 'eot').map((x) => x.start), [truth.user[0]!.end]);
     }
+    // The pause-handling truth names the same pauses as pause.json, each one a hold of its silences.
+    const truth = readTruth(pauseDir);
+    assert.deepEqual(truth.pauses!.map((p) => [p.start, p.end]), pauses.map((p) => p.timestamp));
+    for (const p of truth.pauses!) assert.ok(truth.silences.some((x) => x.kind === 'hold' && x.start === p.start && x.end === p.end), JSON.stringify(p));
+    // An interruption: the request and the barge-in as two turns, the barge-in where interrupt.json says.
+    const d = join(dir, 'user_interruption', '000');
+    const [inter] = JSON.parse(readFileSync(join(d, 'interrupt.json'), 'utf8')) as { timestamp: [number, number] }[];
+    const it = readTruth(d);
+    assert.deepEqual(it.user.map((u) => u.role), ['request', 'barge_in']);
+    assert.deepEqual([it.user[1]!.start, it.user[1]!.end], inter!.timestamp);
+    assert.deepEqual([it.interruption!.start, it.interruption!.end], inter!.timestamp);
+    assert.equal(userTurnsOf(it).length, 2);
+    assert.ok(it.user[0]!.end < it.user[1]!.start);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -161,7 +161,7 @@ test('scenario annotations agree with VAD on the input (quick set)', async () =>
     const starts = segs.map((x) => x.start);
     const ends = segs.map((x) => x.end);
     const t = s.truth;
-    const clean = t.snrDb === null && t.speaker.room === null && !t.speaker.telephone;
+    const clean = t.snrDb === null && 'room' in t.speaker && t.speaker.room === null && !t.speaker.telephone;
     const add = (what: string, d: number) => main.push({ id: t.id, what, d, clean });
     for (const u of t.user) add(`${u.role} start`, near(u.start, starts)), add(`${u.role} end`, near(u.end, ends));
     for (const w of t.pauses ?? []) add('pause start', near(w.start, ends)), add('pause end', near(w.end, starts));

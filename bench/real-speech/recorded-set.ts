@@ -13,6 +13,8 @@
  *                           and answer the second.
  *
  * The speaker's pauses are her own; nothing is stretched. Folder numbers follow the prompts' path order.
+ * Each folder also holds our scenario.json (the speech spans and every silence by the generated
+ * scenarios' rule), so the runner counts cut-ins on it as on generated samples.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +23,9 @@ import { concatInt16 } from '../../src/audio/frame.js';
 import { GENERATION } from '../scenarios/config.js';
 import { rng, SCENARIO_RATE, seedOf, silence } from '../scenarios/audio.js';
 import { FILES, writeJson } from '../scenarios/layout.js';
+import { silencesOf } from '../scenarios/silences.js';
+import { SCENARIO_VERSION } from '../scenarios/config.js';
+import type { CategoryId, RecordedSpeaker, ScenarioTruth, UserSpan } from '../scenarios/types.js';
 import { EOT_POINTS } from '../metrics/eot-operating-points.js';
 import { loadRecordedTurns, RECORDED_SPEECH, type RecordedTurn } from './recorded-turns.js';
 
@@ -33,12 +38,47 @@ export interface RecordedSetSummary {
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The one person every sample of the tree is spoken by. */
+export const RECORDED_SPEAKER: RecordedSpeaker = {
+  engine: 'recording',
+  voice: 'Allison Smith',
+  base: 'allison',
+  source: `Debian ${RECORDED_SPEECH.debianPackage}, CC-BY-SA-3.0`,
+};
+
+/** scenario.json of a recorded sample: who speaks when, and every silence in and after her turns. */
+function truthOf(id: string, category: CategoryId, input: Int16Array, levelDbfs: number, user: UserSpan[], extra: Partial<ScenarioTruth>): ScenarioTruth {
+  const durationS = input.length / SCENARIO_RATE;
+  const spans = user.map((u) => ({ ...u, start: r3(u.start), end: r3(u.end) }));
+  return {
+    id,
+    category,
+    set: 'recorded',
+    generatorVersion: SCENARIO_VERSION,
+    durationS: r3(durationS),
+    sampleRate: SCENARIO_RATE,
+    voices: 'recorded',
+    voice: `${RECORDED_SPEAKER.voice} (recorded)`,
+    speaker: RECORDED_SPEAKER,
+    rate: 1,
+    userLevelDbfs: Math.round(levelDbfs * 10) / 10,
+    snrDb: null,
+    user: spans,
+    others: [],
+    silences: silencesOf(input, levelDbfs, spans, durationS),
+    ...extra,
+  };
+}
+
+const spoken = (t: RecordedTurn, role: UserSpan['role'], offsetS = 0): UserSpan => ({ role, text: t.text ?? t.id, start: t.start + offsetS, end: t.end + offsetS });
+
 const withTail = (t: RecordedTurn, tailS: number): Int16Array => concatInt16([t.input, silence(tailS)]);
 
-async function writeSample(dir: string, input: Int16Array, annotations: Record<string, unknown>, from: readonly RecordedTurn[]): Promise<void> {
+async function writeSample(dir: string, input: Int16Array, annotations: Record<string, unknown>, truth: ScenarioTruth, from: readonly RecordedTurn[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeWav(join(dir, FILES.input), [input], SCENARIO_RATE);
   for (const [name, body] of Object.entries(annotations)) await writeJson(join(dir, name), body);
+  await writeJson(join(dir, FILES.scenario), truth);
   // Where the sample came from and what is said, for people reading the tree (the runner ignores it).
   const lines = from.map((t) => `${RECORDED_SPEECH.debianPackage}: ${t.id}.wav (Allison Smith, CC-BY-SA-3.0): ${t.text ?? ''}`);
   await writeFile(join(dir, 'source.txt'), `${lines.join('\n')}\n`);
@@ -57,12 +97,15 @@ export async function writeRecordedSet(dir: string, o: { limit?: number } = {}):
     if (holds.length > 0) {
       const name = String(pauses++).padStart(3, '0');
       const pause = holds.map((h) => ({ text: '[PAUSE]', timestamp: [r3(h.start), r3(h.end)] }));
-      await writeSample(join(dir, 'pause_handling', name), withTail(t, GENERATION.shortTailS), { [FILES.pause]: pause }, [t]);
+      const input = withTail(t, GENERATION.shortTailS);
+      const truth = truthOf(`pause_handling/${name}`, 'pause_handling', input, t.levelDbfs, [spoken(t, 'turn')], { pauses: holds.map((h) => ({ start: r3(h.start), end: r3(h.end) })) });
+      await writeSample(join(dir, 'pause_handling', name), input, { [FILES.pause]: pause }, truth, [t]);
     }
     const name = String(turnTaking++).padStart(3, '0');
     const input = withTail(t, GENERATION.answerTailS);
     const turn = [{ text: '[TURN-TAKING]', timestamp: [r3(eot.start), r3(input.length / SCENARIO_RATE)] }];
-    await writeSample(join(dir, 'smooth_turn_taking', name), input, { [FILES.turnTaking]: turn }, [t]);
+    const truth = truthOf(`smooth_turn_taking/${name}`, 'smooth_turn_taking', input, t.levelDbfs, [spoken(t, 'turn')], { turnEndS: r3(eot.start) });
+    await writeSample(join(dir, 'smooth_turn_taking', name), input, { [FILES.turnTaking]: turn }, truth, [t]);
   }
   let interruptions = 0;
   for (let k = 0; k + 1 < turns.length; k += 2) {
@@ -74,11 +117,17 @@ export async function writeRecordedSet(dir: string, o: { limit?: number } = {}):
     const input = new Int16Array(Math.round(at * SCENARIO_RATE) + speech.length + Math.round(GENERATION.answerTailS * SCENARIO_RATE));
     input.set(request.input, 0);
     input.set(speech, Math.round(at * SCENARIO_RATE));
-    const span = [r3(at), r3(at + speech.length / SCENARIO_RATE)];
+    const span = [r3(at), r3(at + speech.length / SCENARIO_RATE)] as const;
+    const context = request.text ?? request.id, text = barge.text ?? barge.id;
+    // The second prompt's speech, placed at `at` (its own lead-in silence cut off).
+    const bargeSpan = spoken(barge, 'barge_in', at - RECORDED_SPEECH.leadS);
+    const truth = truthOf(`user_interruption/${name}`, 'user_interruption', input, request.levelDbfs, [spoken(request, 'request'), bargeSpan], {
+      interruption: { context, text, start: span[0], end: span[1] },
+    });
     await writeSample(join(dir, 'user_interruption', name), input, {
-      [FILES.interrupt]: [{ context: request.text ?? request.id, interrupt: barge.text ?? barge.id, timestamp: span }],
-      [FILES.metadata]: { context_text: request.text ?? request.id, current_turn_text: barge.text ?? barge.id, timestamps: span, category: 'user_interruption' },
-    }, [request, barge]);
+      [FILES.interrupt]: [{ context, interrupt: text, timestamp: span }],
+      [FILES.metadata]: { context_text: context, current_turn_text: text, timestamps: span, category: 'user_interruption' },
+    }, truth, [request, barge]);
   }
   return { dir, pauseHandling: pauses, smoothTurnTaking: turnTaking, userInterruption: interruptions };
 }

@@ -50,6 +50,11 @@ export interface RecordedTurn {
   /** Holds inside the turn and the turn end after it (seconds from the start of `input`). */
   readonly spans: SilenceSpan[];
   readonly speechS: number;
+  /** Where the speech starts and ends in `input`, s. */
+  readonly start: number;
+  readonly end: number;
+  /** The speech level its silences were found against (about RECORDED_SPEECH.levelDbfs), dBFS. */
+  readonly levelDbfs: number;
 }
 
 /** The transcripts, by prompt id ("id: text" per line). Missing file: an empty map. */
@@ -86,8 +91,9 @@ export async function loadRecordedTurn(path: string, id: string, text: string | 
   const end = start + body.samples.length / SCENARIO_RATE;
   // The speaker stays silent after the prompt (the probe pads it): the turn end runs to the answer window.
   const durationS = end + SPAN_RULES.maxEotS;
-  const truth = scenarioSilences(input, speechLevelDbfs(body), [{ role: 'turn', text: text ?? id, start, end }], durationS);
-  return { id, ...(text !== undefined && { text }), input, spans: silencesOf({ id, durationS, silences: truth }), speechS: end - start };
+  const levelDbfs = speechLevelDbfs(body);
+  const truth = scenarioSilences(input, levelDbfs, [{ role: 'turn', text: text ?? id, start, end }], durationS);
+  return { id, ...(text !== undefined && { text }), input, spans: silencesOf({ id, durationS, silences: truth }), speechS: end - start, start, end, levelDbfs };
 }
 
 /**

@@ -9,6 +9,7 @@ import { gitCommit, machineInfo, type MachineInfo } from '../lib/machine.js';
 import { SCENARIO_VERSION, type VoiceSetName } from '../scenarios/config.js';
 import type { BackgroundMode } from '../scenarios/generate.js';
 import type { Speaker } from '../scenarios/voices.js';
+import type { RecordedSpeaker } from '../scenarios/types.js';
 import type { CategoryId } from '../scenarios/types.js';
 import type { AnalyzerInfo } from './analysis.js';
 import type { BenchClock } from './target.js';
@@ -49,7 +50,7 @@ export interface RunInfo {
   complete?: boolean;
   /** Each time the run was resumed in the same folder, and the commit it ran at then. */
   /** The main user's speaker in each sample run, by sample id (the rest is in each scenario.json). */
-  speakers?: Record<string, Speaker>;
+  speakers?: Record<string, Speaker | RecordedSpeaker>;
   readonly resumed?: readonly { readonly at: string; readonly gitCommit: string | null }[];
 }
 

@@ -93,11 +93,11 @@ export interface ScenarioTruth {
   readonly generatorVersion: number;
   readonly durationS: number;
   readonly sampleRate: number;
-  /** Which side of the voice split every voice in the sample comes from. */
-  readonly voices: VoiceSetName;
+  /** Which side of the voice split every voice in the sample comes from ('recorded': a real person, never tuned on). */
+  readonly voices: VoiceSetName | 'recorded';
   /** The main user's readable speaker name (speakerLabel), and the speaker itself. */
   readonly voice: string;
-  readonly speaker: Speaker;
+  readonly speaker: Speaker | RecordedSpeaker;
   /** The main user's tempo (speaker.tempo). */
   readonly rate: number;
   /** Main user's speech level, dBFS. */
@@ -122,6 +122,20 @@ export interface ScenarioTruth {
   readonly interruption?: { readonly context: string; readonly text: string; readonly start: number; readonly end: number };
   /** v1.5 categories: the overlap event window. */
   readonly overlap?: { readonly contextText: string; readonly text: string; readonly start: number; readonly end: number };
+}
+
+/**
+ * A person recorded, not a synthesized speaker (the recorded-speech tree, bench/real-speech/): who it
+ * is and which package holds the recording.
+ */
+export interface RecordedSpeaker {
+  readonly engine: 'recording';
+  /** Readable name ("Allison Smith"). */
+  readonly voice: string;
+  /** The person, as `Speaker.base` names a synthesized voice's speaker. */
+  readonly base: string;
+  /** Where the recordings come from (a Debian package) and their licence. */
+  readonly source: string;
 }
 
 export interface Scenario {
