@@ -10,6 +10,9 @@
  *   earlier pauses           count of earlier pauses of at least 0.2 s, log1p(n) / log1p(10)
  *   beyond the longest       max(0, this pause so far − the longest earlier one), s (0 with none)
  *
+ * A fourth variant leaves out the engine's two features that read the turn's position (`turn_length`,
+ * `word_count`), to show what position alone is worth on generated and on recorded speech.
+ *
  * The end-of-turn model is refitted with and without them on training samples (tuning voices only,
  * feature-study.ts says how) and read on the quick set's tuning and held-out voices and on the
  * recorded speaker (Debian's Asterisk prompts, bench/real-speech/): her pauses inside turns are short
@@ -25,6 +28,7 @@ import { loadRecordedTurns } from '../real-speech/recorded-turns.js';
 import { createProbeComponents } from './dataset.js';
 import { fitVariant, loadStudyData, pointsLine, studyParts, studyReport, type JoinedSample, type Part, type StoredSample, type Variant } from './feature-study.js';
 import { probeTurnEnds } from './probe.js';
+import { TURN_END_FEATURES } from '../../src/engine/turn-end/features.js';
 
 const READINGS = ['longest earlier pause', 'earlier pauses', 'beyond the longest'] as const;
 
@@ -118,6 +122,8 @@ async function main(): Promise<void> {
     { name: "engine's 18 features (retrained here)", extra: [] },
     { name: '+ longest earlier pause, earlier pauses', extra: [0, 1] },
     { name: '+ all three pause-history readings', extra: [0, 1, 2] },
+    // What the turn's position alone buys: the two features that read it, left out.
+    { name: 'without turn length and word count', extra: [], drop: [TURN_END_FEATURES.indexOf('turn_length'), TURN_END_FEATURES.indexOf('word_count')] },
   ];
   const title = `The user's earlier pauses in the turn (bench/turn-end/pause-history-study.ts): ${data.train!.length} training samples (set full, tuning voices, indices ${all.train.first}–${all.train.first + all.train.n - 1}), quick set ${all.tuning.n} per category for each voice set, ${recorded.length} recorded prompts (one real speaker)`;
   const lines = studyReport(title, data, READINGS, variants);
