@@ -24,7 +24,7 @@ import { eotOperatingPoints, type ScoredSilence } from '../metrics/eot-operating
 import { createProbeComponents, TURN_END_CATEGORIES } from './dataset.js';
 import { fitLogistic } from '../logistic.js';
 import { probeTurnEnds, type ProbedSpan } from './probe.js';
-import { silencesOf } from './spans.js';
+import { silencesOf, type SilenceSpan } from './spans.js';
 import { fastestWithin, TRAINING } from './train.js';
 
 export interface StoredSpan extends Omit<ProbedSpan, 'features' | 'transcripts'> {
@@ -62,33 +62,59 @@ export interface Variant {
   readonly drop?: readonly number[];
 }
 
-/** Probes (or reads back) every sample of a part; resumable: samples already in the file are skipped. */
-export async function probePart(p: Part, file: string, log: (s: string) => void): Promise<StoredSample[]> {
+/** One sample to probe: its id, and how to get its audio and the silences it is scored on. */
+export interface ProbeItem {
+  readonly id: string;
+  readonly category: string;
+  readonly index: number;
+  load(): Promise<{ readonly input: Int16Array; readonly spans: readonly SilenceSpan[] }>;
+}
+
+/**
+ * Probes every item not yet in `file` (JSONL; resumable: items already there are skipped) with the
+ * engine's own features per window, and returns the stored samples of `items`, in file order.
+ */
+export async function probeInto(file: string, items: readonly ProbeItem[], log: (s: string) => void, label: string): Promise<StoredSample[]> {
   const read = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as StoredSample) : []);
   const done = new Set(read().map((s) => s.id));
-  const todo = Array.from({ length: p.n }, (_, i) => p.first + i).flatMap((index) => TURN_END_CATEGORIES.map((category) => ({ index, category })));
-  if (todo.some((t) => !done.has(`${t.category}/${String(t.index).padStart(3, '0')}`))) {
+  if (items.some((t) => !done.has(t.id))) {
     const c = await createProbeComponents();
     try {
-      for (const { index, category } of todo) {
-        const sc = await generateScenario(p.set, category, index, { voices: p.voices });
-        if (done.has(sc.truth.id)) continue;
-        const spans = await probeTurnEnds(sc.input, silencesOf(sc.truth), c, { predictor: { eagerness: 'medium', endOfTurn: { policy: 'model' } }, keepFeatures: true });
+      for (const item of items) {
+        if (done.has(item.id)) continue;
+        const { input, spans: silences } = await item.load();
+        const spans = await probeTurnEnds(input, silences, c, { predictor: { eagerness: 'medium', endOfTurn: { policy: 'model' } }, keepFeatures: true });
         const stored = spans.map((s) => ({
           ...s,
           features: (s.features ?? []).map((f) => Array.from(f, (v) => Math.round(v * 1e6) / 1e6)),
           featureTimes: s.featureTimes ?? [],
           transcripts: s.transcripts ?? [],
         }));
-        appendFileSync(file, JSON.stringify({ id: sc.truth.id, category, index, spans: stored }) + '\n');
-        log(`probed ${p.voices} ${sc.truth.id}`);
+        appendFileSync(file, JSON.stringify({ id: item.id, category: item.category, index: item.index, spans: stored }) + '\n');
+        log(`probed ${label} ${item.id}`);
       }
     } finally {
       await c.close();
     }
   }
-  const want = new Set(todo.map((t) => `${t.category}/${String(t.index).padStart(3, '0')}`));
+  const want = new Set(items.map((t) => t.id));
   return read().filter((s) => want.has(s.id));
+}
+
+/** Probes (or reads back) every sample of a part; resumable: samples already in the file are skipped. */
+export async function probePart(p: Part, file: string, log: (s: string) => void): Promise<StoredSample[]> {
+  const items = Array.from({ length: p.n }, (_, i) => p.first + i).flatMap((index) =>
+    TURN_END_CATEGORIES.map((category): ProbeItem => ({
+      id: `${category}/${String(index).padStart(3, '0')}`,
+      category,
+      index,
+      load: async () => {
+        const sc = await generateScenario(p.set, category, index, { voices: p.voices });
+        return { input: sc.input, spans: silencesOf(sc.truth) };
+      },
+    })),
+  );
+  return probeInto(file, items, log, p.voices);
 }
 
 /** The study's three parts: training samples (tuning voices) and the quick set in both voice sets. */

@@ -20,14 +20,12 @@
  *
  * Usage: `npm run study:turn-pause-history -- --train-per-category 24 --eval-per-category 16`.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { eotOperatingPoints, type ScoredSilence } from '../metrics/eot-operating-points.js';
 import { loadRecordedTurns } from '../real-speech/recorded-turns.js';
-import { createProbeComponents } from './dataset.js';
-import { fitVariant, loadStudyData, pointsLine, studyParts, studyReport, type JoinedSample, type Part, type StoredSample, type Variant } from './feature-study.js';
-import { probeTurnEnds } from './probe.js';
+import { fitVariant, loadStudyData, pointsLine, probeInto, studyParts, studyReport, type JoinedSample, type Part, type ProbeItem, type StoredSample, type Variant } from './feature-study.js';
 import { TURN_END_FEATURES } from '../../src/engine/turn-end/features.js';
 
 const READINGS = ['longest earlier pause', 'earlier pauses', 'beyond the longest'] as const;
@@ -63,29 +61,9 @@ export function joinPauseHistory(samples: readonly StoredSample[]): JoinedSample
 
 /** Probes the recorded prompts (resumable, like probePart) as samples of category 'recorded'. */
 async function probeRecorded(file: string, log: (s: string) => void): Promise<StoredSample[]> {
-  const read = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as StoredSample) : []);
-  const done = new Set(read().map((s) => s.id));
   const turns = await loadRecordedTurns();
-  if (turns.some((t) => !done.has(t.id))) {
-    const c = await createProbeComponents();
-    try {
-      for (const [index, t] of turns.entries()) {
-        if (done.has(t.id)) continue;
-        const spans = await probeTurnEnds(t.input, t.spans, c, { predictor: { eagerness: 'medium', endOfTurn: { policy: 'model' } }, keepFeatures: true });
-        const stored = spans.map((x) => ({
-          ...x,
-          features: (x.features ?? []).map((f) => Array.from(f, (v) => Math.round(v * 1e6) / 1e6)),
-          featureTimes: x.featureTimes ?? [],
-          transcripts: x.transcripts ?? [],
-        }));
-        appendFileSync(file, JSON.stringify({ id: t.id, category: 'recorded', index, spans: stored }) + '\n');
-        log(`probed recorded ${t.id}`);
-      }
-    } finally {
-      await c.close();
-    }
-  }
-  return read();
+  const items = turns.map((t, index): ProbeItem => ({ id: t.id, category: 'recorded', index, load: async () => ({ input: t.input, spans: t.spans }) }));
+  return probeInto(file, items, log, 'recorded');
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
