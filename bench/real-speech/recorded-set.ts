@@ -20,11 +20,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeWav } from '../../src/audio/wav.js';
 import { concatInt16 } from '../../src/audio/frame.js';
-import { GENERATION } from '../scenarios/config.js';
+import { GENERATION, SCENARIO_VERSION } from '../scenarios/config.js';
 import { rng, SCENARIO_RATE, seedOf, silence } from '../scenarios/audio.js';
 import { FILES, writeJson } from '../scenarios/layout.js';
 import { silencesOf } from '../scenarios/silences.js';
-import { SCENARIO_VERSION } from '../scenarios/config.js';
 import type { CategoryId, RecordedSpeaker, ScenarioTruth, UserSpan } from '../scenarios/types.js';
 import { EOT_POINTS } from '../metrics/eot-operating-points.js';
 import { loadRecordedTurns, RECORDED_SPEECH, type RecordedTurn } from './recorded-turns.js';
@@ -80,7 +79,7 @@ async function writeSample(dir: string, input: Int16Array, annotations: Record<s
   for (const [name, body] of Object.entries(annotations)) await writeJson(join(dir, name), body);
   await writeJson(join(dir, FILES.scenario), truth);
   // Where the sample came from and what is said, for people reading the tree (the runner ignores it).
-  const lines = from.map((t) => `${RECORDED_SPEECH.debianPackage}: ${t.id}.wav (Allison Smith, CC-BY-SA-3.0): ${t.text ?? ''}`);
+  const lines = from.map((t) => `${RECORDED_SPEECH.debianPackage}: ${t.id}.wav (${RECORDED_SPEAKER.voice}, CC-BY-SA-3.0): ${t.text ?? ''}`);
   await writeFile(join(dir, 'source.txt'), `${lines.join('\n')}\n`);
 }
 

@@ -9,8 +9,7 @@ import { gitCommit, machineInfo, type MachineInfo } from '../lib/machine.js';
 import { SCENARIO_VERSION, type VoiceSetName } from '../scenarios/config.js';
 import type { BackgroundMode } from '../scenarios/generate.js';
 import type { Speaker } from '../scenarios/voices.js';
-import type { RecordedSpeaker } from '../scenarios/types.js';
-import type { CategoryId } from '../scenarios/types.js';
+import type { CategoryId, RecordedSpeaker } from '../scenarios/types.js';
 import type { AnalyzerInfo } from './analysis.js';
 import type { BenchClock } from './target.js';
 
