@@ -7,9 +7,16 @@
  * with letter-level similarity. A reply that merely shares function words scores low, because every
  * unmatched or skipped word costs.
  *
- * Its threshold was chosen on tuning-voice runs against the engine's own account of each event (its
- * timeline says whether it resumed or began a new reply); see README "Conversation benchmark".
+ * Where the mishearing crosses word boundaries ("I'm only a small offline" → "hi mommy is small yacht
+ * flying") letters fail too, so a third test aligns the sounds (phones.ts): the new words' phones, in
+ * order, against a stretch of the earlier text's phones.
+ *
+ * Thresholds were chosen on tuning-voice runs against the engine's own account of each event (its
+ * timeline says whether it resumed or began a new reply): `npm run study:continuation`, report in
+ * bench/results/continuation-study.txt; see README "Conversation benchmark".
  */
+import { phonesOf, phoneScore } from './phones.js';
+
 
 export const CONTINUATION = {
   /** The test reads at most this many tokens of the new speech. */
@@ -24,6 +31,14 @@ export const CONTINUATION = {
   mismatchScore: -0.3,
   /** Score of a new word left unaligned, or an earlier word skipped inside the stretch. */
   gapScore: -0.4,
+  /** Sound test: continuation when the mean per-phone alignment score is ≥ this (> 1: test off). */
+  minPhoneAlignment: 0.5,
+  /** Score of two different vowels, or two consonants of one class (stops, fricatives, nasals, …). */
+  phoneNearScore: 0.3,
+  /** Score of any other pair of different phones. */
+  phoneMismatchScore: -0.5,
+  /** Score of a new phone left unaligned, or an earlier phone skipped inside the stretch. */
+  phoneGapScore: -0.7,
 } as const;
 
 export type ContinuationParams = { -readonly [K in keyof typeof CONTINUATION]: number };
@@ -82,7 +97,38 @@ export function alignmentScore(newTokens: readonly string[], earlierTokens: read
   return Math.max(...prev) / head.length;
 }
 
+/**
+ * Mean per-phone score of the best alignment of the head's phones (first `maxTokens` new tokens) to any
+ * stretch of the earlier tokens' phones: the same phone scores 1, a near one `phoneNearScore`, another
+ * `phoneMismatchScore`, a gap on either side `phoneGapScore`. 1 means the head sounds like a verbatim stretch.
+ */
+export function phoneAlignmentScore(newTokens: readonly string[], earlierTokens: readonly string[], p: ContinuationParams = CONTINUATION): number {
+  const headTokens = newTokens.slice(0, p.maxTokens);
+  if (headTokens.length < 2) return 0;
+  const head = phonesOf(headTokens);
+  const earlier = phonesOf(earlierTokens);
+  const m = earlier.length;
+  if (head.length === 0 || m === 0) return 0;
+  let prev = new Float64Array(m + 1); // row 0 is free: the stretch starts anywhere
+  let cur = new Float64Array(m + 1);
+  for (let i = 1; i <= head.length; i++) {
+    cur[0] = prev[0]! + p.phoneGapScore;
+    for (let j = 1; j <= m; j++) {
+      const pair = phoneScore(head[i - 1]!, earlier[j - 1]!, p.phoneNearScore, p.phoneMismatchScore);
+      cur[j] = Math.max(prev[j - 1]! + pair, prev[j]! + p.phoneGapScore, cur[j - 1]! + p.phoneGapScore);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  let best = -Infinity;
+  for (const x of prev) best = Math.max(best, x);
+  return best / head.length;
+}
+
 export function isContinuation(newTokens: readonly string[], earlierTokens: readonly string[], p: ContinuationParams = CONTINUATION): boolean {
   const eps = 1e-12;
-  return bigramShare(newTokens, earlierTokens, p) >= p.minBigramShare - eps || alignmentScore(newTokens, earlierTokens, p) >= p.minAlignment - eps;
+  return (
+    bigramShare(newTokens, earlierTokens, p) >= p.minBigramShare - eps ||
+    alignmentScore(newTokens, earlierTokens, p) >= p.minAlignment - eps ||
+    (p.minPhoneAlignment <= 1 && phoneAlignmentScore(newTokens, earlierTokens, p) >= p.minPhoneAlignment - eps)
+  );
 }

@@ -5,7 +5,7 @@
  */
 import { FullduplexError } from '../../src/errors.js';
 import { aggregateTiming, type Timing, type TimingSummary } from './get-timing.js';
-import { CONTINUATION, isContinuation as continues } from './continuation.js';
+import { CONTINUATION, isContinuation as continues, type ContinuationParams } from './continuation.js';
 import { leq, mergeSegments, overlaps, stats, validateSegments, validateWords, type Segment, type Stats, type Word } from './types.js';
 
 export const V15 = {
@@ -90,8 +90,8 @@ export function tokens(text: string): string[] {
  * Continuation: the exact bigram test, or the fuzzy alignment that survives the recogniser mishearing
  * the agent's own voice (continuation.ts).
  */
-export function isContinuation(newTokens: readonly string[], earlierTokens: readonly string[], p: V15Params = V15): boolean {
-  return continues(newTokens, earlierTokens, { ...CONTINUATION, maxTokens: p.continuationMaxTokens, minBigramShare: p.continuationMinBigramShare });
+export function isContinuation(newTokens: readonly string[], earlierTokens: readonly string[], p: V15Params = V15, test: Partial<ContinuationParams> = {}): boolean {
+  return continues(newTokens, earlierTokens, { ...CONTINUATION, ...test, maxTokens: p.continuationMaxTokens, minBigramShare: p.continuationMinBigramShare });
 }
 
 function wordsIn(words: readonly Word[], run: Segment): Word[] {
@@ -131,7 +131,7 @@ function finishedPlannedText(runWords: readonly Word[], planned: readonly string
  *    continues the earlier text (preEventText, else the words of the model's last run before the
  *    new one) → RESUME (continued_text); otherwise → RESPOND (new_speech).
  */
-export function labelOverlapEvent(input: V15EventInput, params: Partial<V15Params> = {}): V15EventResult {
+export function labelOverlapEvent(input: V15EventInput, params: Partial<V15Params> = {}, continuation: Partial<ContinuationParams> = {}): V15EventResult {
   const p: V15Params = { ...V15, ...params };
   validateSegments([input.overlap], 'overlap');
   const words = input.modelWords ?? [];
@@ -166,7 +166,7 @@ export function labelOverlapEvent(input: V15EventInput, params: Partial<V15Param
   if (newTokens.length < p.minTokensToJudge) return { ...base, ...timing, label: 'UNCERTAIN', reason: 'too_short' };
   const previousRun = runAt ?? [...model].reverse().find((r) => r.end <= next.start && r !== next);
   const earlier = planned ?? (previousRun === undefined ? [] : textOf(wordsIn(words, previousRun)));
-  return isContinuation(newTokens, earlier, p)
+  return isContinuation(newTokens, earlier, p, continuation)
     ? { ...base, ...timing, label: 'RESUME', reason: 'continued_text' }
     : { ...base, ...timing, label: 'RESPOND', reason: 'new_speech' };
 }

@@ -6,6 +6,7 @@
 import { BACKCHANNEL } from '../metrics/backchannel.js';
 import { TAKEOVER } from '../metrics/takeover.js';
 import { V15 } from '../metrics/fdb-v15.js';
+import { CONTINUATION } from '../metrics/continuation.js';
 import { GENERATION, PHRASE_CONTINUOUS_SHARE, PHRASE_GAP_S, SPEAKER_VARIATION as SV, VOICE_SETS } from '../scenarios/config.js';
 import { BACKCHANNEL_REFERENCE } from '../runner/config.js';
 
@@ -48,7 +49,7 @@ export const METHOD: readonly MethodNote[] = [
     title: 'v1.5 behaviour labels (rules, not an LLM judge)',
     text:
       `Model VAD segments joined across ≤ ${V15.modelMergeGapS} s. Speaking at the event and still speaking ${V15.stopAfterEventS} s after it ends → RESUME (rode through). ` +
-      `Otherwise new speech starting within ${V15.respondWindowS} s after the event is RESPOND unless ≥ ${V15.continuationMinBigramShare * 100} % of its first word pairs continue the agent's planned text (then RESUME); new speech without words or under ${V15.minTokensToJudge} words → UNCERTAIN; stopped and silent → UNCERTAIN (or RESUME if it had just finished its planned text); silent throughout → UNKNOWN. ` +
+      `Otherwise new speech starting within ${V15.respondWindowS} s after the event is RESPOND unless it continues the agent's planned text (then RESUME): ≥ ${V15.continuationMinBigramShare * 100} % of its first word pairs occur in it, or its first ${V15.continuationMaxTokens} words align in order with a stretch of it by letters (mean score ≥ ${CONTINUATION.minAlignment}) or by sounds (CMUdict phones, mean score ≥ ${CONTINUATION.minPhoneAlignment}), which survives the recogniser mishearing the agent's own voice; new speech without words or under ${V15.minTokensToJudge} words → UNCERTAIN; stopped and silent → UNCERTAIN (or RESUME if it had just finished its planned text); silent throughout → UNKNOWN. ` +
       'The planned text is the reply under way at the event, as the target reported its words: the engine’s own timeline (in-process, native WebSocket), the response transcript (OpenAI Realtime), the turn’s output transcription (Gemini Live). Moshi’s text stream has no reply boundaries, so a Moshi target is compared with the words heard in its previous speech instead, which rarely shows a continuation: its RESUME counts read low. ' +
       'Success: user interruption → RESPOND; user backchannel → RESUME; talking to others and background speech → not answered (no RESPOND and no unjudgeable new speech). ' +
       'Stop and response latency under upstream’s name are get_timing.py’s, on the whole clip: user VAD joined across ≤ 0.6 s, model across ≤ 0.5 s; stop = every positive overlap of user and model speech; response = each user end to the first model start strictly after it, one (the latest) user end per model start; pairs rounded to 1 ms and pooled over the category. The stop latency at the event is the bench’s own.',
