@@ -35,6 +35,12 @@ const VARIANTS: Variant[] = [
   { name: '-maxhmmpf 1500 -maxwpf 5', chunk: 320, options: extra('-maxhmmpf', '1500', '-maxwpf', '5') },
   { name: '-maxhmmpf 1000 -maxwpf 5', chunk: 320, options: extra('-maxhmmpf', '1000', '-maxwpf', '5') },
   { name: '-maxhmmpf 2000 -topn 2', chunk: 320, options: extra('-maxhmmpf', '2000', '-topn', '2') },
+  // On top of the engine's defaults (-maxhmmpf 2000 -topn 2):
+  { name: 'engine + -ds 2', chunk: 320, options: extra('-ds', '2') },
+  { name: 'engine + -ds 3', chunk: 320, options: extra('-ds', '3') },
+  { name: 'engine + -beam 1e-40 -wbeam 1e-30', chunk: 320, options: extra('-beam', '1e-40', '-wbeam', '1e-30') },
+  { name: 'engine + -maxhmmpf 1000', chunk: 320, options: extra('-maxhmmpf', '1000') },
+  { name: 'engine + -pl_window 5', chunk: 320, options: extra('-pl_window', '5') },
 ];
 
 interface Slot {
