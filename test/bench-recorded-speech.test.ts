@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readWavMono } from '../src/audio/wav.js';
 import { writeRecordedSet } from '../bench/real-speech/recorded-set.js';
 import { GENERATION } from '../bench/scenarios/config.js';
-import { isSpokenTurn, loadRecordedTurn, loadRecordedTurns, readTranscripts, RECORDED_SPEECH } from '../bench/real-speech/recorded-turns.js';
+import { isSpokenTurn, loadRecordedTurn, loadRecordedTurns, readTranscripts, RECORDED_SPEAKERS, RECORDED_SPEECH } from '../bench/real-speech/recorded-turns.js';
 import { speechLevelDbfs, SCENARIO_RATE } from '../bench/scenarios/audio.js';
 import { createProbeComponents } from '../bench/turn-end/dataset.js';
 import { probeTurnEnds } from '../bench/turn-end/probe.js';
@@ -154,4 +154,30 @@ test('bench recorded-set writes the tree and bench run plays it; flags that choo
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the other recorded speakers (June, Carlo) load as turns and write trees that name them; an unknown speaker is refused', async () => {
+  for (const [key, source] of [['june', RECORDED_SPEAKERS.june], ['carlo', RECORDED_SPEAKERS.carlo]] as const) {
+    const texts = readTranscripts(source.transcripts);
+    assert.ok(texts.size > 100, `${source.transcripts}: ${texts.size} transcripts`);
+    const turns = await loadRecordedTurns({ source, limit: 2 });
+    assert.equal(turns.length, 2);
+    for (const t of turns) {
+      assert.ok(t.speechS >= RECORDED_SPEECH.minSpeechS && existsSync(join(source.dir, `${t.id}.wav`)), t.id);
+      assert.equal(t.text, texts.get(t.id));
+      assert.ok(Math.abs(speechLevelDbfs({ samples: t.input, sampleRate: SCENARIO_RATE }) - RECORDED_SPEECH.levelDbfs) < 1, t.id);
+    }
+    const dir = mkdtempSync(join(tmpdir(), `fd-recorded-${key}-`));
+    try {
+      assert.equal(await main(['node', 'fullduplex', 'bench', 'recorded-set', '--speaker', key, '--out', dir, '--limit', '2']), 0);
+      const truth = readTruth(join(dir, 'smooth_turn_taking', '000'));
+      assert.equal(truth.speaker.voice, source.voice);
+      assert.equal(truth.speaker.engine === 'recording' && truth.speaker.language, source.language);
+      assert.match(readFileSync(join(dir, 'smooth_turn_taking', '000', 'source.txt'), 'utf8'), new RegExp(`^${source.debianPackage}: ${turns[0]!.id}\\.wav \\(${source.voice}, CC-BY-SA-3\\.0\\)`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  assert.equal(await main(['node', 'fullduplex', 'bench', 'recorded-set', '--speaker', 'nobody', '--out', join(tmpdir(), 'fd-never-written')]), 2);
+  assert.ok(!existsSync(join(tmpdir(), 'fd-never-written')));
 });

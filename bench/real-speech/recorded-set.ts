@@ -26,7 +26,7 @@ import { FILES, writeJson } from '../scenarios/layout.js';
 import { silencesOf } from '../scenarios/silences.js';
 import type { CategoryId, RecordedSpeaker, ScenarioTruth, UserSpan } from '../scenarios/types.js';
 import { EOT_POINTS } from '../metrics/eot-operating-points.js';
-import { loadRecordedTurns, RECORDED_SPEECH, type RecordedTurn } from './recorded-turns.js';
+import { loadRecordedTurns, RECORDED_SPEAKERS, RECORDED_SPEECH, type RecordedSource, type RecordedSpeakerKey, type RecordedTurn } from './recorded-turns.js';
 
 export interface RecordedSetSummary {
   readonly dir: string;
@@ -37,16 +37,16 @@ export interface RecordedSetSummary {
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** The one person every sample of the tree is spoken by. */
-export const RECORDED_SPEAKER: RecordedSpeaker = {
-  engine: 'recording',
-  voice: 'Allison Smith',
-  base: 'allison',
-  source: `Debian ${RECORDED_SPEECH.debianPackage}, CC-BY-SA-3.0`,
-};
+/** The person every sample of a tree is spoken by, as scenario.json names a speaker. */
+export function recordedSpeaker(source: RecordedSource): RecordedSpeaker {
+  return { engine: 'recording', voice: source.voice, base: source.base, language: source.language, source: `Debian ${source.debianPackage}, ${source.license}` };
+}
+
+/** The main recorded speaker (Allison Smith). */
+export const RECORDED_SPEAKER: RecordedSpeaker = recordedSpeaker(RECORDED_SPEECH);
 
 /** scenario.json of a recorded sample: who speaks when, and every silence in and after her turns. */
-function truthOf(id: string, category: CategoryId, input: Int16Array, levelDbfs: number, user: UserSpan[], extra: Partial<ScenarioTruth>): ScenarioTruth {
+function truthOf(speaker: RecordedSpeaker, id: string, category: CategoryId, input: Int16Array, levelDbfs: number, user: UserSpan[], extra: Partial<ScenarioTruth>): ScenarioTruth {
   const durationS = input.length / SCENARIO_RATE;
   const spans = user.map((u) => ({ ...u, start: r3(u.start), end: r3(u.end) }));
   return {
@@ -57,8 +57,8 @@ function truthOf(id: string, category: CategoryId, input: Int16Array, levelDbfs:
     durationS: r3(durationS),
     sampleRate: SCENARIO_RATE,
     voices: 'recorded',
-    voice: `${RECORDED_SPEAKER.voice} (recorded)`,
-    speaker: RECORDED_SPEAKER,
+    voice: `${speaker.voice} (recorded)`,
+    speaker,
     rate: 1,
     userLevelDbfs: Math.round(levelDbfs * 10) / 10,
     snrDb: null,
@@ -73,21 +73,23 @@ const spoken = (t: RecordedTurn, role: UserSpan['role'], offsetS = 0): UserSpan 
 
 const withTail = (t: RecordedTurn, tailS: number): Int16Array => concatInt16([t.input, silence(tailS)]);
 
-async function writeSample(dir: string, input: Int16Array, annotations: Record<string, unknown>, truth: ScenarioTruth, from: readonly RecordedTurn[]): Promise<void> {
+async function writeSample(source: RecordedSource, dir: string, input: Int16Array, annotations: Record<string, unknown>, truth: ScenarioTruth, from: readonly RecordedTurn[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeWav(join(dir, FILES.input), [input], SCENARIO_RATE);
   for (const [name, body] of Object.entries(annotations)) await writeJson(join(dir, name), body);
   await writeJson(join(dir, FILES.scenario), truth);
   // Where the sample came from and what is said, for people reading the tree (the runner ignores it).
-  const lines = from.map((t) => `${RECORDED_SPEECH.debianPackage}: ${t.id}.wav (${RECORDED_SPEAKER.voice}, CC-BY-SA-3.0): ${t.text ?? ''}`);
+  const lines = from.map((t) => `${source.debianPackage}: ${t.id}.wav (${source.voice}, ${source.license}): ${t.text ?? ''}`);
   await writeFile(join(dir, 'source.txt'), `${lines.join('\n')}\n`);
 }
 
 const uniform = (rand: () => number, [lo, hi]: readonly [number, number]) => lo + (hi - lo) * rand();
 
-/** Writes the tree under `dir`; `limit` bounds the prompts read (all by default). */
-export async function writeRecordedSet(dir: string, o: { limit?: number } = {}): Promise<RecordedSetSummary> {
-  const turns = await loadRecordedTurns({ ...(o.limit !== undefined && { limit: o.limit }) });
+/** Writes the tree under `dir`, spoken by `speaker` (Allison Smith by default); `limit` bounds the prompts read (all by default). */
+export async function writeRecordedSet(dir: string, o: { limit?: number; speaker?: RecordedSpeakerKey } = {}): Promise<RecordedSetSummary> {
+  const source = RECORDED_SPEAKERS[o.speaker ?? 'allison'];
+  const speaker = recordedSpeaker(source);
+  const turns = await loadRecordedTurns({ source, ...(o.limit !== undefined && { limit: o.limit }) });
   let pauses = 0;
   let turnTaking = 0;
   for (const t of turns) {
@@ -97,14 +99,14 @@ export async function writeRecordedSet(dir: string, o: { limit?: number } = {}):
       const name = String(pauses++).padStart(3, '0');
       const pause = holds.map((h) => ({ text: '[PAUSE]', timestamp: [r3(h.start), r3(h.end)] }));
       const input = withTail(t, GENERATION.shortTailS);
-      const truth = truthOf(`pause_handling/${name}`, 'pause_handling', input, t.levelDbfs, [spoken(t, 'turn')], { pauses: holds.map((h) => ({ start: r3(h.start), end: r3(h.end) })) });
-      await writeSample(join(dir, 'pause_handling', name), input, { [FILES.pause]: pause }, truth, [t]);
+      const truth = truthOf(speaker, `pause_handling/${name}`, 'pause_handling', input, t.levelDbfs, [spoken(t, 'turn')], { pauses: holds.map((h) => ({ start: r3(h.start), end: r3(h.end) })) });
+      await writeSample(source, join(dir, 'pause_handling', name), input, { [FILES.pause]: pause }, truth, [t]);
     }
     const name = String(turnTaking++).padStart(3, '0');
     const input = withTail(t, GENERATION.answerTailS);
     const turn = [{ text: '[TURN-TAKING]', timestamp: [r3(eot.start), r3(input.length / SCENARIO_RATE)] }];
-    const truth = truthOf(`smooth_turn_taking/${name}`, 'smooth_turn_taking', input, t.levelDbfs, [spoken(t, 'turn')], { turnEndS: r3(eot.start) });
-    await writeSample(join(dir, 'smooth_turn_taking', name), input, { [FILES.turnTaking]: turn }, truth, [t]);
+    const truth = truthOf(speaker, `smooth_turn_taking/${name}`, 'smooth_turn_taking', input, t.levelDbfs, [spoken(t, 'turn')], { turnEndS: r3(eot.start) });
+    await writeSample(source, join(dir, 'smooth_turn_taking', name), input, { [FILES.turnTaking]: turn }, truth, [t]);
   }
   let interruptions = 0;
   for (let k = 0; k + 1 < turns.length; k += 2) {
@@ -120,10 +122,10 @@ export async function writeRecordedSet(dir: string, o: { limit?: number } = {}):
     const context = request.text ?? request.id, text = barge.text ?? barge.id;
     // The second prompt's speech, placed at `at` (its own lead-in silence cut off).
     const bargeSpan = spoken(barge, 'barge_in', at - RECORDED_SPEECH.leadS);
-    const truth = truthOf(`user_interruption/${name}`, 'user_interruption', input, request.levelDbfs, [spoken(request, 'request'), bargeSpan], {
+    const truth = truthOf(speaker, `user_interruption/${name}`, 'user_interruption', input, request.levelDbfs, [spoken(request, 'request'), bargeSpan], {
       interruption: { context, text, start: span[0], end: span[1] },
     });
-    await writeSample(join(dir, 'user_interruption', name), input, {
+    await writeSample(source, join(dir, 'user_interruption', name), input, {
       [FILES.interrupt]: [{ context, interrupt: text, timestamp: span }],
       [FILES.metadata]: { context_text: context, current_turn_text: text, timestamps: span, category: 'user_interruption' },
     }, truth, [request, barge]);

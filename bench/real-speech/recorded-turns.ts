@@ -1,9 +1,12 @@
 /**
- * Recorded human speech to measure on: Asterisk's English prompts (Debian package
- * `asterisk-core-sounds-en-wav`: Allison Smith, a professional US English voice recorded in a studio,
- * 8 kHz telephone band, CC-BY-SA-3.0; transcripts in `core-sounds-en.txt.gz` beside them). Nothing in
- * the engine was chosen on them: a held-out speaker of real speech, with a person's own pauses, breaths
- * and intonation, where every other voice the bench has is synthesized.
+ * Recorded human speech to measure on: Asterisk's prompts (Debian packages
+ * `asterisk-core-sounds-<lang>-wav`, professional voices recorded in a studio, 8 kHz telephone band,
+ * CC-BY-SA-3.0; transcripts in `core-sounds-<lang>.txt.gz`). Allison Smith's US English prompts are the
+ * main recorded speaker; June Wallack (Canadian French) and Carlo (Italian, the one male voice) are
+ * further real speakers whose words the English recogniser cannot follow — what their samples measure
+ * is how the duplex decisions hold on real voices when the words are noise, as for a heavily accented
+ * speaker. Nothing in the engine was chosen on any of them: held-out speakers of real speech, with a
+ * person's own pauses, breaths and intonation, where every other voice the bench has is synthesized.
  *
  * Each prompt that is one finished spoken turn (isSpokenTurn: not a sound, no tone inside, not a
  * fragment made to be spliced before another prompt) with at least 1.5 s of speech is one user turn. Its silences follow the generated scenarios' rule exactly
@@ -25,13 +28,49 @@ import { GENERATION } from '../scenarios/config.js';
 import type { SilenceSpan } from '../turn-end/spans.js';
 import { silencesOf, SPAN_RULES } from '../turn-end/spans.js';
 
-/** Where Debian installs the prompts and their transcripts, and which of them are turns worth probing. */
-export const RECORDED_SPEECH = {
-  dir: '/usr/share/asterisk/sounds/en_US_f_Allison',
-  transcripts: '/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz',
+/** One recorded speaker: where Debian installs the prompts and their transcripts. */
+export interface RecordedSource {
+  /** Readable name ("Allison Smith"). */
+  readonly voice: string;
+  /** The person, as a synthesized voice's `base` names its speaker. */
+  readonly base: string;
+  /** What they speak ("US English"). */
+  readonly language: string;
+  readonly dir: string;
+  readonly transcripts: string;
   /** The Debian packages that hold them and their transcripts (scripts/setup.mjs installs both). */
-  debianPackage: 'asterisk-core-sounds-en-wav',
-  transcriptPackage: 'asterisk-core-sounds-en',
+  readonly debianPackage: string;
+  readonly transcriptPackage: string;
+  readonly license: string;
+}
+
+const asterisk = (lang: string, folder: string, voice: string, base: string, language: string): RecordedSource => ({
+  voice,
+  base,
+  language,
+  dir: `/usr/share/asterisk/sounds/${folder}`,
+  transcripts: `/usr/share/doc/asterisk-core-sounds-${lang}/core-sounds-${lang}.txt.gz`,
+  debianPackage: `asterisk-core-sounds-${lang}-wav`,
+  transcriptPackage: `asterisk-core-sounds-${lang}`,
+  license: 'CC-BY-SA-3.0',
+});
+
+/** The recorded speakers, by key (`bench recorded-set --speaker`). */
+export const RECORDED_SPEAKERS = {
+  allison: asterisk('en', 'en_US_f_Allison', 'Allison Smith', 'allison', 'US English'),
+  june: asterisk('fr', 'fr_CA_f_June', 'June Wallack', 'june', 'Canadian French'),
+  carlo: asterisk('it', 'it_IT_m_Carlo', 'Carlo', 'carlo', 'Italian'),
+} as const satisfies Record<string, RecordedSource>;
+
+export type RecordedSpeakerKey = keyof typeof RECORDED_SPEAKERS;
+
+export function isRecordedSpeakerKey(x: string): x is RecordedSpeakerKey {
+  return Object.hasOwn(RECORDED_SPEAKERS, x);
+}
+
+/** The main recorded speaker (Allison Smith) and which prompts are turns worth probing. */
+export const RECORDED_SPEECH = {
+  ...RECORDED_SPEAKERS.allison,
   /** Prompts with less speech than this (single words, digits, letters) are not turns with pauses, s. */
   minSpeechS: 1.5,
   /** Silence put before each prompt, so the detectors meet its onset as they would a user's, s. */
@@ -107,15 +146,16 @@ export function isSpokenTurn(text: string | undefined): boolean {
 }
 
 /** Every installed prompt that is a spoken turn (isSpokenTurn) with at least `minSpeechS` of speech, in path order. */
-export async function loadRecordedTurns(o: { dir?: string; transcripts?: string; minSpeechS?: number; limit?: number } = {}): Promise<RecordedTurn[]> {
-  const dir = o.dir ?? RECORDED_SPEECH.dir;
-  const transcripts = o.transcripts ?? RECORDED_SPEECH.transcripts;
+export async function loadRecordedTurns(o: { source?: RecordedSource; dir?: string; transcripts?: string; minSpeechS?: number; limit?: number } = {}): Promise<RecordedTurn[]> {
+  const source = o.source ?? RECORDED_SPEECH;
+  const dir = o.dir ?? source.dir;
+  const transcripts = o.transcripts ?? source.transcripts;
   if (!existsSync(dir)) {
-    throw new FullduplexError('MODEL_MISSING', `no recorded speech at ${dir}: install the Debian package ${RECORDED_SPEECH.debianPackage} (scripts/setup.mjs does)`);
+    throw new FullduplexError('MODEL_MISSING', `no recorded speech at ${dir}: install the Debian package ${source.debianPackage} (scripts/setup.mjs does)`);
   }
   // Without the transcripts a sound or a fragment cannot be told from a turn.
   if (!existsSync(transcripts)) {
-    throw new FullduplexError('MODEL_MISSING', `no transcripts of the recorded speech at ${transcripts}: install the Debian package ${RECORDED_SPEECH.transcriptPackage} (scripts/setup.mjs does)`);
+    throw new FullduplexError('MODEL_MISSING', `no transcripts of the recorded speech at ${transcripts}: install the Debian package ${source.transcriptPackage} (scripts/setup.mjs does)`);
   }
   const texts = readTranscripts(transcripts);
   const out: RecordedTurn[] = [];

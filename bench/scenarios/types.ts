@@ -134,6 +134,8 @@ export interface RecordedSpeaker {
   readonly voice: string;
   /** The person, as `Speaker.base` names a synthesized voice's speaker. */
   readonly base: string;
+  /** What they speak, when not the engine's English ("Italian"). */
+  readonly language?: string;
   /** Where the recordings come from (a Debian package) and their licence. */
   readonly source: string;
 }

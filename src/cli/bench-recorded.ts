@@ -2,12 +2,16 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeRecordedSet } from '../../bench/real-speech/recorded-set.js';
-import { RECORDED_SPEECH } from '../../bench/real-speech/recorded-turns.js';
+import { isRecordedSpeakerKey, RECORDED_SPEAKERS } from '../../bench/real-speech/recorded-turns.js';
+import { FullduplexError } from '../errors.js';
 import { parseNumber } from './bench-options.js';
 
-async function recordedSetCommand(o: { out: string; limit?: string }): Promise<void> {
+const SPEAKERS = Object.keys(RECORDED_SPEAKERS).join(', ');
+
+async function recordedSetCommand(o: { out: string; limit?: string; speaker: string }): Promise<void> {
   const limit = parseNumber(o.limit, '--limit', true);
-  const s = await writeRecordedSet(resolve(o.out), { ...(limit !== undefined && { limit }) });
+  if (!isRecordedSpeakerKey(o.speaker)) throw new FullduplexError('BAD_ARGUMENT', `--speaker ${o.speaker}: not a recorded speaker (${SPEAKERS})`);
+  const s = await writeRecordedSet(resolve(o.out), { speaker: o.speaker, ...(limit !== undefined && { limit }) });
   process.stdout.write(
     `${s.pauseHandling} pause-handling, ${s.smoothTurnTaking} turn-taking and ${s.userInterruption} interruption samples in ${s.dir}\n` +
       `play them: fullduplex bench run --set ${s.dir} --target local --clock virtual\n`,
@@ -17,8 +21,15 @@ async function recordedSetCommand(o: { out: string; limit?: string }): Promise<v
 export function addRecordedSetCommand(bench: Command): void {
   bench
     .command('recorded-set')
-    .description(`write recorded human speech (Debian's ${RECORDED_SPEECH.debianPackage}) as pause-handling, turn-taking and interruption samples in Full-Duplex-Bench layout`)
+    .description("write recorded human speech (Debian's Asterisk prompts) as pause-handling, turn-taking and interruption samples in Full-Duplex-Bench layout")
     .requiredOption('--out <dir>', 'where the tree goes')
+    .option(
+      '--speaker <name>',
+      `who speaks: ${Object.entries(RECORDED_SPEAKERS)
+        .map(([k, v]) => `${k} (${v.voice}, ${v.language})`)
+        .join(', ')}; only allison speaks English, the others measure the decisions when the words are noise`,
+      'allison',
+    )
     .option('--limit <n>', 'read the first n prompts only')
     .action(recordedSetCommand);
 }
