@@ -134,7 +134,7 @@ export interface RecordedSpeaker {
   readonly voice: string;
   /** The person, as `Speaker.base` names a synthesized voice's speaker. */
   readonly base: string;
-  /** What they speak, when not the engine's English ("Italian"). */
+  /** What they speak ("US English", "Italian"): the engine recognises English only. */
   readonly language?: string;
   /** Where the recordings come from (a Debian package) and their licence. */
   readonly source: string;
