@@ -145,8 +145,11 @@ export function isSpokenTurn(text: string | undefined): boolean {
   return /[A-Za-z]/.test(text) && !/(\.\.\.|…)\s*$/.test(text);
 }
 
-/** Every installed prompt that is a spoken turn (isSpokenTurn) with at least `minSpeechS` of speech, in path order. */
-export async function loadRecordedTurns(o: { source?: RecordedSource; dir?: string; transcripts?: string; minSpeechS?: number; limit?: number } = {}): Promise<RecordedTurn[]> {
+/**
+ * The installed prompts whose transcript is a spoken turn (isSpokenTurn), in path order, with their
+ * paths and text: the selection before any audio is read (the speech-length floor comes after).
+ */
+export function spokenTurnPrompts(o: { source?: RecordedSource; dir?: string; transcripts?: string } = {}): { id: string; path: string; text: string }[] {
   const source = o.source ?? RECORDED_SPEECH;
   const dir = o.dir ?? source.dir;
   const transcripts = o.transcripts ?? source.transcripts;
@@ -158,11 +161,20 @@ export async function loadRecordedTurns(o: { source?: RecordedSource; dir?: stri
     throw new FullduplexError('MODEL_MISSING', `no transcripts of the recorded speech at ${transcripts}: install the Debian package ${source.transcriptPackage} (scripts/setup.mjs does)`);
   }
   const texts = readTranscripts(transcripts);
-  const out: RecordedTurn[] = [];
+  const out: { id: string; path: string; text: string }[] = [];
   for (const path of wavFiles(dir)) {
     const id = relative(dir, path).replace(/\.wav$/, '');
-    if (!isSpokenTurn(texts.get(id))) continue;
-    const turn = await loadRecordedTurn(path, id, texts.get(id), o.minSpeechS);
+    const text = texts.get(id);
+    if (text !== undefined && isSpokenTurn(text)) out.push({ id, path, text });
+  }
+  return out;
+}
+
+/** Every installed prompt that is a spoken turn (spokenTurnPrompts) with at least `minSpeechS` of speech, in path order. */
+export async function loadRecordedTurns(o: { source?: RecordedSource; dir?: string; transcripts?: string; minSpeechS?: number; limit?: number } = {}): Promise<RecordedTurn[]> {
+  const out: RecordedTurn[] = [];
+  for (const p of spokenTurnPrompts(o)) {
+    const turn = await loadRecordedTurn(p.path, p.id, p.text, o.minSpeechS);
     if (turn) out.push(turn);
     if (o.limit !== undefined && out.length >= o.limit) break;
   }
