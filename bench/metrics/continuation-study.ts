@@ -103,22 +103,29 @@ function tally(js: readonly Judged[]) {
 const WORDS_ONLY: Partial<ContinuationParams> = { minPhoneAlignment: Infinity };
 const withSounds = (theta: number): Partial<ContinuationParams> => ({ minPhoneAlignment: theta });
 
+/** Events agreeing with the engine's account, and events judged, at each θ of the grid. */
+function sweep(events: readonly ScoredEvent[], grid: readonly number[]): { theta: number; agree: number; n: number }[] {
+  return grid.map((theta) => {
+    const js = judge(events, withSounds(theta));
+    return { theta, agree: tally(js).agree, n: js.length };
+  });
+}
+
 /**
  * The θ with the most events agreeing; among ties, the middle of the longest run of them, so that the
  * test keeps a margin on both sides (the edge of the plateau sits right on an example).
  */
-export function chooseTheta(events: readonly ScoredEvent[], grid: readonly number[]): { theta: number; agree: number } {
-  const agree = grid.map((theta) => tally(judge(events, withSounds(theta))).agree);
-  const best = Math.max(...agree);
+export function chooseTheta(points: readonly { theta: number; agree: number }[]): { theta: number; agree: number } {
+  const best = Math.max(...points.map((x) => x.agree));
   let run = { from: 0, length: 0 };
-  for (let i = 0; i < grid.length; i++) {
-    if (agree[i] !== best) continue;
+  for (let i = 0; i < points.length; i++) {
+    if (points[i]!.agree !== best) continue;
     let j = i;
-    while (j + 1 < grid.length && agree[j + 1] === best) j++;
+    while (j + 1 < points.length && points[j + 1]!.agree === best) j++;
     if (j - i + 1 > run.length) run = { from: i, length: j - i + 1 };
     i = j;
   }
-  return { theta: grid[run.from + Math.floor((run.length - 1) / 2)]!, agree: best };
+  return { theta: points[run.from + Math.floor((run.length - 1) / 2)]!.theta, agree: best };
 }
 
 function line(name: string, js: readonly Judged[]): string {
@@ -137,14 +144,15 @@ function main(): void {
   const tuning = readEvents(args.tuning);
   const heldout = readEvents(args.heldout);
   const grid = Array.from({ length: 15 }, (_, i) => Math.round((0.2 + 0.05 * i) * 100) / 100);
-  const choice = chooseTheta(tuning, grid);
+  const points = sweep(tuning, grid);
+  const choice = chooseTheta(points);
   const lines: string[] = [];
   lines.push('The v1.5 continuation test against the engine\'s own account of each event (bench/metrics/continuation-study.ts)');
   lines.push(`runs: tuning ${args.tuning} (${tuning.length} events), held-out ${args.heldout} (${heldout.length} events)`);
   lines.push(`fixed before looking: phone near ${CONTINUATION.phoneNearScore}, mismatch ${CONTINUATION.phoneMismatchScore}, gap ${CONTINUATION.phoneGapScore}; letter test ${CONTINUATION.minAlignment}`);
   lines.push('');
   lines.push('Agreement per sound-test threshold θ, tuning voices (the choice is made here):');
-  for (const theta of grid) lines.push(`  θ ${theta.toFixed(2)}: ${tally(judge(tuning, withSounds(theta))).agree}/${judge(tuning, withSounds(theta)).length}`);
+  for (const x of points) lines.push(`  θ ${x.theta.toFixed(2)}: ${x.agree}/${x.n}`);
   lines.push(`  chosen: θ ${choice.theta.toFixed(2)} (most agreeing; among ties the middle of the longest run)`);
   lines.push('');
   for (const [name, events] of [['tuning voices', tuning], ['held-out voices', heldout]] as const) {

@@ -17,7 +17,6 @@
  */
 import { phonesOf, phoneScore } from './phones.js';
 
-
 export const CONTINUATION = {
   /** The test reads at most this many tokens of the new speech. */
   maxTokens: 7,

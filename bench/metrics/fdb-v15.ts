@@ -87,8 +87,8 @@ export function tokens(text: string): string[] {
 }
 
 /**
- * Continuation: the exact bigram test, or the fuzzy alignment that survives the recogniser mishearing
- * the agent's own voice (continuation.ts).
+ * Continuation: the exact bigram test, or the letter or sound alignments that survive the recogniser
+ * mishearing the agent's own voice (continuation.ts); `test` overrides their parameters (the study).
  */
 export function isContinuation(newTokens: readonly string[], earlierTokens: readonly string[], p: V15Params = V15, test: Partial<ContinuationParams> = {}): boolean {
   return continues(newTokens, earlierTokens, { ...CONTINUATION, ...test, maxTokens: p.continuationMaxTokens, minBigramShare: p.continuationMinBigramShare });

@@ -42,9 +42,6 @@ export function recordedSpeaker(source: RecordedSource): RecordedSpeaker {
   return { engine: 'recording', voice: source.voice, base: source.base, language: source.language, source: `Debian ${source.debianPackage}, ${source.license}` };
 }
 
-/** The main recorded speaker (Allison Smith). */
-export const RECORDED_SPEAKER: RecordedSpeaker = recordedSpeaker(RECORDED_SPEECH);
-
 /** scenario.json of a recorded sample: who speaks when, and every silence in and after her turns. */
 function truthOf(speaker: RecordedSpeaker, id: string, category: CategoryId, input: Int16Array, levelDbfs: number, user: UserSpan[], extra: Partial<ScenarioTruth>): ScenarioTruth {
   const durationS = input.length / SCENARIO_RATE;
