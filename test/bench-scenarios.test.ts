@@ -77,6 +77,19 @@ test('--background throughout: a TV under the whole sample, the user’s words a
   assert.deepEqual(side.truth.others, plainSide.truth.others, 'other categories as they are');
 });
 
+test('--pause-scale: the same words, every pause inside the turn scaled, the scale in the truth', async () => {
+  const plain = await generateScenario('quick', 'pause_handling', 0);
+  const fluent = await generateScenario('quick', 'pause_handling', 0, { pauseScale: 0.5 });
+  assert.deepEqual(fluent.truth.user.map((u) => u.text), plain.truth.user.map((u) => u.text));
+  assert.equal(plain.truth.pauseScale, undefined);
+  assert.equal(fluent.truth.pauseScale, 0.5);
+  const lengths = (sc: Scenario) => sc.truth.pauses!.map((p) => p.end - p.start);
+  assert.ok(lengths(plain).length > 0);
+  // The mid-utterance pauses are drawn, then scaled (the cut points round to the speech's edges: a few ms).
+  for (const [k, l] of lengths(fluent).entries()) assert.ok(Math.abs(l - lengths(plain)[k]! * 0.5) < 0.03, `pause ${k}: ${l.toFixed(3)} vs ${lengths(plain)[k]!.toFixed(3)}`);
+  assert.ok(fluent.truth.durationS < plain.truth.durationS);
+});
+
 test('a sample is the same in another process, whatever flite synthesized before it', async () => {
   new FliteTts().synthesizeAll('Something else entirely, to move the synthesizer on.', 'slt');
   const here = await generateScenario('full', 'background_speech', 6);

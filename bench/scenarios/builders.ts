@@ -22,6 +22,8 @@ export interface Variation {
   /** Other speakers' voices and variations (apart from `rand`, so both voice sets share the script's timing). */
   readonly speakerRand: () => number;
   readonly set: SetSpec;
+  /** How this speaker pauses inside a turn: every drawn gap and pause × this (1: the generator's own). */
+  readonly pauseScale: number;
 }
 
 /** What a builder returns: the track and the category-specific part of the truth. */
@@ -40,7 +42,7 @@ function otherSpeaker(v: Variation, rand = v.speakerRand): Speaker {
   const pool = poolOf(v.voices, [v.speaker.base]);
   return drawSpeaker(pool[Math.floor(rand() * pool.length)]!, rand);
 }
-const track = (v: Variation) => new TrackBuilder(v.speaker, v.userLevelDbfs, v.rand);
+const track = (v: Variation) => new TrackBuilder(v.speaker, v.userLevelDbfs, v.rand, v.pauseScale);
 /** Even samples take the pool with people's timing, odd ones the plain pool. */
 const alternate = <T>(timed: readonly T[], plain: readonly T[], i: number): T => (i % 2 === 0 ? cycle(timed, i >> 1) : cycle(plain, i >> 1));
 const span = (s: SpeechSpan) => ({ start: s.start, end: s.end });
@@ -48,7 +50,7 @@ const span = (s: SpeechSpan) => ({ start: s.start, end: s.end });
 async function pauseHandling(v: Variation): Promise<Built> {
   const t = track(v).pause(GENERATION.leadS);
   const parts = alternate(S.HESITANT_PAUSE_SCRIPTS, S.PAUSE_SCRIPTS, v.index);
-  const spans = await t.sayParts(parts, parts.slice(1).map(() => uniform(v.rand, GENERATION.pauseS)), 'part');
+  const spans = await t.sayParts(parts, parts.slice(1).map(() => uniform(v.rand, GENERATION.pauseS) * v.pauseScale), 'part');
   const pauses = spans.slice(1).map((s, k) => ({ start: spans[k]!.end, end: s.start }));
   return { track: t, durationS: t.cursor + GENERATION.shortTailS, extra: { pauses } };
 }
@@ -88,7 +90,7 @@ async function backchannelMonologue(v: Variation): Promise<Built> {
   // Four sentences belong to each story; start at the opener's story, then run on.
   const first = (v.index % S.MONOLOGUE_OPENERS.length) * 4;
   for (let k = 0; k < n; k++) {
-    t.pause(uniform(v.rand, GENERATION.sentencePauseS));
+    t.pause(uniform(v.rand, GENERATION.sentencePauseS) * v.pauseScale);
     await t.say(cycle(S.MONOLOGUE_SENTENCES, first + k), 'sentence');
   }
   return { track: t, durationS: t.cursor + GENERATION.shortTailS, extra: {} };

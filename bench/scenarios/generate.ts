@@ -25,6 +25,12 @@ export interface GenerateOptions {
    * ends; 'throughout', a TV on for the whole sample. Only in BACKGROUND_CATEGORIES.
    */
   readonly background?: BackgroundMode;
+  /**
+   * How the user pauses inside a turn: phrase gaps, mid-utterance pauses and the pauses between a
+   * monologue's sentences × this (default 1, the generator's own: Full-Duplex-Bench-like long pauses).
+   * Below 1, a more fluent speaker; the words, voices and every other draw stay the same.
+   */
+  readonly pauseScale?: number;
 }
 
 export type BackgroundMode = 'after-turn' | 'throughout';
@@ -62,6 +68,7 @@ export function variationFor(setName: SetName, category: CategoryId, index: numb
     rand,
     speakerRand,
     set: SETS[setName],
+    pauseScale: o.pauseScale ?? 1,
   };
 }
 
@@ -91,6 +98,7 @@ export async function generateScenario(setName: SetName, category: CategoryId, i
       rate: v.speaker.tempo,
       userLevelDbfs: v.userLevelDbfs,
       snrDb: v.snrDb,
+      ...(v.pauseScale !== 1 && { pauseScale: v.pauseScale }),
       user,
       others: built.track.others,
       silences: silencesOf(built.track.renderUser(durationS), v.userLevelDbfs, user, durationS),

@@ -42,11 +42,13 @@ export class TrackBuilder {
   /**
    * @param speaker the main user
    * @param rand draws the within-turn gaps at phrase boundaries (PHRASE_GAP_S)
+   * @param pauseScale the speaker's pausing: drawn phrase gaps and `sayParts` pauses × this
    */
   constructor(
     readonly speaker: Speaker,
     readonly userLevelDbfs: number,
     private readonly rand: () => number,
+    private readonly pauseScale = 1,
   ) {}
 
   pause(seconds: number): this {
@@ -75,7 +77,7 @@ export class TrackBuilder {
     let g = 0;
     for (const [k, part] of parts.entries()) {
       for (const [j, phrase] of phrasesOf(part).phrases.entries()) {
-        if (phrases.length > 0) gaps.push(j > 0 ? gapsS?.[g++] ?? PHRASE_GAP_S[0] + (PHRASE_GAP_S[1] - PHRASE_GAP_S[0]) * this.rand() : pausesS[k - 1] ?? 0);
+        if (phrases.length > 0) gaps.push(j > 0 ? gapsS?.[g++] ?? this.pauseScale * (PHRASE_GAP_S[0] + (PHRASE_GAP_S[1] - PHRASE_GAP_S[0]) * this.rand()) : pausesS[k - 1] ?? 0);
         phrases.push(phrase);
         partOf.push(k);
       }

@@ -104,6 +104,8 @@ export interface ScenarioTruth {
   readonly userLevelDbfs: number;
   /** Pink noise under the whole track at this SNR relative to the user's speech level; null = clean. */
   readonly snrDb: number | null;
+  /** The user's pauses inside turns × this (GenerateOptions.pauseScale); absent: 1. */
+  readonly pauseScale?: number;
   /** The main user's speech, in order. */
   readonly user: readonly UserSpan[];
   /** Speech of anyone else (and the user's own side talk, which is mixed as farther away). */
