@@ -62,6 +62,23 @@ export interface EndOfTurnOptions {
   risingPitchMinMs: number;
   /** Completeness score at or above which the ending is "strong" (questions: 0.85 by default). */
   strongCompletenessScore: number;
+  /**
+   * Model: the user's own pausing (turn-end/speaker-pauses.ts). Once the conversation has heard
+   * `speakerPauseMinCount` of their pauses of at least `speakerPauseCountFromMs` (pauses inside a
+   * turn that they went on after), the turn is taken when the silence passes the longest of them by
+   * `speakerPauseMarginMs` and p(turn over) is at least `speakerPauseMinP`, whatever the threshold
+   * says. 0 turns it off. Chosen with `npm run study:speaker-pauses` on tuning voices at eagerness
+   * medium; the margin scales with eagerness like the waits above (low 2×, high 0.6×).
+   */
+  speakerPauseMinCount: number;
+  speakerPauseCountFromMs: number;
+  speakerPauseMarginMs: number;
+  speakerPauseMinP: number;
+  /**
+   * The user going on this soon after the agent took the turn (ms after the take) was a pause too,
+   * and counts as one: the ceiling grows past a pause it cut short instead of cutting the next one.
+   */
+  speakerPauseResumeWithinMs: number;
 }
 
 export interface BargeInOptions {
@@ -255,6 +272,11 @@ export const defaultPredictorOptions: PredictorOptions = {
     risingPitchFactor: 1.5,
     risingPitchMinMs: 600,
     strongCompletenessScore: 0.8,
+    speakerPauseMinCount: 8,
+    speakerPauseCountFromMs: 100,
+    speakerPauseMarginMs: 600,
+    speakerPauseMinP: 0,
+    speakerPauseResumeWithinMs: 1000,
   },
   bargeIn: { policy: 'model', modelThreshold: undefined, modelResumeAfterSilenceMs: 128, modelCarryMs: 1000, yieldAfterMs: 64, confirmAfterMs: 800, confirmWords: 3, wordsConfirmMinMs: 400, resumeAfterSilenceMs: 250, singleWordConfirmMs: 600,
     stopWords: ['stop', 'wait', 'no', 'hold', 'hang', 'sorry', 'excuse', 'actually', 'hey', 'pause', 'quiet', 'enough', 'shut'] },
@@ -304,7 +326,7 @@ export function resolvePredictorOptions(o: PredictorOverrides = {}): PredictorOp
   const eagerness = o.eagerness ?? defaultPredictorOptions.eagerness;
   const f = EAGERNESS_WAIT_FACTOR[eagerness];
   const e = { ...defaultPredictorOptions.endOfTurn };
-  for (const k of ['commitCompleteMs', 'commitUnsureMs', 'commitIncompleteMs', 'commitNarrativeMs', 'risingPitchMinMs'] as const) e[k] *= f;
+  for (const k of ['commitCompleteMs', 'commitUnsureMs', 'commitIncompleteMs', 'commitNarrativeMs', 'risingPitchMinMs', 'speakerPauseMarginMs'] as const) e[k] *= f;
   return {
     ...defaultPredictorOptions,
     ...o,

@@ -69,6 +69,8 @@ export class DuplexPredictor {
   /** The current segment is that quieter voice, split off the user's (or its next phrase). */
   private splitOff = false;
 
+  /** The pause at which the agent last took the turn, ms; cleared when the user next speaks. */
+  private takenAtPauseMs: number | undefined;
   /** When the user's turn is over: the learned model or the hand-set waits (turn-end/policy.ts). */
   private readonly turnEndPolicy: TurnEndPolicy;
   /** Speech over the agent: a real interruption or not (barge-in/policy.ts), under bargeIn.policy 'model'. */
@@ -95,6 +97,12 @@ export class DuplexPredictor {
   /** The end-of-turn model's reading of the current pause (undefined while the user speaks, or with policy 'rules'). */
   get turnEnd(): TurnEndEstimate | undefined {
     return this.turnEndPolicy.estimate;
+  }
+
+  /** How this user pauses inside their turns (counted pauses, the longest, ms), over the conversation. */
+  get userPauses(): { readonly count: number; readonly longestMs: number } {
+    const s = this.turnEndPolicy.speakerPauses;
+    return { count: s.count, longestMs: s.longest };
   }
 
   /** Is anyone speaking (a VAD speech segment, the user's or ignored)? */
@@ -213,6 +221,7 @@ export class DuplexPredictor {
       if (this.silenceMs >= th.minSpeechMs) this.endSegment(out);
     }
     if (this.speaking && voiced && !this.segmentIgnored) {
+      if (this.userPauseMs > this.segmentSpeechMs) this.userWentOn(this.userPauseMs - this.segmentSpeechMs);
       this.userPauseMs = 0;
       this.otherVoiceThisPause = false;
     }
@@ -223,6 +232,18 @@ export class DuplexPredictor {
     else this.whileListening(e, out);
     this.onWindow?.(e, out);
     return out;
+  }
+
+  /**
+   * The user speaks again after `silenceMs`: a pause inside their turn (or one the agent took the turn
+   * in, if they went on right after) tells how this user pauses (turn-end/speaker-pauses.ts).
+   */
+  private userWentOn(silenceMs: number): void {
+    const taken = this.takenAtPauseMs;
+    this.takenAtPauseMs = undefined;
+    const cutShort = taken !== undefined && silenceMs - taken <= this.options.endOfTurn.speakerPauseResumeWithinMs;
+    // Inside a turn: the segment goes on with it (one that starts a turn follows the agent's reply).
+    if ((this.turnActive && !this.segmentStartedTurn) || cutShort) this.turnEndPolicy.speakerPauses.add(silenceMs);
   }
 
   /** A segment's first window; `fresh`: it continues nothing (a split at the user's return), with that reason. */
@@ -384,6 +405,7 @@ export class DuplexPredictor {
       return;
     }
     if (wait.take) {
+      this.takenAtPauseMs = pause;
       out.push({ action: 'take_turn', reason: `${ms(pause)} silence; ${wait.why}` });
       return;
     }

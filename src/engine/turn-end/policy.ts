@@ -9,6 +9,7 @@ import type { WindowEvidence } from '../predictor.js';
 import { TURN_END_FEATURES, turnEndFeatures } from './features.js';
 import { describeContributions, TurnEndModel, type FeatureContribution } from './model.js';
 import { ruleWait } from './rules.js';
+import { SpeakerPauses } from './speaker-pauses.js';
 
 /** The end-of-turn model's reading of the current pause (policy 'model'). */
 export interface TurnEndEstimate {
@@ -42,12 +43,16 @@ const ms = (x: number) => `${Math.round(x)} ms`;
 export class TurnEndPolicy {
   private readonly featureBuf = new Float64Array(TURN_END_FEATURES.length);
   private last: TurnEndEstimate | undefined;
+  /** How this user pauses inside their turns, over the whole conversation. */
+  readonly speakerPauses: SpeakerPauses;
 
   /** `options` is read on every call: it may change at run time (the policy too). */
   constructor(
     private readonly options: PredictorOptions,
     readonly model: TurnEndModel = new TurnEndModel(),
-  ) {}
+  ) {
+    this.speakerPauses = new SpeakerPauses(options.endOfTurn);
+  }
 
   /** The model's reading of the current pause; undefined outside pauses or with policy 'rules'. */
   get estimate(): TurnEndEstimate | undefined {
@@ -95,14 +100,21 @@ export class TurnEndPolicy {
     const why = () => `p(turn over) ${p.toFixed(2)} (${describeContributions(top())})`;
     const timeout = pause >= this.options.maxHoldMs;
     const held = model.heldByWords(x, o.commitIncompleteMs);
-    const take = (pause >= delay && p >= threshold && !held) || timeout;
+    const byModel = pause >= delay && p >= threshold && !held;
+    // Past this user's own longest pause by the margin: they have never paused this long and gone on.
+    const ceiling = this.speakerPauses.ceilingMs();
+    const bySpeaker = ceiling !== null && pause >= ceiling && p >= o.speakerPauseMinP;
+    const take = byModel || timeout || bySpeaker;
     const maxHoldMs = this.options.maxHoldMs;
     const incompleteMs = o.commitIncompleteMs;
     const reason = e.completeness.reason;
+    const { longest, count } = this.speakerPauses;
     return {
       take,
       get why() {
-        return timeout && (p < threshold || held) ? `no sign of an end after ${ms(maxHoldMs)} (${why()})` : `${why()} ≥ ${threshold.toFixed(2)}`;
+        if (byModel) return `${why()} ≥ ${threshold.toFixed(2)}`;
+        if (bySpeaker) return `past this user's longest pause (${ms(longest)} of ${count}) by ${ms(o.speakerPauseMarginMs)} (${why()})`;
+        return `no sign of an end after ${ms(maxHoldMs)} (${why()})`;
       },
       speculate: p >= threshold * o.speculateAtShare,
       get speculateWhy() {
