@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readWavMono } from '../src/audio/wav.js';
 import { writeRecordedSet } from '../bench/real-speech/recorded-set.js';
 import { GENERATION } from '../bench/scenarios/config.js';
-import { isSpokenTurn, loadRecordedTurn, loadRecordedTurns, readTranscripts, RECORDED_SPEAKERS, RECORDED_SPEECH, spokenTurnPrompts } from '../bench/real-speech/recorded-turns.js';
+import { isSpokenTurn, loadRecordedTurn, loadRecordedTurns, readTranscripts, recordedConversation, RECORDED_SPEAKERS, RECORDED_SPEECH, spokenTurnPrompts } from '../bench/real-speech/recorded-turns.js';
 import { speechLevelDbfs, SCENARIO_RATE } from '../bench/scenarios/audio.js';
 import { createProbeComponents } from '../bench/turn-end/dataset.js';
 import { probeTurnEnds } from '../bench/turn-end/probe.js';
@@ -134,6 +134,17 @@ test('the engine, probed on a recorded prompt, takes the turn after the speaker 
     const eot = spans.find((s) => s.kind === 'eot')!;
     assert.ok(eot.engineFireS !== null && eot.engineFireS > 0 && eot.engineFireS < 3, `turn taken ${eot.engineFireS} s after the speech ended`);
     assert.ok(eot.scores.length > 0 && eot.scores.every((s) => s.p >= 0 && s.p <= 1));
+    // Two prompts as one conversation: each turn taken is over, so the second is read on its own words.
+    const second = await loadRecordedTurn(join(RECORDED_SPEECH.dir, 'vm-goodbye.wav'), 'vm-goodbye', undefined, 0.5);
+    assert.ok(second);
+    const conv = recordedConversation([t, second]);
+    assert.equal(conv.spans.filter((s) => s.kind === 'eot').length, 2);
+    const heard = await probeTurnEnds(conv.input, conv.spans, c, { conversation: true, keepFeatures: true });
+    const [firstEnd, secondEnd] = heard.filter((s) => s.kind === 'eot');
+    assert.ok(firstEnd!.engineFireS !== null && secondEnd!.engineFireS !== null, 'both turns taken');
+    const words = (x: typeof firstEnd) => new Set(x!.transcripts!.at(-1)!.split(' ').filter(Boolean));
+    assert.ok(words(firstEnd).size > 3 && words(secondEnd).size > 0, `${[...words(firstEnd)]} / ${[...words(secondEnd)]}`);
+    assert.ok(words(secondEnd).size < words(firstEnd).size, `the second turn's words are its own: ${[...words(secondEnd)].join(' ')}`);
   } finally {
     await c.close();
   }
@@ -181,4 +192,21 @@ test('the other recorded speakers (June, Carlo) load as turns and write trees th
   }
   assert.equal(await main(['node', 'fullduplex', 'bench', 'recorded-set', '--speaker', 'nobody', '--out', join(tmpdir(), 'fd-never-written')]), 2);
   assert.ok(!existsSync(join(tmpdir(), 'fd-never-written')));
+});
+
+test('bench eot on another recorded speaker: the report names them; an unknown speaker and a bad pause scale are refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-eot-carlo-'));
+  try {
+    assert.equal(await main(['node', 'fullduplex', 'bench', 'eot', '--voices', 'recorded:carlo', '--recorded-limit', '1', '--samples', '--out', dir]), 0);
+    const text = readFileSync(join(dir, 'eot-recorded-carlo-1.txt'), 'utf8');
+    assert.match(text, /== Recorded human speech \(asterisk-core-sounds-it-wav: Carlo, Italian, read prompts, 8 kHz; never tuned on\) \(1 samples\)/);
+    const [probed] = JSON.parse(readFileSync(join(dir, 'eot-recorded-carlo-1.samples.json'), 'utf8')) as { voices: string; samples: { spans: { kind: string; scores: unknown[] }[] }[] }[];
+    assert.equal(probed!.voices, 'recorded:carlo');
+    assert.ok(probed!.samples[0]!.spans.some((s) => s.kind === 'eot' && s.scores.length > 0));
+    assert.equal(await main(['node', 'fullduplex', 'bench', 'eot', '--voices', 'recorded:nobody', '--out', dir]), 2);
+    assert.equal(await main(['node', 'fullduplex', 'bench', 'eot', '--pause-scale', '0', '--out', dir]), 2);
+    assert.deepEqual(readdirSync(dir).sort(), ['eot-recorded-carlo-1.json', 'eot-recorded-carlo-1.samples.json', 'eot-recorded-carlo-1.txt']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

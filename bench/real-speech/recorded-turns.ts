@@ -180,3 +180,21 @@ export async function loadRecordedTurns(o: { source?: RecordedSource; dir?: stri
   }
   return out;
 }
+
+/**
+ * Consecutive prompts as one conversation with the same person: each prompt, then the answer window
+ * (SPAN_RULES.maxEotS) of silence where the agent would answer, then the next. The spans keep their
+ * kinds (each prompt's holds, and its turn end), moved to the conversation's time.
+ */
+export function recordedConversation(turns: readonly RecordedTurn[]): { id: string; text: string; input: Int16Array; spans: SilenceSpan[] } {
+  const parts: Int16Array[] = [];
+  const spans: SilenceSpan[] = [];
+  let offset = 0;
+  for (const t of turns) {
+    const block = concatInt16([t.input, silence(Math.max(0, t.end + SPAN_RULES.maxEotS - t.input.length / SCENARIO_RATE))]);
+    parts.push(block);
+    for (const s of t.spans) spans.push({ ...s, start: s.start + offset, end: s.end + offset });
+    offset += block.length / SCENARIO_RATE;
+  }
+  return { id: turns.map((t) => t.id).join('+'), text: turns.map((t) => t.text ?? t.id).join(' / '), input: concatInt16(parts), spans };
+}

@@ -40,6 +40,8 @@ export interface ProbeOptions {
   readonly predictor?: PredictorOverrides;
   /** Keep each window's feature vector (for training). */
   readonly keepFeatures?: boolean;
+  /** The input holds several turns: a turn taken is over (listenOnly 'turns'), the next is a new one. */
+  readonly conversation?: boolean;
 }
 
 export async function probeTurnEnds(
@@ -57,7 +59,7 @@ export async function probeTurnEnds(
     asr: c.asr,
     tts: c.tts,
     dialogue: new EmbeddedDialogueModel(),
-    listenOnly: true,
+    listenOnly: o.conversation ? 'turns' : true,
     computeTime: 'none',
     onEvent: (e) => {
       if (e.type === 'decision' && e.action === 'take_turn') fired = true;

@@ -23,7 +23,7 @@ export interface WindowHost {
   readonly vad: VoiceActivityDetector;
   readonly windowMs: number;
   /** Observe without answering (SessionOptions.listenOnly). */
-  readonly listenOnly: boolean;
+  readonly listenOnly: boolean | 'turns';
   readonly timing: ComputeTiming;
   readonly duplex: DuplexPredictor;
   readonly recognizer: TurnRecognizer;
@@ -89,7 +89,13 @@ export class DecisionWindow {
   private async act(d: Decision, agent: AgentActivity): Promise<void> {
     const t = this.h.stamp();
     this.h.emit({ type: 'decision', t, action: d.action, reason: d.reason, agent });
-    if (this.h.listenOnly && LISTEN_ONLY_SKIPS.has(d.action)) return;
+    if (this.h.listenOnly && LISTEN_ONLY_SKIPS.has(d.action)) {
+      if (d.action === 'take_turn' && this.h.listenOnly === 'turns') {
+        await this.h.recognizer.take();
+        this.h.duplex.turnTaken();
+      }
+      return;
+    }
     switch (d.action) {
       case 'user_start':
         this.h.emit({ type: 'user_speech_start', t, onset: t - this.h.duplex.segmentMs / 1000 });

@@ -33,9 +33,11 @@ export interface SessionOptions {
   /**
    * Listen without ever answering: the predictor still reads every window (its decisions and its
    * end-of-turn estimates stay observable), but no reply, speculation or backchannel is started.
-   * The end-of-turn model's training and the benchmark's end-of-turn probe use it.
+   * The end-of-turn model's training and the benchmark's end-of-turn probe use it. 'turns': the same,
+   * but a turn taken is over (the predictor and the recogniser move on to the next, unanswered), so a
+   * recording of several turns is heard as a conversation.
    */
-  listenOnly?: boolean;
+  listenOnly?: boolean | 'turns';
   /**
    * When playback happens downstream of `pullAudio` (a client's jitter buffer that is flushed on
    * barge-in), how many of an utterance's pulled samples the listener actually heard. A barge-in then
