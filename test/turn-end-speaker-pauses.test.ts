@@ -7,17 +7,19 @@ import assert from 'node:assert/strict';
 import { DuplexPredictor, type AgentActivity, type Decision, type WindowEvidence } from '../src/engine/predictor.js';
 import { assessCompleteness } from '../src/engine/evidence/completeness.js';
 import type { FinalStretch } from '../src/engine/evidence/pitch.js';
-import type { PredictorOverrides } from '../src/engine/options.js';
+import { defaultPredictorOptions, type PredictorOverrides } from '../src/engine/options.js';
 
 const TEXT = 'i would like to book a table for two';
 const WORDS = TEXT.split(' ').map((w, i) => ({ word: w, start: i * 0.3, end: i * 0.3 + 0.25, confidence: 0.9 }));
 const LEVEL: FinalStretch = { slopeStPerS: -2, energySlopeDbPerS: -20, meanF0Hz: 180, voicedFrames: 10, durationMs: 320, pauseMs: 0, shape: 'flat', sustained: false } as FinalStretch;
+// The rule as these tests set it (the defaults are the study's choice and may move).
+const RULE = { speakerPauseMinCount: 4, speakerPauseCountFromMs: 100, speakerPauseMarginMs: 600 };
 
 class Conversation {
   readonly p: DuplexPredictor;
   private t = 0;
 
-  constructor(o: PredictorOverrides = {}) {
+  constructor(o: PredictorOverrides = { endOfTurn: RULE }) {
     this.p = new DuplexPredictor(o);
   }
 
@@ -71,27 +73,27 @@ class Conversation {
   }
 }
 
-test('speaker pauses: after eight of the user\'s 320 ms pauses, the turn is taken 600 ms past the longest, with the reason', () => {
+test('speaker pauses: after four of the user\'s 320 ms pauses, the turn is taken 600 ms past the longest, with the reason', () => {
   const c = new Conversation();
   const takes: { d: Decision; pauseMs: number }[] = [];
-  for (let k = 0; k < 6; k++) {
+  for (let k = 0; k < 4; k++) {
     takes.push(c.turn());
     c.reply();
   }
-  // The first three turns get the model's own wait; in the fourth the eighth pause is heard. The gaps
+  // The first turn gets the model's own wait; in the second the fourth pause is heard. The gaps
   // between turns (the agent's replies) are not the user's pauses.
-  for (const t of takes.slice(0, 3)) assert.match(t.d.reason, /p\(turn over\) \d\.\d\d \(.+\) ≥ 0\.85/);
+  assert.match(takes[0]!.d.reason, /p\(turn over\) \d\.\d\d \(.+\) ≥ 0\.85/);
   assert.ok(takes[0]!.pauseMs > 1200, `the model alone waits ${takes[0]!.pauseMs} ms`);
-  for (const t of takes.slice(3)) {
+  for (const t of takes.slice(1)) {
     assert.match(t.d.reason, /past this user's longest pause \(320 ms of \d+\) by 600 ms/);
     assert.ok(t.pauseMs >= 920 && t.pauseMs <= 960, `taken at ${t.pauseMs} ms`);
   }
-  assert.deepEqual(c.p.userPauses, { count: 12, longestMs: 320 });
+  assert.deepEqual(c.p.userPauses, { count: 8, longestMs: 320, heard: 8, lastMs: 320 });
 });
 
 test('speaker pauses: a pause the agent took the turn in counts if the user goes on right after, so the next one waits longer', () => {
   const c = new Conversation();
-  for (let k = 0; k < 4; k++) {
+  for (let k = 0; k < 2; k++) {
     c.turn();
     c.reply();
   }
@@ -110,16 +112,24 @@ test('speaker pauses: a pause the agent took the turn in counts if the user goes
   assert.match(next.d.reason, /≥ 0\.85/);
 });
 
-test('speaker pauses: off with speakerPauseMinCount 0; a slow pauser\'s pauses raise the ceiling past the model\'s wait', () => {
-  const off = new Conversation({ endOfTurn: { speakerPauseMinCount: 0 } });
-  for (let k = 0; k < 6; k++) {
+test('speaker pauses: off with speakerPauseMinCount 0; a slow pauser\'s pauses raise the ceiling past the model\'s wait; the defaults turn it on', () => {
+  const off = new Conversation({ endOfTurn: { ...RULE, speakerPauseMinCount: 0 } });
+  for (let k = 0; k < 4; k++) {
     assert.match(off.turn().d.reason, /≥ 0\.85/);
     off.reply();
   }
   const slow = new Conversation();
-  for (let k = 0; k < 6; k++) {
+  for (let k = 0; k < 4; k++) {
     assert.match(slow.turn(30).d.reason, /≥ 0\.85/, 'pauses of 960 ms: the ceiling (1.56 s) never comes before the model');
     slow.reply();
   }
   assert.equal(slow.p.userPauses.longestMs, 960);
+  const e = defaultPredictorOptions.endOfTurn;
+  assert.ok(e.speakerPauseMinCount > 0 && e.speakerPauseMarginMs > 0, 'on by default');
+  const byDefault = new Conversation({});
+  byDefault.turn();
+  byDefault.reply();
+  const t = byDefault.turn();
+  assert.match(t.d.reason, new RegExp(`past this user's longest pause \\(320 ms of \\d+\\) by ${e.speakerPauseMarginMs} ms`));
+  assert.ok(Math.abs(t.pauseMs - (320 + e.speakerPauseMarginMs)) <= 32, `taken at ${t.pauseMs} ms`);
 });

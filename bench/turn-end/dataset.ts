@@ -7,7 +7,7 @@ import type { PredictorOverrides } from '../../src/engine/options.js';
 import { generateScenario, type GenerateOptions } from '../scenarios/generate.js';
 import type { SetName } from '../scenarios/config.js';
 import type { CategoryId } from '../scenarios/types.js';
-import { probeTurnEnds, type ProbeComponents, type ProbedSpan } from './probe.js';
+import { probeTurnEnds, type MeasuredPause, type ProbeComponents, type ProbedSpan } from './probe.js';
 import { silencesOf } from './spans.js';
 
 /** Categories whose clips are one user turn with known inner silences: what the model learns from. */
@@ -19,6 +19,8 @@ export interface ProbedSample {
   readonly spans: ProbedSpan[];
   /** What the speaker says (recorded prompts). */
   readonly text?: string;
+  /** The pauses the user went on after, as the engine measured them, in order. */
+  readonly pauses?: readonly MeasuredPause[];
 }
 
 export interface ProbeSetOptions {
@@ -45,11 +47,13 @@ export async function probeSet(c: ProbeComponents, o: ProbeSetOptions): Promise<
   const out: ProbedSample[] = [];
   for (const [k, { category, index }] of plan.entries()) {
     const sc = await generateScenario(o.set, category, index, o.generate);
+    const pauses: MeasuredPause[] = [];
     const spans = await probeTurnEnds(sc.input, silencesOf(sc.truth), c, {
       ...(o.predictor && { predictor: o.predictor }),
       ...(o.keepFeatures && { keepFeatures: true }),
+      onPause: (p) => pauses.push(p),
     });
-    out.push({ id: sc.truth.id, category, spans });
+    out.push({ id: sc.truth.id, category, spans, pauses });
     o.onProgress?.(k + 1, plan.length, sc.truth.id);
   }
   return out;

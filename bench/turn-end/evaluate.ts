@@ -12,7 +12,7 @@ import type { Eagerness, EndOfTurnOptions } from '../../src/engine/options.js';
 import { enginePolicyPoint, EOT_POINTS, eotOperatingPoints, silenceTimeoutOperatingPoints, type EnginePolicyPoint, type OperatingPoints } from '../metrics/eot-operating-points.js';
 import { eotPointsText } from '../report/eot-points.js';
 import { SPAN_RULES } from './spans.js';
-import { probeTurnEnds, type ProbeComponents } from './probe.js';
+import { probeTurnEnds, type MeasuredPause, type ProbeComponents } from './probe.js';
 import { isRecordedSpeakerKey, loadRecordedTurns, recordedConversation, RECORDED_SPEAKERS, type RecordedSource, type RecordedSpeakerKey } from '../real-speech/recorded-turns.js';
 
 /**
@@ -55,6 +55,8 @@ export interface VoiceSetResult {
   /** The pauses inside turns where the engine would have taken the turn, earliest first. */
   readonly cutoffs: readonly EngineCutoff[];
   readonly rulesCutoffs?: readonly EngineCutoff[];
+  /** Conversations: the mean latency at the k-th turn end of every conversation (k from 1), and how many. */
+  readonly byTurn?: readonly { readonly turn: number; readonly meanLatencyS: number; readonly n: number }[];
   /** The probed samples themselves (p(turn over) over every silence), when asked for (`keepSamples`). */
   readonly probed?: readonly ProbedSample[];
 }
@@ -86,6 +88,16 @@ function engineOf(samples: readonly ProbedSample[]): { point: EnginePolicyPoint;
     .flatMap((x) => x.spans.filter((s) => s.kind === 'hold' && scoredHold(s) && s.engineFireS !== null && s.engineFireS < s.end - s.start - 1e-9).map((s) => ({ id: x.id, startS: s.start, fireS: s.engineFireS!, lengthS: s.end - s.start, ...(x.text !== undefined && { text: x.text }) })))
     .sort((a, b) => a.fireS - b.fireS);
   return { point: enginePolicyPoint(fired), cutoffs };
+}
+
+/** The engine's latency at each conversation's k-th turn end (a turn end not taken counts as the answer window). */
+function latencyByTurn(samples: readonly ProbedSample[]): { turn: number; meanLatencyS: number; n: number }[] {
+  const at: number[][] = [];
+  for (const s of samples) {
+    const ends = s.spans.filter((x) => x.kind === 'eot').sort((a, b) => a.start - b.start);
+    ends.forEach((x, k) => (at[k] ??= []).push(Math.min(x.engineFireS ?? SPAN_RULES.maxEotS, SPAN_RULES.maxEotS)));
+  }
+  return at.map((xs, k) => ({ turn: k + 1, meanLatencyS: xs.reduce((a, b) => a + b, 0) / xs.length, n: xs.length }));
 }
 
 export interface EvaluateOptions {
@@ -122,9 +134,14 @@ async function probeRecorded(
   const out: ProbedSample[] = [];
   for (const [k, group] of sessions.entries()) {
     const t = group.length === 1 ? { ...group[0]!, text: group[0]!.text } : recordedConversation(group);
-    const spans = await probeTurnEnds(t.input, t.spans, c, { predictor: { eagerness: o.eagerness, endOfTurn: { policy: o.policy, ...o.speakerPauses } }, ...(group.length > 1 && { conversation: true }) });
+    const pauses: MeasuredPause[] = [];
+    const spans = await probeTurnEnds(t.input, t.spans, c, {
+      predictor: { eagerness: o.eagerness, endOfTurn: { policy: o.policy, ...o.speakerPauses } },
+      ...(group.length > 1 && { conversation: true }),
+      onPause: (p) => pauses.push(p),
+    });
     // One whole turn (or conversation) ending in silence: the generated category closest to it (only labels it).
-    out.push({ id: t.id, category: 'smooth_turn_taking', spans, ...(t.text !== undefined && { text: t.text }) });
+    out.push({ id: t.id, category: 'smooth_turn_taking', spans, pauses, ...(t.text !== undefined && { text: t.text }) });
     o.onProgress?.(k + 1, sessions.length, t.id.split('+')[0]!);
   }
   return out;
@@ -163,6 +180,7 @@ export async function evaluateEndOfTurn(o: EvaluateOptions): Promise<EotEvaluati
         engine: engine.point,
         cutoffs: engine.cutoffs,
         ...(rules && { rules: rules.point, rulesCutoffs: rules.cutoffs }),
+        ...(source && (o.sessionTurns ?? 1) > 1 && { byTurn: latencyByTurn(samples) }),
         ...(o.keepSamples && { probed: samples }),
       });
     }
@@ -197,6 +215,7 @@ export function formatEotEvaluation(ev: EotEvaluation): string {
     lines.push(eotPointsText({ model: r.model, baseline: r.silenceBaseline, modelName: 'learned p(turn over)' }));
     lines.push(engine('engine, learned model as configured', r.engine));
     if (r.rules) lines.push(engine('engine, hand-set rules (before)', r.rules));
+    if (r.byTurn) lines.push(`  engine, mean latency by turn of the conversation: ${r.byTurn.map((b) => `${b.turn}: ${b.meanLatencyS.toFixed(2)} s`).join(', ')} (${r.byTurn[0]!.n} conversations)`);
     for (const c of r.cutoffs.slice(0, recordedSourceOf(r.voices) ? 12 : 5)) {
       lines.push(`    cut-off: ${c.id} at ${c.startS.toFixed(2)} s, ${Math.round(c.fireS * 1000)} ms into a ${c.lengthS.toFixed(2)} s pause${c.text ? ` — "${c.text.length > 110 ? `${c.text.slice(0, 107)}…` : c.text}"` : ''}`);
     }

@@ -16,6 +16,14 @@ export interface SpanScore {
   /** Seconds since the true start of the silence. */
   readonly t: number;
   readonly p: number;
+  /** The user's silence as the engine measures it then, s (0 while it hears speech). */
+  readonly pause?: number;
+}
+
+/** A pause the user went on after, as the engine measured it: `t` when they went on (s on the input's axis), `s` long. */
+export interface MeasuredPause {
+  readonly t: number;
+  readonly s: number;
 }
 
 export interface ProbedSpan extends SilenceSpan {
@@ -42,6 +50,8 @@ export interface ProbeOptions {
   readonly keepFeatures?: boolean;
   /** The input holds several turns: a turn taken is over (listenOnly 'turns'), the next is a new one. */
   readonly conversation?: boolean;
+  /** Told every pause the user goes on after, as the engine measured it (speaker-pauses.ts). */
+  readonly onPause?: (p: MeasuredPause) => void;
 }
 
 export async function probeTurnEnds(
@@ -53,6 +63,7 @@ export async function probeTurnEnds(
   const clock = new VirtualClock();
   c.vad.reset();
   let fired = false;
+  let pausesHeard = 0;
   const session = await ConversationSession.create({
     clock,
     vad: c.vad,
@@ -78,13 +89,16 @@ export async function probeTurnEnds(
       await session.pushAudio(win);
       await session.settle();
       const t = clock.now();
+      const heard = session.predictor.userPauses;
+      if (heard.heard > pausesHeard) o.onPause?.({ t, s: heard.lastMs / 1000 });
+      pausesHeard = heard.heard;
       const span = out.find((s) => t > s.start && t <= s.end);
       const firedNow = fired;
       fired = false;
       if (!span) continue;
       const est = session.predictor.turnEnd;
       const rel = t - span.start;
-      span.scores.push({ t: rel, p: est?.p ?? 0 });
+      span.scores.push({ t: rel, p: est?.p ?? 0, pause: session.predictor.pauseMs / 1000 });
       if (firedNow && span.engineFireS === null) span.engineFireS = rel;
       const x = session.predictor.turnEndFeatures;
       if (o.keepFeatures && est && x) {

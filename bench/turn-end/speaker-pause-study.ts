@@ -12,9 +12,11 @@
  * Sessions: a recorded speaker's prompts in path order, `sessionTurns` at a time (the same person);
  * generated samples of one voice set in a seeded shuffle, `sessionTurns` at a time (their pause lengths
  * come from one distribution, so a mixed-voice session pauses like one generated speaker). The history
- * is every hold of the session's earlier turns and this turn's earlier holds, at their true lengths
- * (the engine would measure its own, within a window). The rule's three tunables are chosen on the
- * tuning voices only: the fastest point whose false cut-offs stay within `budgetPts` of the engine's.
+ * is every pause of the session's earlier turns and this turn's earlier pauses, and the silence is
+ * compared with the ceiling, as the engine measures them (its VAD's view, which the probe records:
+ * short gaps it runs together are no pauses to it), so the rule replayed here is the one it runs. The
+ * rule's tunables are chosen on the tuning voices only: the fastest point whose false cut-offs stay
+ * within `budgetPts` of the engine's in every pausing style.
  *
  * Input: the probed samples `fullduplex bench eot --samples --no-speaker-pauses` writes (p(turn over)
  * over every silence and the engine's own fire time, without this rule). `npm run study:speaker-pauses`
@@ -30,12 +32,14 @@ interface SpanIn {
   readonly kind: 'hold' | 'eot';
   readonly start: number;
   readonly end: number;
-  readonly scores: readonly { t: number; p: number }[];
+  readonly scores: readonly { t: number; p: number; pause?: number }[];
   readonly engineFireS: number | null;
 }
 interface SampleIn {
   readonly id: string;
   readonly spans: readonly SpanIn[];
+  /** The pauses the user went on after, as the engine measured them (t: when they went on). */
+  readonly pauses?: readonly { t: number; s: number }[];
 }
 
 export interface AdaptiveRule {
@@ -54,8 +58,8 @@ export const SPEAKER_PAUSE_STUDY = {
   budgetPts: 1,
   grid: {
     countFromS: [0.1, 0.2],
-    minPauses: [1, 2, 3, 5, 8],
-    marginS: [0, 0.1, 0.2, 0.3, 0.4, 0.6],
+    minPauses: [1, 2, 3, 5, 8, 12],
+    marginS: [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1],
     minP: [0, 0.2, 0.4, 0.6, 0.7, 0.8],
   },
 } as const;
@@ -67,7 +71,8 @@ export function adaptedFire(span: SpanIn, history: readonly number[], rule: Adap
   const counted = history.filter((h) => h >= rule.countFromS - 1e-9);
   if (counted.length < rule.minPauses) return base;
   const ceiling = Math.max(...counted) + rule.marginS;
-  const s = span.scores.find((x) => x.t >= ceiling - 1e-9 && x.p >= rule.minP);
+  // The engine compares its own measure of the silence (its VAD's) with the ceiling.
+  const s = span.scores.find((x) => (x.pause ?? x.t) >= ceiling - 1e-9 && x.p >= rule.minP);
   if (!s) return base;
   return base === null ? s.t : Math.min(base, s.t);
 }
@@ -94,13 +99,17 @@ function shuffled<T>(xs: readonly T[], seed: number): T[] {
 function fired(sessions: readonly (readonly SampleIn[])[], rule: AdaptiveRule | null, warmFor: AdaptiveRule | null = rule) {
   const out: { kind: 'hold' | 'eot'; start: number; end: number; fireS: number | null; warm: boolean }[] = [];
   for (const session of sessions) {
-    const history: number[] = [];
+    const earlier: number[] = [];
     for (const sample of session) {
       for (const span of [...sample.spans].sort((a, b) => a.start - b.start)) {
+        // What the engine has heard of the user by the start of this silence: its own measures where the
+        // probe kept them, else the true lengths of the holds before it.
+        const here = sample.pauses ? sample.pauses.filter((x) => x.t <= span.start + 1e-9).map((x) => x.s) : sample.spans.filter((y) => y.kind === 'hold' && y.end <= span.start + 1e-9).map((y) => y.end - y.start);
+        const history = [...earlier, ...here];
         const warm = warmFor !== null && history.filter((h) => h >= warmFor.countFromS - 1e-9).length >= warmFor.minPauses;
         out.push({ kind: span.kind, start: span.start, end: span.end, fireS: adaptedFire(span, history, rule), warm });
-        if (span.kind === 'hold') history.push(span.end - span.start);
       }
+      earlier.push(...(sample.pauses ? sample.pauses.map((x) => x.s) : sample.spans.filter((y) => y.kind === 'hold').map((y) => y.end - y.start)));
     }
   }
   return out;

@@ -12,7 +12,7 @@ export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[]
 
 /** The turn-taking state, read-only (session.updateOptions, holdTurns and takeTurnNow change it). */
 export type PredictorView = Readonly<
-  Pick<DuplexPredictor, 'userSpeaking' | 'voiceActive' | 'inTurn' | 'segmentMs' | 'pauseMs' | 'otherVoiceInPause' | 'usualUserLevelDb' | 'turnEnd' | 'turnEndFeatures' | 'turnsHeld' | 'turnRequested'>
+  Pick<DuplexPredictor, 'userSpeaking' | 'voiceActive' | 'inTurn' | 'segmentMs' | 'pauseMs' | 'otherVoiceInPause' | 'usualUserLevelDb' | 'turnEnd' | 'turnEndFeatures' | 'turnsHeld' | 'turnRequested' | 'userPauses'>
 > & {
   readonly options: DeepReadonly<PredictorOptions>;
   /** An observer hook, not state: studies record every window's evidence and decisions through it. */

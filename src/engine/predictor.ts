@@ -99,10 +99,13 @@ export class DuplexPredictor {
     return this.turnEndPolicy.estimate;
   }
 
-  /** How this user pauses inside their turns (counted pauses, the longest, ms), over the conversation. */
-  get userPauses(): { readonly count: number; readonly longestMs: number } {
+  /**
+   * How this user pauses inside their turns, over the conversation: the pauses counted and the longest
+   * (ms), and every pause they went on after (`heard`, the last `lastMs` long).
+   */
+  get userPauses(): { readonly count: number; readonly longestMs: number; readonly heard: number; readonly lastMs: number } {
     const s = this.turnEndPolicy.speakerPauses;
-    return { count: s.count, longestMs: s.longest };
+    return { count: s.count, longestMs: s.longest, heard: s.heard, lastMs: s.lastMs };
   }
 
   /** Is anyone speaking (a VAD speech segment, the user's or ignored)? */

@@ -13,14 +13,28 @@ import type { EndOfTurnOptions } from '../options.js';
 export class SpeakerPauses {
   private longestMs = 0;
   private counted = 0;
+  private heardCount = 0;
+  private lastPauseMs = 0;
 
   constructor(private readonly options: EndOfTurnOptions) {}
 
   /** A pause inside the user's turn that they went on after (as long as the predictor measured it), ms. */
   add(pauseMs: number): void {
+    this.heardCount++;
+    this.lastPauseMs = pauseMs;
     if (pauseMs < this.options.speakerPauseCountFromMs) return;
     this.counted++;
     this.longestMs = Math.max(this.longestMs, pauseMs);
+  }
+
+  /** Every pause the user went on after, counted or too short to count. */
+  get heard(): number {
+    return this.heardCount;
+  }
+
+  /** The last of them, ms. */
+  get lastMs(): number {
+    return this.lastPauseMs;
   }
 
   /** How many of the user's pauses have been counted. */
