@@ -133,7 +133,7 @@ async function probeRecorded(
   const sessions = Array.from({ length: Math.ceil(turns.length / n) }, (_, k) => turns.slice(k * n, k * n + n));
   const out: ProbedSample[] = [];
   for (const [k, group] of sessions.entries()) {
-    const t = group.length === 1 ? { ...group[0]!, text: group[0]!.text } : recordedConversation(group);
+    const t = group.length === 1 ? group[0]! : recordedConversation(group);
     const pauses: MeasuredPause[] = [];
     const spans = await probeTurnEnds(t.input, t.spans, c, {
       predictor: { eagerness: o.eagerness, endOfTurn: { policy: o.policy, ...o.speakerPauses } },
