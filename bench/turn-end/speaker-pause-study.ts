@@ -26,6 +26,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { enginePolicyPoint, EOT_POINTS, type EnginePolicyPoint } from '../metrics/eot-operating-points.js';
 import { SPAN_RULES } from './spans.js';
+import { rng } from '../scenarios/audio.js';
 import type { ProbedSample } from './dataset.js';
 
 interface SpanIn {
@@ -77,16 +78,9 @@ export function adaptedFire(span: SpanIn, history: readonly number[], rule: Adap
   return base === null ? s.t : Math.min(base, s.t);
 }
 
-/** Deterministic shuffle (mulberry32). */
+/** Deterministic shuffle (the scenarios' seeded generator). */
 function shuffled<T>(xs: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = rng(seed);
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
