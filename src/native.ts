@@ -12,6 +12,10 @@ export interface NativeAddon {
   asrEnd(handle: unknown): { text: string; words: [string, number, number, number?][] };
   asrFree(handle: unknown): void;
   asrResetAdaptation(handle: unknown): void;
+  /** The cepstral mean live normalisation currently subtracts (its channel adaptation). */
+  asrAdaptation(handle: unknown): number[];
+  /** Start the cepstral mean from these values, now and after every asrResetAdaptation. */
+  asrSetAdaptation(handle: unknown, mean: number[]): void;
   ttsVoices(): string[];
   ttsStart(
     voice: string,

@@ -107,3 +107,22 @@ test('batch transcription is reproducible: earlier recordings do not change the 
   const again = await asr.transcribe(audio);
   assert.deepEqual(again.words, first.words);
 });
+
+test('live normalisation starts where cmnInit says, returns there on reset, and refuses a vector of the wrong length', async () => {
+  const start = [44, 16, -14, 18.5, -3, -9.5, 4.5, -11, -10, -2, -5, 1, -1.5];
+  const s = new PocketsphinxAsr({ cmnInit: start }).createStream();
+  try {
+    assert.deepEqual(s.adaptation(), start);
+    // The mean moves once a few seconds of speech have been heard (the start counts as 5 s of frames).
+    for (const text of CONVERSATIONAL_SENTENCES.slice(0, 4)) {
+      s.push(synth(text, 'rms').samples);
+      await s.finish();
+    }
+    assert.notDeepEqual(s.adaptation(), start);
+    s.resetAdaptation();
+    assert.deepEqual(s.adaptation(), start);
+  } finally {
+    s.close();
+  }
+  assert.throws(() => new PocketsphinxAsr({ cmnInit: [1, 2, 3] }).createStream(), (e: unknown) => isFullduplexError(e) && e.code === 'BAD_ARGUMENT');
+});

@@ -13,6 +13,7 @@
 #include <sphinxbase/err.h>
 #include <sphinxbase/feat.h>
 #include <sphinxbase/cmn.h>
+#include <math.h>
 #include "common.h"
 
 typedef struct {
@@ -304,6 +305,62 @@ static napi_value asr_reset_adaptation(napi_env env, napi_callback_info info) {
   return undef;
 }
 
+/*
+ * asrAdaptation(handle) -> number[]: the cepstral mean live normalisation currently subtracts (what it
+ * has learned of the channel and speaker so far; the `-cmninit` values before any speech).
+ */
+static napi_value asr_adaptation(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
+  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  feat_t *feat = ps_get_feat(a->ps);
+  napi_value out;
+  FD_CALL(env, napi_create_array(env, &out));
+  if (feat && feat->cmn_struct && feat->cmn_struct->cmn_mean) {
+    for (int32 k = 0; k < feat->cmn_struct->veclen; k++) {
+      napi_value v;
+      FD_CALL(env, napi_create_double(env, (double)MFCC2FLOAT(feat->cmn_struct->cmn_mean[k]), &v));
+      FD_CALL(env, napi_set_element(env, out, (uint32_t)k, v));
+    }
+  }
+  return out;
+}
+
+/*
+ * asrSetAdaptation(handle, number[]): start live cepstral mean normalisation from these values now and
+ * after every asrResetAdaptation. (`-cmninit` on the command line does not do it: the model's
+ * feat.params overrides it when the decoder is made.)
+ */
+static napi_value asr_set_adaptation(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
+  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  if (a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "cannot set adaptation inside an utterance");
+  bool is_array = false;
+  if (argc < 2 || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array) return fd_throw(env, "BAD_ARGUMENT", "asrSetAdaptation(handle, number[])");
+  uint32_t len = 0;
+  FD_CALL(env, napi_get_array_length(env, argv[1], &len));
+  feat_t *feat = ps_get_feat(a->ps);
+  if (!a->initial_cmn || !feat || !feat->cmn_struct || (int)len != a->cmn_len) {
+    return fd_throw(env, "BAD_ARGUMENT", "adaptation vector has the wrong length for this model");
+  }
+  for (uint32_t k = 0; k < len; k++) {
+    napi_value v;
+    double x = 0;
+    FD_CALL(env, napi_get_element(env, argv[1], k, &v));
+    if (napi_get_value_double(env, v, &x) != napi_ok || !isfinite(x)) return fd_throw(env, "BAD_ARGUMENT", "adaptation values must be finite numbers");
+    a->initial_cmn[k] = FLOAT2MFCC(x);
+  }
+  cmn_live_set(feat->cmn_struct, a->initial_cmn);
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  return undef;
+}
+
 static napi_value asr_free(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -324,6 +381,8 @@ napi_value fd_asr_init(napi_env env, napi_value exports) {
       {"asrEnd", NULL, asr_end, NULL, NULL, NULL, napi_default, NULL},
       {"asrFree", NULL, asr_free, NULL, NULL, NULL, napi_default, NULL},
       {"asrResetAdaptation", NULL, asr_reset_adaptation, NULL, NULL, NULL, napi_default, NULL},
+      {"asrAdaptation", NULL, asr_adaptation, NULL, NULL, NULL, napi_default, NULL},
+      {"asrSetAdaptation", NULL, asr_set_adaptation, NULL, NULL, NULL, napi_default, NULL},
   };
   FD_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
