@@ -84,6 +84,8 @@ export class EnginePool {
       if (this.closed) throw new Error('pool closed');
       s.stream.cancel();
       s.stream.onPartial = null;
+      // The next session is someone else: the decoder must not hear them with this user's channel.
+      s.stream.resetAdaptation?.();
       s.vad.reset();
       this.spares.push(s);
     } catch {
@@ -123,6 +125,10 @@ class LeasedStream implements AsrStream {
 
   cancel(): void {
     this.inner?.cancel();
+  }
+
+  resetAdaptation(): void {
+    this.inner?.resetAdaptation?.();
   }
 
   close(): void {
