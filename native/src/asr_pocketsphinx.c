@@ -189,12 +189,21 @@ done:
   return result;
 }
 
+/* The ASR handle in the first argument (up to *argc arguments read into argv); NULL with an exception pending otherwise. */
+static fd_asr *asr_args(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  FD_CALL(env, napi_get_cb_info(env, info, argc, argv, NULL, NULL));
+  if (*argc == 0) {
+    fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+    return NULL;
+  }
+  return get_asr(env, argv[0]);
+}
+
 static napi_value asr_start(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
-  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  fd_asr *a = asr_args(env, info, &argc, argv);
+  if (!a) return NULL;
   if (a->in_utt) ps_end_utt(a->ps);
   if (ps_start_utt(a->ps) < 0) return fd_throw(env, "COMPONENT_FAILED", "ps_start_utt failed");
   a->in_utt = 1;
@@ -248,9 +257,8 @@ static napi_value asr_process(napi_env env, napi_callback_info info) {
 static napi_value asr_end(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
-  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  fd_asr *a = asr_args(env, info, &argc, argv);
+  if (!a) return NULL;
   if (!a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "asrEnd called outside an utterance");
   ps_end_utt(a->ps);
   a->in_utt = 0;
@@ -294,9 +302,8 @@ static napi_value asr_end(napi_env env, napi_callback_info info) {
 static napi_value asr_reset_adaptation(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
-  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  fd_asr *a = asr_args(env, info, &argc, argv);
+  if (!a) return NULL;
   if (a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "cannot reset adaptation inside an utterance");
   feat_t *feat = ps_get_feat(a->ps);
   if (a->initial_cmn && feat && feat->cmn_struct) cmn_live_set(feat->cmn_struct, a->initial_cmn);
@@ -312,9 +319,8 @@ static napi_value asr_reset_adaptation(napi_env env, napi_callback_info info) {
 static napi_value asr_adaptation(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
-  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  fd_asr *a = asr_args(env, info, &argc, argv);
+  if (!a) return NULL;
   feat_t *feat = ps_get_feat(a->ps);
   napi_value out;
   FD_CALL(env, napi_create_array(env, &out));
@@ -336,9 +342,8 @@ static napi_value asr_adaptation(napi_env env, napi_callback_info info) {
 static napi_value asr_set_adaptation(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  fd_asr *a = argc ? get_asr(env, argv[0]) : NULL;
-  if (!a) return argc ? NULL : fd_throw(env, "BAD_ARGUMENT", "missing ASR handle");
+  fd_asr *a = asr_args(env, info, &argc, argv);
+  if (!a) return NULL;
   if (a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "cannot set adaptation inside an utterance");
   bool is_array = false;
   if (argc < 2 || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array) return fd_throw(env, "BAD_ARGUMENT", "asrSetAdaptation(handle, number[])");
