@@ -41,6 +41,7 @@ test('a pooled decoder starts the next session from the same channel adaptation,
     stream.resetAdaptation!();
     assert.deepEqual(made[0]!.adaptation(), start, 'a session may forget what it learned (side talk dropped)');
     await speak(stream, 'Hello, how are you doing today?', 'awb');
+    assert.notDeepEqual(made[0]!.adaptation(), start, 'the session ends adapted to its user');
     first.release();
 
     const second = await pool.acquire();

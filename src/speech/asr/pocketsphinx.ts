@@ -26,7 +26,8 @@ export interface PocketsphinxOptions {
   topN: number;
   /**
    * Where live cepstral mean normalisation starts in a new session (and after `resetAdaptation`); null:
-   * the model's own `-cmninit`. See `DEFAULT_CMN_INIT`.
+   * the model's own `-cmninit`. A start learned on tuning speakers helped telephone-band first turns and
+   * cost wideband ones (`npm run study:cmn`), so the default stays the model's.
    */
   cmnInit: readonly number[] | null;
   /** Extra raw `-name value` pocketsphinx arguments, for experiments. */
