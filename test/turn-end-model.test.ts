@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DuplexPredictor, type Decision, type WindowEvidence } from '../src/engine/predictor.js';
+import { DuplexPredictor, type Decision } from '../src/engine/predictor.js';
+import { userWindow } from './helpers/turn-evidence.js';
 import { assessCompleteness } from '../src/engine/evidence/completeness.js';
 import type { FinalStretch } from '../src/engine/evidence/pitch.js';
 import { TURN_END_FEATURES, turnEndFeatures, type TurnEndInputs } from '../src/engine/turn-end/features.js';
@@ -159,20 +160,7 @@ function turn(text: string, stretch: FinalStretch, silenceWindows: number): { t:
   const words = text.split(' ').map((w, i) => ({ word: w, start: 0.2 + i * 0.3, end: 0.2 + i * 0.3 + 0.25, confidence: 0.95 }));
   const step = (speech: boolean) => {
     t += 0.032;
-    const e: WindowEvidence = {
-      t,
-      windowMs: 32,
-      vadProbability: speech ? 0.95 : 0.02,
-      levelDb: speech ? -25 : -70,
-      echoLikelihood: 0,
-      transcript: text,
-      completeness: assessCompleteness(text),
-      narrative: false,
-      pitchShape: speech ? undefined : stretch.shape,
-      finalStretch: speech ? null : stretch,
-      words: speech ? [] : words,
-      agent: 'idle',
-    };
+    const e = userWindow({ t, speech, text, stretch, words });
     for (const d of p.update(e)) log.push({ t, d });
   };
   for (let i = 0; i < 5; i++) step(false);

@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DuplexPredictor, type AgentActivity, type Decision, type WindowEvidence } from '../src/engine/predictor.js';
-import { assessCompleteness } from '../src/engine/evidence/completeness.js';
+import { DuplexPredictor, type AgentActivity, type Decision } from '../src/engine/predictor.js';
 import type { FinalStretch } from '../src/engine/evidence/pitch.js';
+import { userWindow } from './helpers/turn-evidence.js';
 import { defaultPredictorOptions, type PredictorOverrides } from '../src/engine/options.js';
 
 const TEXT = 'i would like to book a table for two';
@@ -28,20 +28,7 @@ class Conversation {
     const out: { d: Decision; pauseMs: number }[] = [];
     for (let i = 0; i < n; i++) {
       this.t += 0.032;
-      const e: WindowEvidence = {
-        t: this.t,
-        windowMs: 32,
-        vadProbability: speech ? 0.95 : 0.02,
-        levelDb: speech ? -25 : -70,
-        echoLikelihood: 0,
-        transcript: TEXT,
-        completeness: assessCompleteness(TEXT),
-        narrative: false,
-        pitchShape: speech ? undefined : LEVEL.shape,
-        finalStretch: speech ? null : LEVEL,
-        words: speech ? [] : WORDS,
-        agent,
-      };
+      const e = userWindow({ t: this.t, speech, text: TEXT, stretch: LEVEL, words: WORDS, agent });
       for (const d of this.p.update(e)) out.push({ d, pauseMs: this.p.pauseMs });
     }
     return out;
