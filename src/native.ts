@@ -16,6 +16,10 @@ export interface NativeAddon {
   asrAdaptation(handle: unknown): number[];
   /** Start the cepstral mean from these values, now and after every asrResetAdaptation. */
   asrSetAdaptation(handle: unknown, mean: number[]): void;
+  /** The decoder's own front end: frames × 13 cepstra of this audio; `last` flushes its partial frame. */
+  asrFeatures(handle: unknown, samples: Int16Array, last?: boolean): Float32Array;
+  /** Decode cepstra (frames × 13) as asrProcess decodes audio; returns the partial hypothesis. */
+  asrProcessFeatures(handle: unknown, features: Float32Array): string;
   ttsVoices(): string[];
   ttsStart(
     voice: string,

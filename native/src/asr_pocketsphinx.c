@@ -13,6 +13,8 @@
 #include <sphinxbase/err.h>
 #include <sphinxbase/feat.h>
 #include <sphinxbase/cmn.h>
+#include <sphinxbase/fe.h>
+#include <sphinxbase/ckd_alloc.h>
 #include <math.h>
 #include "common.h"
 
@@ -212,6 +214,29 @@ static napi_value asr_start(napi_env env, napi_callback_info info) {
   return undef;
 }
 
+/* The samples of an Int16Array argument, or NULL after throwing. */
+static const int16 *int16_arg(napi_env env, napi_value v, size_t *length) {
+  bool is_ta = false;
+  napi_is_typedarray(env, v, &is_ta);
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (!is_ta || napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != napi_int16_array) {
+    fd_throw(env, "BAD_AUDIO", "samples must be an Int16Array");
+    return NULL;
+  }
+  return data ? data : (const int16 *)"";
+}
+
+/* The recogniser's partial hypothesis as a JS string ("" when it has none or could not give one). */
+static napi_value partial_hyp(napi_env env, fd_asr *a) {
+  int32 score = 0;
+  int aborted = 0;
+  const char *hyp = guarded_hyp(a->ps, &score, &aborted);
+  napi_value out;
+  FD_CALL(env, napi_create_string_utf8(env, hyp && !aborted ? hyp : "", NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
 /*
  * asrProcess(handle, Int16Array, fullUtterance?) -> partial hypothesis string ("" when none).
  * fullUtterance: the block is a whole utterance (batch transcription), which lets a decoder created
@@ -225,25 +250,15 @@ static napi_value asr_process(napi_env env, napi_callback_info info) {
   fd_asr *a = get_asr(env, argv[0]);
   if (!a) return NULL;
   if (!a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "asrProcess called outside an utterance");
-  bool is_ta = false;
-  napi_is_typedarray(env, argv[1], &is_ta);
-  napi_typedarray_type type;
   size_t length = 0;
-  void *data = NULL;
-  if (!is_ta || napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
-      type != napi_int16_array)
-    return fd_throw(env, "BAD_AUDIO", "samples must be an Int16Array");
+  const int16 *samples = int16_arg(env, argv[1], &length);
+  if (!samples) return NULL;
   bool full = false;
   if (argc >= 3) napi_get_value_bool(env, argv[2], &full);
-  if (length > 0 && ps_process_raw(a->ps, (const int16 *)data, length, FALSE, full ? TRUE : FALSE) < 0)
+  if (length > 0 && ps_process_raw(a->ps, samples, length, FALSE, full ? TRUE : FALSE) < 0)
     return fd_throw(env, "COMPONENT_FAILED", "ps_process_raw failed");
-  int32 score = 0;
-  int aborted = 0;
-  const char *hyp = guarded_hyp(a->ps, &score, &aborted);
-  napi_value out;
   /* A partial the decoder could not give (see the guard) is simply no partial this chunk. */
-  FD_CALL(env, napi_create_string_utf8(env, hyp && !aborted ? hyp : "", NAPI_AUTO_LENGTH, &out));
-  return out;
+  return partial_hyp(env, a);
 }
 
 /*
@@ -366,6 +381,103 @@ static napi_value asr_set_adaptation(napi_env env, napi_callback_info info) {
   return undef;
 }
 
+/*
+ * asrFeatures(handle, Int16Array, last?) -> Float32Array, frames × 13: the decoder's own front end
+ * (exactly the cepstra ps_process_raw would compute from this audio), for a caller that transforms
+ * them before asrProcessFeatures. The front end keeps the samples of a partial frame for the next
+ * call; `last` ends the utterance's audio and pads that frame out, as ps_end_utt would.
+ */
+static napi_value asr_features(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  FD_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return fd_throw(env, "BAD_ARGUMENT", "asrFeatures(handle, samples, last?)");
+  fd_asr *a = get_asr(env, argv[0]);
+  if (!a) return NULL;
+  if (!a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "asrFeatures called outside an utterance");
+  size_t length = 0;
+  const int16 *samples = int16_arg(env, argv[1], &length);
+  if (!samples) return NULL;
+  bool last = false;
+  if (argc >= 3) napi_get_value_bool(env, argv[2], &last);
+  fe_t *fe = ps_get_fe(a->ps);
+  int ncep = fe_get_output_size(fe);
+  int32 max_frames = 0;
+  size_t n = length;
+  const int16 *p = samples;
+  fe_process_frames(fe, &p, &n, NULL, &max_frames, NULL);
+  mfcc_t **cep = ckd_calloc_2d((size_t)max_frames + 1, (size_t)ncep, sizeof(mfcc_t));
+  int32 frames = max_frames;
+  n = length;
+  p = samples;
+  int rc = fe_process_frames(fe, &p, &n, cep, &frames, NULL);
+  if (rc >= 0 && last) {
+    int32 tail = 0;
+    rc = fe_end_utt(fe, cep[frames], &tail);
+    frames += tail;
+  }
+  if (rc < 0) {
+    ckd_free_2d(cep);
+    return fd_throw(env, "COMPONENT_FAILED", "the recogniser's front end failed");
+  }
+  napi_value buffer, out;
+  void *dest = NULL;
+  size_t count = (size_t)frames * (size_t)ncep;
+  FD_CALL(env, napi_create_arraybuffer(env, count * sizeof(float), &dest, &buffer));
+  float *f = dest;
+  for (int32 i = 0; i < frames; i++)
+    for (int k = 0; k < ncep; k++) f[(size_t)i * (size_t)ncep + (size_t)k] = (float)MFCC2FLOAT(cep[i][k]);
+  ckd_free_2d(cep);
+  FD_CALL(env, napi_create_typedarray(env, napi_float32_array, count, buffer, 0, &out));
+  return out;
+}
+
+/* Frames per ps_process_cep call (blocks of 8 or more at an utterance's start decode to nothing). */
+#define CEP_BLOCK_FRAMES 4
+
+/*
+ * asrProcessFeatures(handle, Float32Array frames × 13) -> partial hypothesis: decode cepstra (from
+ * asrFeatures, transformed or not) as ps_process_raw decodes audio: live normalisation, then search.
+ */
+static napi_value asr_process_features(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  fd_asr *a = asr_args(env, info, &argc, argv);
+  if (!a) return NULL;
+  if (!a->in_utt) return fd_throw(env, "BAD_ARGUMENT", "asrProcessFeatures called outside an utterance");
+  bool is_ta = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (argc < 2 || napi_is_typedarray(env, argv[1], &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float32_array)
+    return fd_throw(env, "BAD_ARGUMENT", "features must be a Float32Array");
+  int ncep = fe_get_output_size(ps_get_fe(a->ps));
+  if (length % (size_t)ncep != 0) return fd_throw(env, "BAD_ARGUMENT", "features must be whole frames of the front end's size");
+  int32 frames = (int32)(length / (size_t)ncep);
+  if (frames > 0) {
+    const float *f = data;
+    mfcc_t **cep = ckd_calloc_2d((size_t)frames, (size_t)ncep, sizeof(mfcc_t));
+    for (int32 i = 0; i < frames; i++)
+      for (int k = 0; k < ncep; k++) {
+        float x = f[(size_t)i * (size_t)ncep + (size_t)k];
+        if (!isfinite(x)) {
+          ckd_free_2d(cep);
+          return fd_throw(env, "BAD_ARGUMENT", "features must be finite numbers");
+        }
+        cep[i][k] = FLOAT2MFCC(x);
+      }
+    /* A few frames per call, as ps_process_raw hands them on: given a longer block at the start of an
+       utterance (held-back cepstra, a pre-roll), this pocketsphinx decodes nothing of the utterance. */
+    int rc = 0;
+    for (int32 at = 0; at < frames && rc >= 0; at += CEP_BLOCK_FRAMES)
+      rc = ps_process_cep(a->ps, cep + at, frames - at < CEP_BLOCK_FRAMES ? frames - at : CEP_BLOCK_FRAMES, FALSE, FALSE);
+    ckd_free_2d(cep);
+    if (rc < 0) return fd_throw(env, "COMPONENT_FAILED", "ps_process_cep failed");
+  }
+  return partial_hyp(env, a);
+}
+
 static napi_value asr_free(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -388,6 +500,8 @@ napi_value fd_asr_init(napi_env env, napi_value exports) {
       {"asrResetAdaptation", NULL, asr_reset_adaptation, NULL, NULL, NULL, napi_default, NULL},
       {"asrAdaptation", NULL, asr_adaptation, NULL, NULL, NULL, napi_default, NULL},
       {"asrSetAdaptation", NULL, asr_set_adaptation, NULL, NULL, NULL, napi_default, NULL},
+      {"asrFeatures", NULL, asr_features, NULL, NULL, NULL, napi_default, NULL},
+      {"asrProcessFeatures", NULL, asr_process_features, NULL, NULL, NULL, napi_default, NULL},
   };
   FD_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
