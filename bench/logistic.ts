@@ -76,7 +76,7 @@ export function fitLogistic(xs: readonly Float64Array[], ys: readonly number[], 
 }
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A is small and positive definite). */
-function solve(A: Float64Array[], b: Float64Array): Float64Array {
+export function solve(A: Float64Array[], b: Float64Array): Float64Array {
   const n = b.length;
   const M = A.map((row, i) => {
     const r = new Float64Array(n + 1);
@@ -89,7 +89,7 @@ function solve(A: Float64Array[], b: Float64Array): Float64Array {
     for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
     [M[c], M[piv]] = [M[piv]!, M[c]!];
     const p = M[c]![c]!;
-    if (Math.abs(p) < 1e-300) throw new FullduplexError('COMPONENT_FAILED', 'singular system in logistic regression');
+    if (Math.abs(p) < 1e-300) throw new FullduplexError('COMPONENT_FAILED', 'singular system (a regression whose inputs do not vary)');
     for (let r = c + 1; r < n; r++) {
       const f = M[r]![c]! / p;
       if (f === 0) continue;

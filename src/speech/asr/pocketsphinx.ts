@@ -4,11 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PcmFrame } from '../../audio/frame.js';
+import { concatInt16, type PcmFrame } from '../../audio/frame.js';
 import { FullduplexError } from '../../errors.js';
 import { loadNative, nativeError, type NativeAddon } from '../../native.js';
 import type { AsrEngine, AsrResult, AsrStream, WordTiming } from '../types.js';
 import { resample } from '../../audio/resampler.js';
+import { BandwidthDetector, type Bandwidth } from './bandwidth.js';
+import { mapNarrowband, type NarrowbandWeights } from './narrowband-map.js';
+import { NARROWBAND_WEIGHTS } from './narrowband-weights.js';
 
 export interface PocketsphinxOptions {
   /** Directory holding `en-us/`, `en-us.lm.bin` and `cmudict-en-us.dict`. */
@@ -30,6 +33,16 @@ export interface PocketsphinxOptions {
    * cost wideband ones (`npm run study:cmn`), so the default stays the model's.
    */
   cmnInit: readonly number[] | null;
+  /**
+   * What channel the caller's speech came through. 'auto': decide from the caller's first speech
+   * (bandwidth.ts: a wideband voice shows itself in its first fricative, a narrow channel after 0.8 s
+   * of speech; the audio waits meanwhile), once per caller; 'narrow': an 8 kHz channel (telephone, G.711), whose cepstra are mapped to
+   * the wideband ones the model knows (narrowband-map.ts); 'wide': as heard. Live streams only: batch
+   * decoders (scoring, `transcribe`) hear every recording as it is.
+   */
+  bandwidth: 'auto' | Bandwidth;
+  /** The narrowband map (`npm run train:narrowband` writes the default; a channel of your own may want its own). */
+  narrowbandMap: NarrowbandWeights;
   /** Extra raw `-name value` pocketsphinx arguments, for experiments. */
   extraArgs: readonly string[];
 }
@@ -41,6 +54,8 @@ export const defaultPocketsphinxOptions: PocketsphinxOptions = {
   maxHmmPerFrame: 2000,
   topN: 2,
   cmnInit: null,
+  bandwidth: 'auto',
+  narrowbandMap: NARROWBAND_WEIGHTS,
   extraArgs: [],
 };
 
@@ -128,7 +143,7 @@ export class PocketsphinxAsr implements AsrEngine {
     } catch (e) {
       throw nativeError(e);
     }
-    return new PocketsphinxStream(this.native, handle);
+    return new PocketsphinxStream(this.native, handle, batch ? 'wide' : this.options.bandwidth, this.options.narrowbandMap);
   }
 
   async transcribe(audio: PcmFrame): Promise<AsrResult> {
@@ -149,14 +164,30 @@ export class PocketsphinxAsr implements AsrEngine {
 
 export class PocketsphinxStream implements AsrStream {
   onPartial: ((partial: AsrResult) => void) | null = null;
+  /** The channel was heard as narrow or wide ('auto' streams, once per caller). */
+  onBandwidth: ((bandwidth: Bandwidth, highBandDb: number) => void) | null = null;
   private inUtterance = false;
   private lastPartial = '';
   private closed = false;
+  private readonly detector: BandwidthDetector | null;
+  /** Audio of this utterance held back while an 'auto' stream decides what channel it hears. */
+  private held: Int16Array[] = [];
+  /** This utterance went through the narrowband map (its last partial frame must too). */
+  private mapped = false;
 
   constructor(
     private readonly native: NativeAddon,
     private readonly handle: unknown,
-  ) {}
+    private readonly bandwidthMode: PocketsphinxOptions['bandwidth'] = 'wide',
+    private readonly narrowbandMap: NarrowbandWeights = NARROWBAND_WEIGHTS,
+  ) {
+    this.detector = bandwidthMode === 'auto' ? new BandwidthDetector() : null;
+  }
+
+  /** The channel this stream hears: fixed, or what 'auto' has decided (null before it has). */
+  get bandwidth(): Bandwidth | null {
+    return this.detector ? this.detector.bandwidth : this.bandwidthMode === 'auto' ? null : this.bandwidthMode;
+  }
 
   /** `wholeUtterance`: `samples` is a complete recording (batch decoders normalise over all of it). */
   push(samples: Int16Array, wholeUtterance = false): void {
@@ -169,8 +200,10 @@ export class PocketsphinxStream implements AsrStream {
         this.native.asrStart(this.handle);
         this.inUtterance = true;
         this.lastPartial = '';
+        this.held = [];
+        this.mapped = false;
       }
-      const hyp = this.native.asrProcess(this.handle, samples, wholeUtterance);
+      const hyp = this.decode(samples, wholeUtterance);
       if (hyp !== this.lastPartial) {
         this.lastPartial = hyp;
         this.onPartial?.({ text: hyp, words: [], final: false });
@@ -180,11 +213,46 @@ export class PocketsphinxStream implements AsrStream {
     }
   }
 
+  private decode(samples: Int16Array, wholeUtterance: boolean): string {
+    const known = this.bandwidth;
+    if (known !== null) return this.decodeAs(known, samples, wholeUtterance);
+    // Deciding: nothing reaches the decoder yet (its front end included), so a wideband caller's
+    // audio is then decoded exactly as it would have been; only the first partials come later.
+    this.held.push(samples.slice());
+    const band = this.detector!.push(samples);
+    if (band === null) return this.lastPartial;
+    this.onBandwidth?.(band, this.detector!.decidedOnDb!);
+    return this.flushHeld(band);
+  }
+
+  private decodeAs(band: Bandwidth, samples: Int16Array, wholeUtterance = false): string {
+    if (band === 'wide') return this.native.asrProcess(this.handle, samples, wholeUtterance);
+    this.mapped = true;
+    return this.native.asrProcessFeatures(this.handle, mapNarrowband(this.native.asrFeatures(this.handle, samples), this.narrowbandMap));
+  }
+
+  private flushHeld(band: Bandwidth): string {
+    const held = this.held;
+    this.held = [];
+    return this.decodeAs(band, concatInt16(held));
+  }
+
   async finish(): Promise<AsrResult> {
     if (this.closed) throw new FullduplexError('BAD_ARGUMENT', 'ASR stream is closed');
     if (!this.inUtterance) return { text: '', words: [], final: true };
     this.inUtterance = false;
     try {
+      if (this.held.length > 0) {
+        const band = this.detector!.end();
+        if (band !== null) this.onBandwidth?.(band, this.detector!.decidedOnDb!);
+        // Too little speech to tell: this utterance as heard; the next one decides.
+        this.flushHeld(band ?? 'wide');
+      }
+      // The front end's last partial frame goes through the map like the rest of the utterance.
+      if (this.mapped) {
+        const tail = this.native.asrFeatures(this.handle, new Int16Array(0), true);
+        if (tail.length > 0) this.native.asrProcessFeatures(this.handle, mapNarrowband(tail, this.narrowbandMap));
+      }
       const r = this.native.asrEnd(this.handle);
       const words = cleanWords(r.words);
       return { text: words.map((w) => w.word).join(' '), words, final: true };
@@ -193,9 +261,10 @@ export class PocketsphinxStream implements AsrStream {
     }
   }
 
-  /** Forget the channel adaptation learned from earlier utterances (between utterances only). */
+  /** Forget the channel adaptation learned from earlier utterances, bandwidth included (between utterances only). */
   resetAdaptation(): void {
     if (this.closed || this.inUtterance) return;
+    this.detector?.reset();
     try {
       this.native.asrResetAdaptation(this.handle);
     } catch (e) {
