@@ -24,6 +24,12 @@ export interface BandwidthDetection {
   readonly narrowAfterFrames: number;
   /** At the end of an utterance, decide either way from this many; fewer: no decision yet. */
   readonly minFramesAtEnd: number;
+  /**
+   * Every utterance with at least narrowAfterFrames of speech votes at its end, and the decision
+   * follows the majority of the last this-many votes: one misjudged first utterance (a click read as
+   * a fricative) does not decide the whole call, and short ones (a voiced "yeah") do not vote.
+   */
+  readonly votes: number;
   /** The decision reads this quantile of the speech frames' high-band share (the fricatives'). */
   readonly quantile: number;
   /** Narrowband when that quantile is below this, dB (chosen on tuning voices: bench/asr/train-narrowband.ts). */
@@ -38,6 +44,7 @@ export const BANDWIDTH_DETECTION: BandwidthDetection = {
   wideAfterFrames: 10,
   narrowAfterFrames: 80,
   minFramesAtEnd: 20,
+  votes: 5,
   quantile: 0.9,
   narrowBelowDb: -42,
 };
@@ -89,6 +96,7 @@ export class BandwidthDetector {
   private frames: [number, number][] = [];
   private loudest = -Infinity;
   private decided: Bandwidth | null = null;
+  private recentVotes: Bandwidth[] = [];
   private decidedOn: number | null = null;
 
   constructor(
@@ -98,7 +106,7 @@ export class BandwidthDetector {
     this.reset();
   }
 
-  /** The decision, once made (it holds until reset). */
+  /** The decision so far (taken again at each utterance's end; forgotten on reset). */
   get bandwidth(): Bandwidth | null {
     return this.decided;
   }
@@ -108,7 +116,7 @@ export class BandwidthDetector {
     return this.decidedOn;
   }
 
-  /** The high-band share of the speech heard so far at the decision's quantile, dB, and how many frames it reads. */
+  /** The high-band share of this utterance's speech so far at the decision's quantile, dB, and how many frames it reads. */
   highBand(): { db: number; frames: number } | null {
     const speech = this.frames.filter(([level]) => level >= this.loudest - this.p.speechWithinDb).map(([, share]) => share);
     if (speech.length === 0) return null;
@@ -118,7 +126,6 @@ export class BandwidthDetector {
 
   /** Listen to more of the caller's audio; returns the decision once there is one. */
   push(samples: Int16Array): Bandwidth | null {
-    if (this.decided) return this.decided;
     const frameSamples = this.p.frameSamples;
     for (let i = 0; i < samples.length; i++) {
       const x = samples[i]! / 32768;
@@ -136,18 +143,25 @@ export class BandwidthDetector {
         this.frame = { total: 0, high: 0, n: 0 };
       }
     }
+    if (this.decided) return this.decided;
     const h = this.highBand();
     if (h && h.frames >= this.p.wideAfterFrames && h.db >= this.p.narrowBelowDb) return this.settle('wide', h.db);
     if (h && h.frames >= this.p.narrowAfterFrames) return this.settle('narrow', h.db);
     return null;
   }
 
-  /** The utterance ended: decide from what was heard if there is enough of it. */
+  /** The utterance ended: decide, or vote and decide again, from what it held. */
   end(): Bandwidth | null {
-    if (this.decided) return this.decided;
     const h = this.highBand();
-    if (!h || h.frames < this.p.minFramesAtEnd) return null;
-    return this.settle(h.db < this.p.narrowBelowDb ? 'narrow' : 'wide', h.db);
+    this.frames = [];
+    this.loudest = -Infinity;
+    if (!h) return this.decided;
+    const vote: Bandwidth = h.db < this.p.narrowBelowDb ? 'narrow' : 'wide';
+    if (h.frames >= this.p.narrowAfterFrames) this.recentVotes = [...this.recentVotes, vote].slice(-this.p.votes);
+    if (!this.decided) return h.frames >= this.p.minFramesAtEnd ? this.settle(vote, h.db) : null;
+    const against = this.recentVotes.filter((v) => v !== this.decided).length;
+    const other: Bandwidth = this.decided === 'wide' ? 'narrow' : 'wide';
+    return against > this.recentVotes.length - against ? this.settle(other, h.db) : this.decided;
   }
 
   /** A new caller or channel: hear it afresh. */
@@ -158,12 +172,12 @@ export class BandwidthDetector {
     this.loudest = -Infinity;
     this.decided = null;
     this.decidedOn = null;
+    this.recentVotes = [];
   }
 
   private settle(b: Bandwidth, db: number): Bandwidth {
     this.decided = b;
     this.decidedOn = db;
-    this.frames = [];
     return b;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { concatInt16, type PcmFrame } from '../../audio/frame.js';
+import type { PcmFrame } from '../../audio/frame.js';
 import { FullduplexError } from '../../errors.js';
 import { loadNative, nativeError, type NativeAddon } from '../../native.js';
 import type { AsrEngine, AsrResult, AsrStream, WordTiming } from '../types.js';
@@ -34,10 +34,12 @@ export interface PocketsphinxOptions {
    */
   cmnInit: readonly number[] | null;
   /**
-   * What channel the caller's speech came through. 'auto': decide from the caller's first speech
-   * (bandwidth.ts: a wideband voice shows itself in its first fricative, a narrow channel after 0.8 s
-   * of speech; the audio waits meanwhile), once per caller; 'narrow': an 8 kHz channel (telephone, G.711), whose cepstra are mapped to
-   * the wideband ones the model knows (narrowband-map.ts); 'wide': as heard. Live streams only: batch
+   * What channel the caller's speech came through. 'wide' (the default): as heard. 'narrow': an 8 kHz
+   * channel (telephone, G.711), whose cepstra are mapped to the wideband ones the model knows
+   * (narrowband-map.ts). 'auto': decided per caller from their speech (bandwidth.ts; the audio waits
+   * until a wideband voice's first fricative, or 0.8 s of speech without one), and again by the
+   * majority of later utterances' votes. 'auto' is not yet the default: with it the full set moved on
+   * wideband speakers it should leave alone (README "Benchmarks"; not traced). Live streams only: batch
    * decoders (scoring, `transcribe`) hear every recording as it is.
    */
   bandwidth: 'auto' | Bandwidth;
@@ -54,7 +56,7 @@ export const defaultPocketsphinxOptions: PocketsphinxOptions = {
   maxHmmPerFrame: 2000,
   topN: 2,
   cmnInit: null,
-  bandwidth: 'auto',
+  bandwidth: 'wide',
   narrowbandMap: NARROWBAND_WEIGHTS,
   extraArgs: [],
 };
@@ -215,9 +217,13 @@ export class PocketsphinxStream implements AsrStream {
 
   private decode(samples: Int16Array, wholeUtterance: boolean): string {
     const known = this.bandwidth;
-    if (known !== null) return this.decodeAs(known, samples, wholeUtterance);
-    // Deciding: nothing reaches the decoder yet (its front end included), so a wideband caller's
-    // audio is then decoded exactly as it would have been; only the first partials come later.
+    if (known !== null) {
+      this.detector?.push(samples); // still listening: the decision is taken again at the utterance's end
+      return this.decodeAs(known, samples, wholeUtterance);
+    }
+    // Deciding: nothing reaches the decoder yet (its front end included). The held chunks are then
+    // decoded one by one as they came, so a wideband caller's words (posteriors too, which depend on
+    // the chunking) are exactly what they were without the wait; only the first partials come later.
     this.held.push(samples.slice());
     const band = this.detector!.push(samples);
     if (band === null) return this.lastPartial;
@@ -234,7 +240,9 @@ export class PocketsphinxStream implements AsrStream {
   private flushHeld(band: Bandwidth): string {
     const held = this.held;
     this.held = [];
-    return this.decodeAs(band, concatInt16(held));
+    let hyp = this.lastPartial;
+    for (const chunk of held) hyp = this.decodeAs(band, chunk);
+    return hyp;
   }
 
   async finish(): Promise<AsrResult> {
@@ -242,12 +250,12 @@ export class PocketsphinxStream implements AsrStream {
     if (!this.inUtterance) return { text: '', words: [], final: true };
     this.inUtterance = false;
     try {
-      if (this.held.length > 0) {
-        const band = this.detector!.end();
-        if (band !== null) this.onBandwidth?.(band, this.detector!.decidedOnDb!);
-        // Too little speech to tell: this utterance as heard; the next one decides.
-        this.flushHeld(band ?? 'wide');
-      }
+      const before = this.bandwidth;
+      const band = this.detector?.end() ?? before;
+      if (band !== null && band !== before) this.onBandwidth?.(band, this.detector!.decidedOnDb!);
+      // Held audio (still undecided when the utterance ended) goes the way just decided; with too
+      // little speech to tell, as heard. A changed decision applies from the next utterance.
+      if (this.held.length > 0) this.flushHeld(band ?? 'wide');
       // The front end's last partial frame goes through the map like the rest of the utterance.
       if (this.mapped) {
         const tail = this.native.asrFeatures(this.handle, new Int16Array(0), true);
