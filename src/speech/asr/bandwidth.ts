@@ -32,7 +32,7 @@ export interface BandwidthDetection {
   readonly votes: number;
   /** The decision reads this quantile of the speech frames' high-band share (the fricatives'). */
   readonly quantile: number;
-  /** Narrowband when that quantile is below this, dB (chosen on tuning voices: bench/asr/train-narrowband.ts). */
+  /** Narrowband when that quantile is below this, dB: midway between the tuning voices' wideband sentences (≥ -34.7) and narrowband ones (≤ -49.9). */
   readonly narrowBelowDb: number;
 }
 
