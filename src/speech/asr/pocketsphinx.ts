@@ -38,8 +38,8 @@ export interface PocketsphinxOptions {
    * channel (telephone, G.711), whose cepstra are mapped to the wideband ones the model knows
    * (narrowband-map.ts). 'auto': decided per caller from their speech (bandwidth.ts; the audio waits
    * until a wideband voice's first fricative, or 0.8 s of speech without one), and again by the
-   * majority of later utterances' votes. 'auto' is not yet the default: with it the full set moved on
-   * wideband speakers it should leave alone (README "Benchmarks"; not traced). Live streams only: batch
+   * majority of later utterances' votes. 'auto' is not yet the default: in the full set it took some
+   * wideband espeak voices for narrowband early on (README "Benchmarks"). Live streams only: batch
    * decoders (scoring, `transcribe`) hear every recording as it is.
    */
   bandwidth: 'auto' | Bandwidth;
