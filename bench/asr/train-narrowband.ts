@@ -70,7 +70,6 @@ class Normal {
   readonly xtx = Array.from({ length: NCEP + 1 }, () => new Float64Array(NCEP + 1));
   readonly xty = Array.from({ length: NCEP }, () => new Float64Array(NCEP + 1));
   frames = 0;
-  sse0 = 0;
 
   add(narrow: Float32Array, wide: Float32Array): void {
     const n = Math.min(narrow.length, wide.length) / NCEP;
@@ -82,7 +81,6 @@ class Normal {
       for (let o = 0; o < NCEP; o++) {
         const y = wide[t * NCEP + o]!;
         for (let a = 0; a <= NCEP; a++) this.xty[o]![a]! += x[a]! * y;
-        this.sse0 += (y - x[o]!) ** 2;
       }
     }
     this.frames += n;

@@ -166,7 +166,7 @@ export class PocketsphinxAsr implements AsrEngine {
 
 export class PocketsphinxStream implements AsrStream {
   onPartial: ((partial: AsrResult) => void) | null = null;
-  /** The channel was heard as narrow or wide ('auto' streams, once per caller). */
+  /** The channel was heard as narrow or wide, or the decision changed ('auto' streams). */
   onBandwidth: ((bandwidth: Bandwidth, highBandDb: number) => void) | null = null;
   private inUtterance = false;
   private lastPartial = '';
@@ -188,7 +188,7 @@ export class PocketsphinxStream implements AsrStream {
 
   /** The channel this stream hears: fixed, or what 'auto' has decided (null before it has). */
   get bandwidth(): Bandwidth | null {
-    return this.detector ? this.detector.bandwidth : this.bandwidthMode === 'auto' ? null : this.bandwidthMode;
+    return this.detector ? this.detector.bandwidth : (this.bandwidthMode as Bandwidth);
   }
 
   /** `wholeUtterance`: `samples` is a complete recording (batch decoders normalise over all of it). */
